@@ -1,0 +1,19 @@
+package dev.portaltoken;
+
+import dev.portaltoken.cli.Cli;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** Entry point of the jar: the server ({@code serve}) and the admin CLI. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        int exit = Cli.run(args, System.out, System.err, System.getenv());
+        if (exit != Cli.KEEP_RUNNING) {
+            System.exit(exit);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.portaltoken.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Verifies presented API keys against their stored SHA-256 hash, in constant time.
+ *
+ * <p>Verified keys are cached for at most {@code cacheTtl}, keyed on the SHA-256 of the whole
+ * presented key (never on its public id part, so a right id with a wrong secret is never served from
+ * the cache); that TTL is also the longest a revoked key keeps working. Failures are not cached.
+ * Thread-safe.
+ */
+public final class ApiKeyAuthenticator {
+    /** Compared against when the id is unknown, so both failure paths do the same work. */
+    private static final byte[] UNKNOWN_KEY_HASH = ApiKeyFormat.sha256("no such key");
+
+    private final ApiKeyRepository repository;
+    private final Cache<ByteBuffer, Caller> verified;
+
+    public ApiKeyAuthenticator(ApiKeyRepository repository, Duration cacheTtl) {
+        this.repository = repository;
+        this.verified = cacheTtl.isZero() ? null
+                : Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
+    }
+
+    /**
+     * @param presentedKey the bearer credential as sent, possibly garbage
+     * @return the caller, or empty when the key is malformed, unknown, revoked or has a wrong secret
+     * @throws SQLException when the key store cannot be read (the caller answers 500, not 401)
+     */
+    public Optional<Caller> authenticate(String presentedKey) throws SQLException {
+        Optional<ApiKeyFormat.Presented> presented = ApiKeyFormat.parse(presentedKey);
+        if (presented.isEmpty()) {
+            return Optional.empty();
+        }
+        ByteBuffer cacheKey = verified == null ? null : ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey));
+        if (cacheKey != null) {
+            Caller cached = verified.getIfPresent(cacheKey);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+        }
+        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.get().id());
+        byte[] expected = stored.map(ApiKeyRepository.ActiveKey::secretSha256).orElse(UNKNOWN_KEY_HASH);
+        boolean matches = MessageDigest.isEqual(ApiKeyFormat.sha256(presented.get().secret()), expected);
+        if (!matches || stored.isEmpty()) {
+            return Optional.empty();
+        }
+        Caller caller = stored.get().caller();
+        if (cacheKey != null) {
+            verified.put(cacheKey, caller);
+        }
+        return Optional.of(caller);
+    }
+}

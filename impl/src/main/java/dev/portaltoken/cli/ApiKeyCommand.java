@@ -1,0 +1,92 @@
+package dev.portaltoken.cli;
+
+import dev.portaltoken.auth.ApiKeyFormat;
+import dev.portaltoken.auth.ApiKeyRepository;
+import dev.portaltoken.db.Database;
+import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.ids.Base62;
+import dev.portaltoken.ids.Uuids;
+import dev.portaltoken.tenant.Tenant;
+import dev.portaltoken.tenant.TenantRepository;
+import dev.portaltoken.tenant.Tenants;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "api-key", description = "Manage API keys.", mixinStandardHelpOptions = true)
+final class ApiKeyCommand {
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create an API key. It is printed once, alone on the last line; only a hash of its secret is stored.")
+    static final class Create implements Callable<Integer> {
+        private final Cli.Context context;
+        @Mixin
+        DatabaseOptions database;
+        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The tenant the key acts for.")
+        String tenant;
+        @Option(names = "--name", description = "A label for the key.")
+        String name;
+
+        Create(Cli.Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            try (Database db = database.open(context.env())) {
+                Tenant owner = new Tenants(new TenantRepository(db.dataSource())).require(tenant);
+                ApiKeyFormat.Generated key = ApiKeyFormat.generate(Uuids.v7());
+                new ApiKeyRepository(db.dataSource()).insert(owner.id(), name, key);
+                context.out().println("created API key " + Base62.encode(key.id()) + " for tenant " + owner.slug()
+                        + "; it is shown only this once:");
+                context.out().println(key.key());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke an API key. Running servers stop accepting it within PORTAL_API_KEY_CACHE_SECONDS.")
+    static final class Revoke implements Callable<Integer> {
+        private final Cli.Context context;
+        @Mixin
+        DatabaseOptions database;
+        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The tenant that owns the key.")
+        String tenant;
+        @Parameters(paramLabel = "KEY_ID", description = "The key's id (the part after '/').")
+        String keyId;
+
+        Revoke(Cli.Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            UUID id = parseKeyId(keyId).orElseThrow(() -> ApiException.badRequest("'" + keyId + "' is not an API key id"));
+            try (Database db = database.open(context.env())) {
+                Tenant owner = new Tenants(new TenantRepository(db.dataSource())).require(tenant);
+                if (!new ApiKeyRepository(db.dataSource()).revoke(owner.id(), id)) {
+                    throw ApiException.notFound("tenant " + owner.slug() + " has no active API key " + keyId);
+                }
+                context.out().println("revoked API key " + Base62.encode(id));
+            }
+            return 0;
+        }
+    }
+
+    /** Accepts the key's base62 id or its UUID; never a whole key (that would put a secret in shell history). */
+    static Optional<UUID> parseKeyId(String text) {
+        if (text.contains("/") || text.startsWith(ApiKeyFormat.PREFIX)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(UUID.fromString(text));
+        } catch (IllegalArgumentException e) {
+            return Base62.decode(text, 0);
+        }
+    }
+}

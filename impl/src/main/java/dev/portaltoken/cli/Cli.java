@@ -1,0 +1,89 @@
+package dev.portaltoken.cli;
+
+import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.db.DataAccessException;
+import dev.portaltoken.errors.ApiException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.sql.SQLException;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Builds the command tree explicitly and runs it. Every failure ends as one line on stderr and a
+ * non-zero exit: 1 for a refused operation, 2 for a misused command line.
+ */
+@Command(name = "portal-token-server", mixinStandardHelpOptions = true,
+        versionProvider = Cli.Version.class,
+        description = "Meteroid-compatible portal-token server and its admin CLI.")
+public final class Cli implements Runnable {
+    /** Returned by {@code serve}: the server runs on and the JVM must not exit. */
+    public static final int KEEP_RUNNING = -1;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /**
+     * @param env the environment to read settings from (tests pass their own)
+     * @return the exit code, or {@link #KEEP_RUNNING} when a server was started
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        Context context = new Context(out, env);
+        CommandLine cli = new CommandLine(new Cli())
+                .addSubcommand(new ServeCommand(context))
+                .addSubcommand(new CommandLine(new TenantCommand())
+                        .addSubcommand(new TenantCommand.Create(context)))
+                .addSubcommand(new CommandLine(new ApiKeyCommand())
+                        .addSubcommand(new ApiKeyCommand.Create(context))
+                        .addSubcommand(new ApiKeyCommand.Revoke(context)))
+                .addSubcommand(new CommandLine(new CustomerCommand())
+                        .addSubcommand(new CustomerCommand.Create(context))
+                        .addSubcommand(new CustomerCommand.Archive(context)));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, a) -> {
+            err.println("error: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help')");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("error: " + message(e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    private static String message(Exception e) {
+        if (e instanceof ApiException || e instanceof ConfigException) {
+            return e.getMessage();
+        }
+        Throwable cause = e instanceof DataAccessException ? e.getCause() : e;
+        if (cause instanceof SQLException sql) {
+            return "database: " + firstLine(sql.getMessage());
+        }
+        return firstLine(String.valueOf(e.getMessage()));
+    }
+
+    private static String firstLine(String text) {
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+
+    /** What every command shares: where to print and the environment. */
+    record Context(PrintStream out, Map<String, String> env) {
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Cli.class.getPackage().getImplementationVersion();
+            return new String[] {"portal-token-server " + (version == null ? "dev" : version)};
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.portaltoken.cli;
+
+import dev.portaltoken.config.ConfigLoader;
+import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.Setting;
+import dev.portaltoken.db.Database;
+import java.util.EnumMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The database selection every admin command shares with {@code serve}. */
+final class DatabaseOptions {
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory of the embedded PostgreSQL (default ./data; env DATA_DIR). Ignored when DATABASE_URL is set.")
+    String dataDir;
+
+    DatabaseConfig config(Map<String, String> env) {
+        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        if (dataDir != null) {
+            flags.put(Setting.DATA_DIR, dataDir);
+        }
+        return new ConfigLoader(flags, env).database();
+    }
+
+    /** Opens (and migrates) the database for a short admin operation. */
+    Database open(Map<String, String> env) {
+        DatabaseConfig config = config(env);
+        return Database.open(new DatabaseConfig(config.jdbcUrl(), config.user(), config.password(),
+                config.dataDir(), 2), "cli", false);
+    }
+}

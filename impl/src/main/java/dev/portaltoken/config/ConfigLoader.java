@@ -1,0 +1,122 @@
+package dev.portaltoken.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds a {@link ServerConfig} from command-line flags, then environment variables, then defaults
+ * (first found wins), failing on the first bad value with a message that names the setting.
+ */
+public final class ConfigLoader {
+    private final Map<Setting, String> flags;
+    private final Map<String, String> env;
+
+    /**
+     * @param flags values given on the command line (absent keys were not given)
+     * @param env   the environment, usually {@code System.getenv()}
+     */
+    public ConfigLoader(Map<Setting, String> flags, Map<String, String> env) {
+        this.flags = new EnumMap<>(Setting.class);
+        this.flags.putAll(flags);
+        this.env = Map.copyOf(env);
+    }
+
+    public ServerConfig load() {
+        return new ServerConfig(
+                text(Setting.HOST),
+                integer(Setting.PORT, 0, 65_535),
+                database(),
+                portalUrl(),
+                text(Setting.TOKEN_ISSUER),
+                text(Setting.TOKEN_AUDIENCE),
+                jwtSecret(),
+                optional(Setting.SIGNING_KEY).map(Secret::new),
+                Duration.ofSeconds(integer(Setting.API_KEY_CACHE_SECONDS, 0, 30)));
+    }
+
+    /** Only what is needed to reach the database (the admin commands). */
+    public DatabaseConfig database() {
+        Optional<String> url = optional(Setting.DATABASE_URL);
+        url.ifPresent(u -> {
+            if (!u.startsWith("jdbc:postgresql:")) {
+                throw invalid(Setting.DATABASE_URL, u, "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)");
+            }
+        });
+        return new DatabaseConfig(url, optional(Setting.DATABASE_USER),
+                optional(Setting.DATABASE_PASSWORD).map(Secret::new), path(Setting.DATA_DIR),
+                integer(Setting.DATABASE_POOL_SIZE, 1, 100));
+    }
+
+    private Optional<Secret> jwtSecret() {
+        Optional<String> secret = optional(Setting.JWT_SECRET);
+        secret.ifPresent(s -> {
+            if (s.getBytes(StandardCharsets.UTF_8).length < 32) {
+                throw invalid(Setting.JWT_SECRET, s, "must be at least 32 bytes long");
+            }
+        });
+        return secret.map(Secret::new);
+    }
+
+    private URI portalUrl() {
+        String raw = text(Setting.PORTAL_URL);
+        try {
+            URI uri = new URI(raw);
+            if (!uri.isAbsolute() || uri.getHost() == null
+                    || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                throw invalid(Setting.PORTAL_URL, raw, "must be an absolute http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw invalid(Setting.PORTAL_URL, raw, "must be an absolute http(s) URL");
+        }
+    }
+
+    private Optional<String> optional(Setting setting) {
+        String value = flags.get(setting);
+        if (value == null) {
+            value = env.get(setting.env());
+        }
+        if (value == null) {
+            value = setting.defaultValue();
+        }
+        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+    }
+
+    private String text(Setting setting) {
+        return optional(setting).orElseThrow(() -> new ConfigException(setting.env() + ": must not be empty"));
+    }
+
+    private int integer(Setting setting, int min, int max) {
+        String raw = text(setting).trim();
+        try {
+            int value = Integer.parseInt(raw);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(setting, raw, "must be a whole number from " + min + " to " + max);
+    }
+
+    private Path path(Setting setting) {
+        String raw = text(setting);
+        try {
+            return Path.of(raw);
+        } catch (InvalidPathException e) {
+            throw invalid(setting, raw, "is not a valid path");
+        }
+    }
+
+    private static ConfigException invalid(Setting setting, String value, String rule) {
+        String shown = setting.secret() ? "" : " (got '" + value + "')";
+        return new ConfigException(setting.env() + ": " + rule + shown);
+    }
+}

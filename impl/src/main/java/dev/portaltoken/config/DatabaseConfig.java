@@ -1,0 +1,16 @@
+package dev.portaltoken.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Which PostgreSQL to use: {@code jdbcUrl} when present, else an embedded server whose data lives
+ * under {@code dataDir}.
+ */
+public record DatabaseConfig(Optional<String> jdbcUrl, Optional<String> user, Optional<Secret> password,
+                             Path dataDir, int poolSize) {
+
+    public boolean embedded() {
+        return jdbcUrl.isEmpty();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.portaltoken.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The server's whole configuration, validated by {@link ConfigLoader}; immutable. */
+public record ServerConfig(
+        String host,
+        int port,
+        DatabaseConfig database,
+        URI portalUrl,
+        String tokenIssuer,
+        String tokenAudience,
+        Optional<Secret> jwtSecret,
+        Optional<Secret> signingKey,
+        Duration apiKeyCacheTtl) {
+}

@@ -1,0 +1,64 @@
+package dev.portaltoken.customer;
+
+import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.ids.CustomerIds;
+import dev.portaltoken.ids.Uuids;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Creating, finding and archiving a tenant's customers. Thread-safe. */
+public final class Customers {
+    /** Aliases travel in a URL path segment, so they keep to characters that need no escaping there. */
+    private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._~@:+-]{1,255}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+    private static final int MAX_ALIAS_LENGTH = 255;
+
+    private final CustomerRepository repository;
+
+    public Customers(CustomerRepository repository) {
+        this.repository = repository;
+    }
+
+    /**
+     * Creates a customer and returns its UUID.
+     *
+     * @throws ApiException BAD_REQUEST for an invalid or duplicate alias or a malformed email
+     */
+    public UUID create(UUID tenantId, String alias, String name, String email) throws SQLException {
+        if (alias != null) {
+            if (!ALIAS.matcher(alias).matches()) {
+                throw ApiException.badRequest("alias must be 1 to 255 characters from A-Z a-z 0-9 . _ ~ @ : + -");
+            }
+            if (CustomerIds.parse(alias).isPresent()) {
+                throw ApiException.badRequest("alias '" + alias + "' has the form of a customer id; choose another");
+            }
+        }
+        if (email != null && !EMAIL.matcher(email).matches()) {
+            throw ApiException.badRequest("email '" + email + "' is not an email address");
+        }
+        UUID id = Uuids.v7();
+        repository.insert(tenantId, id, alias, name, email);
+        return id;
+    }
+
+    /** The UUID of the tenant's unarchived customer named by {@code idOrAlias}, if there is one. */
+    public Optional<UUID> findActive(UUID tenantId, String idOrAlias) throws SQLException {
+        CustomerRef ref = CustomerRef.parse(idOrAlias);
+        if (ref.id() != null) {
+            return repository.findActiveById(tenantId, ref.id());
+        }
+        if (ref.alias().isEmpty() || ref.alias().length() > MAX_ALIAS_LENGTH) {
+            return Optional.empty();
+        }
+        return repository.findActiveByAlias(tenantId, ref.alias());
+    }
+
+    /** @throws ApiException NOT_FOUND when the tenant has no such unarchived customer */
+    public void archive(UUID tenantId, String idOrAlias) throws SQLException {
+        if (!repository.archive(tenantId, CustomerRef.parse(idOrAlias))) {
+            throw ApiException.notFound("no active customer '" + idOrAlias + "' in this tenant");
+        }
+    }
+}

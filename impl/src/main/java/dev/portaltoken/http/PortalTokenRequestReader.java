@@ -1,0 +1,119 @@
+package dev.portaltoken.http;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portaltoken.api.model.CustomerPortalTokenRequest;
+import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.token.TokenLifetime;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+
+/**
+ * Reads the portal-token request body strictly, with a message for each way it can be wrong.
+ *
+ * <p>No body, an empty body, {@code null}, {@code {}} and {@code {"expires_in_seconds": null}} all
+ * mean "default lifetime". {@code expires_in_seconds} must be a JSON number with an integral value
+ * (as JSON Schema's {@code integer}); its range is checked by {@link TokenLifetime}. Unknown
+ * members are ignored. Bodies over {@link #MAX_BODY_BYTES} are refused without being read whole.
+ */
+@Consumes(MediaType.APPLICATION_JSON)
+public final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortalTokenRequest> {
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final String FIELD = "expires_in_seconds";
+    private static final int MAX_QUOTED_LENGTH = 24;
+
+    private final ObjectMapper mapper;
+
+    public PortalTokenRequestReader(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+        return type == CustomerPortalTokenRequest.class;
+    }
+
+    @Override
+    public CustomerPortalTokenRequest readFrom(Class<CustomerPortalTokenRequest> type, Type genericType,
+            Annotation[] annotations, MediaType mediaType, MultivaluedMap<String, String> headers,
+            InputStream body) throws IOException {
+        byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw ApiException.badRequest("request body is larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        return parse(bytes);
+    }
+
+    CustomerPortalTokenRequest parse(byte[] bytes) {
+        if (isBlank(bytes)) {
+            return null;
+        }
+        JsonNode root;
+        try {
+            root = mapper.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw ApiException.badRequest("request body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw ApiException.badRequest("request body could not be read");
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return null;
+        }
+        if (!root.isObject()) {
+            throw ApiException.badRequest("request body must be a JSON object or null, not " + describe(root));
+        }
+        JsonNode value = root.get(FIELD);
+        CustomerPortalTokenRequest request = new CustomerPortalTokenRequest();
+        if (value == null || value.isNull()) {
+            return request;
+        }
+        if (!value.isNumber()) {
+            throw ApiException.badRequest(FIELD + " must be an integer number of seconds or null, not " + describe(value));
+        }
+        BigDecimal number = value.decimalValue();
+        if (number.signum() != 0 && number.stripTrailingZeros().scale() > 0) {
+            throw ApiException.badRequest(FIELD + " must be a whole number of seconds; got " + quote(value));
+        }
+        if (number.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
+                || number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+            throw TokenLifetime.outOfRange(quote(value));
+        }
+        return request.expiresInSeconds(number.intValueExact());
+    }
+
+    private static boolean isBlank(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case STRING -> "a string";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case NUMBER -> "a number";
+            default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String quote(JsonNode number) {
+        String text = number.isBigDecimal() ? number.decimalValue().toString() : number.asText();
+        return text.length() <= MAX_QUOTED_LENGTH ? text : text.substring(0, MAX_QUOTED_LENGTH) + "...";
+    }
+}

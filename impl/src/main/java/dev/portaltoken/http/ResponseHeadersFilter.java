@@ -1,0 +1,34 @@
+package dev.portaltoken.http;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+
+/**
+ * Caching and hardening headers: nothing under {@code /api/} (tokens, errors) may be stored by any
+ * cache; the JWKS may be cached for a short while.
+ */
+public final class ResponseHeadersFilter implements ContainerResponseFilter {
+    private final String jwksCacheControl;
+
+    /** @param jwksMaxAgeSeconds how long verifiers may cache the JWKS */
+    public ResponseHeadersFilter(long jwksMaxAgeSeconds) {
+        this.jwksCacheControl = "public, max-age=" + jwksMaxAgeSeconds;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        String path = request.getUriInfo().getPath();
+        if (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        var headers = response.getHeaders();
+        headers.putSingle("X-Content-Type-Options", "nosniff");
+        if (path.equals(".well-known/jwks.json") && response.getStatus() == 200) {
+            headers.putSingle(HttpHeaders.CACHE_CONTROL, jwksCacheControl);
+        } else {
+            headers.putSingle(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.portaltoken.tenant;
+
+import dev.portaltoken.db.Sql;
+import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.ids.Uuids;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Tenants in PostgreSQL. Thread-safe. */
+public final class TenantRepository {
+    private static final String INSERT =
+            "INSERT INTO tenant (id, slug, name, portal_url) VALUES (?, ?, ?, ?) RETURNING created_at";
+    private static final String FIND_BY_SLUG =
+            "SELECT id, slug, name, portal_url, created_at FROM tenant WHERE slug = ?";
+
+    private final DataSource dataSource;
+
+    public TenantRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** @throws ApiException BAD_REQUEST when the slug is taken */
+    public Tenant create(String slug, String name, String portalUrl) throws SQLException {
+        UUID id = Uuids.v7();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setObject(1, id);
+            ps.setString(2, slug);
+            ps.setString(3, name);
+            ps.setString(4, portalUrl);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Tenant(id, slug, name, portalUrl, rs.getTimestamp(1).toInstant());
+            }
+        } catch (SQLException e) {
+            if (Sql.isUniqueViolation(e, "tenant_slug_key")) {
+                throw ApiException.badRequest("a tenant with slug '" + slug + "' already exists");
+            }
+            throw e;
+        }
+    }
+
+    public Optional<Tenant> findBySlug(String slug) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_BY_SLUG)) {
+            ps.setString(1, slug);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Tenant(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getString(4), rs.getTimestamp(5).toInstant()));
+            }
+        }
+    }
+}

@@ -1,7 +1,6 @@
 package dev.portaltoken.http;
 
 import dev.portaltoken.api.model.ErrorCode;
-import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -36,9 +35,6 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
         if (e instanceof NotSupportedException) {
             return ErrorResponses.of(400, ErrorCode.BAD_REQUEST,
                     "Content-Type must be application/json (or send no body)");
-        }
-        if (e instanceof NotAcceptableException) {
-            return ErrorResponses.of(406, ErrorCode.BAD_REQUEST, "this resource only produces application/json");
         }
         int status = e.getResponse().getStatus();
         if (status >= 500) {

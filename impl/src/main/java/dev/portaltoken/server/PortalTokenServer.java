@@ -12,6 +12,7 @@ import dev.portaltoken.http.ApiExceptionMapper;
 import dev.portaltoken.http.AuthenticationFilter;
 import dev.portaltoken.http.ContractResources;
 import dev.portaltoken.http.Json;
+import dev.portaltoken.http.JsonOnlyFilter;
 import dev.portaltoken.http.JwksResource;
 import dev.portaltoken.http.PortalTokenRequestReader;
 import dev.portaltoken.http.PortalTokenResource;
@@ -74,6 +75,7 @@ public final class PortalTokenServer implements AutoCloseable {
                     .registerResources(ContractResources.of(new PortalTokenResource(tokens)),
                             ContractResources.of(new JwksResource(() -> published)))
                     .register(new AuthenticationFilter(authenticator))
+                    .register(new JsonOnlyFilter())
                     .register(new ResponseHeadersFilter(JWKS_MAX_AGE_SECONDS))
                     .register(new PortalTokenRequestReader(mapper))
                     .register(new JacksonJsonProvider(mapper))
@@ -87,6 +89,7 @@ public final class PortalTokenServer implements AutoCloseable {
 
             URI requested = URI.create("http://" + config.host() + ":" + config.port() + "/");
             HttpServer http = GrizzlyHttpServerFactory.createHttpServer(requested, resources, false);
+            http.getListeners().forEach(l -> l.registerAddOn(new IgnoreUpgradeAddOn()));
             http.start();
             NetworkListener listener = http.getListeners().iterator().next();
             URI baseUri = URI.create("http://" + displayHost(config.host()) + ":" + listener.getPort() + "/");

@@ -1,0 +1,27 @@
+package dev.portaltoken.http;
+
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * This API speaks JSON only. A body sent without any Content-Type is read as JSON (minimal clients
+ * omit it), and {@code Accept} is not negotiated: every answer is JSON, so a client asking for
+ * something else gets JSON rather than a 406 the contract does not declare.
+ */
+@PreMatching
+@Priority(Priorities.HEADER_DECORATOR)
+public final class JsonOnlyFilter implements ContainerRequestFilter {
+    @Override
+    public void filter(ContainerRequestContext request) {
+        var headers = request.getHeaders();
+        if (request.hasEntity() && request.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
+            headers.putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
+        }
+        headers.putSingle(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.portaltoken.support;
+
+import dev.portaltoken.cli.Cli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Runs the admin CLI in this JVM with its own environment and captured output. */
+public final class CliRun {
+    private CliRun() {
+    }
+
+    public record Result(int exit, String out, String err) {
+        /** The last non-empty line of stdout. */
+        public String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1].strip();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    public static Result run(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            exit = Cli.run(args, o, e, env);
+        }
+        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.portaltoken.support;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.Ed25519Verifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+
+/**
+ * Verifies tokens the way a portal would: fetch the JWKS over HTTP, pick the key by {@code kid},
+ * check the signature with Nimbus's own (Tink-backed) Ed25519 verifier, independent of our signer.
+ */
+public final class Tokens {
+    private Tokens() {
+    }
+
+    public static JWKSet jwks(Http http) {
+        Http.Reply reply = http.get("/.well-known/jwks.json");
+        if (reply.status() != 200) {
+            throw new AssertionError("JWKS: " + reply);
+        }
+        try {
+            return JWKSet.parse(reply.body());
+        } catch (java.text.ParseException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Parses {@code token}, verifies it against the served JWKS, and returns its claims. */
+    public static JWTClaimsSet verifyWithJwks(Http http, String token) throws Exception {
+        SignedJWT jwt = SignedJWT.parse(token);
+        String kid = jwt.getHeader().getKeyID();
+        assertNotNull(kid, "token has no kid");
+        JWK key = jwks(http).getKeyByKeyId(kid);
+        assertNotNull(key, "kid " + kid + " is not in the JWKS");
+        assertFalse(key.isPrivate(), "JWKS publishes a private key");
+        JWSVerifier verifier = new Ed25519Verifier((OctetKeyPair) key);
+        assertTrue(jwt.verify(verifier), "signature does not verify with the published key");
+        return jwt.getJWTClaimsSet();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.portaltoken.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portaltoken.api.model.CustomerPortalTokenRequest;
+import dev.portaltoken.errors.ApiException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The body rules in isolation (the endpoint test sends the same shapes over HTTP). */
+class PortalTokenRequestReaderTest {
+    private final PortalTokenRequestReader reader = new PortalTokenRequestReader(Json.mapper());
+
+    private CustomerPortalTokenRequest parse(String body) {
+        return reader.parse(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "[{0}] means the default")
+    @ValueSource(strings = {"", " \n\t", "null", " null "})
+    void noRequest(String body) {
+        assertNull(parse(body));
+    }
+
+    @ParameterizedTest(name = "[{0}] has no lifetime")
+    @ValueSource(strings = {"{}", "{\"expires_in_seconds\": null}", "{\"other\": {\"nested\": true}}"})
+    void noLifetime(String body) {
+        assertNull(parse(body).getExpiresInSeconds());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {"60|60", "2592000|2592000", "1e2|100", "100.000|100", "-0|0",
+            "2147483647|2147483647", "-2147483648|-2147483648"})
+    void integralNumbers(String value, int expected) {
+        assertEquals(expected, parse("{\"expires_in_seconds\": " + value + "}").getExpiresInSeconds());
+    }
+
+    @ParameterizedTest(name = "[{0}] -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"expires_in_seconds\": 60.5}|whole number",
+            "{\"expires_in_seconds\": 1e-1}|whole number",
+            "{\"expires_in_seconds\": 2147483648}|must be between",
+            "{\"expires_in_seconds\": 123456789012345678901234567890}|must be between",
+            "{\"expires_in_seconds\": \"60\"}|not a string",
+            "{\"expires_in_seconds\": false}|not a boolean",
+            "{\"expires_in_seconds\": {}}|not an object",
+            "[]|not an array",
+            "1|not a number",
+            "{|not valid JSON (line 1, column 2)",
+            "{\"a\": 1,}|not valid JSON",
+            "{\"a\": 1} x|not valid JSON",
+            "{\"expires_in_seconds\": 60, \"expires_in_seconds\": 61}|not valid JSON",
+            "/* comment */ {}|not valid JSON"})
+    void refused(String body, String message) {
+        ApiException e = assertThrows(ApiException.class, () -> parse(body));
+        assertEquals(ApiException.Kind.BAD_REQUEST, e.kind());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void aHugeNumberIsQuotedShort() {
+        ApiException e = assertThrows(ApiException.class,
+                () -> parse("{\"expires_in_seconds\": " + "9".repeat(500) + "}"));
+        assertTrue(e.getMessage().length() < 150, e.getMessage());
+    }
+
+    @Test
+    void invalidUtf8IsRefused() {
+        byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThrows(ApiException.class, () -> reader.parse(body));
+    }
+}

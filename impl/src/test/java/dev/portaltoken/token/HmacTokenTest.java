@@ -1,0 +1,58 @@
+package dev.portaltoken.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.SignedJWT;
+import dev.portaltoken.support.Http;
+import dev.portaltoken.support.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** With PORTAL_JWT_SECRET, tokens are HS256 for portals that verify with a shared secret. */
+class HmacTokenTest {
+    private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!";
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of("PORTAL_JWT_SECRET", SECRET));
+        server.createTenant("acme");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void tokensAreHs256AndVerifyWithTheSecret() throws Exception {
+        String key = server.createApiKey("acme");
+        String customer = server.createCustomer("acme", "hs");
+        Http.Reply reply = server.http().mint(key, "hs", "{\"expires_in_seconds\": 90}");
+        assertEquals(200, reply.status(), reply::toString);
+        SignedJWT jwt = SignedJWT.parse(reply.json().get("token").asText());
+        assertEquals(JWSAlgorithm.HS256, jwt.getHeader().getAlgorithm());
+        assertNotNull(jwt.getHeader().getKeyID());
+        assertTrue(jwt.verify(new MACVerifier(SECRET.getBytes(StandardCharsets.UTF_8))));
+        assertFalse(jwt.verify(new MACVerifier("another-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(customer, jwt.getJWTClaimsSet().getSubject());
+        assertEquals(90, (jwt.getJWTClaimsSet().getExpirationTime().getTime()
+                - jwt.getJWTClaimsSet().getIssueTime().getTime()) / 1000);
+    }
+
+    @Test
+    void theSharedSecretIsNeverPublished() {
+        Http.Reply jwks = server.http().get("/.well-known/jwks.json");
+        assertEquals(200, jwks.status());
+        assertEquals(0, jwks.json().get("keys").size());
+        assertFalse(jwks.body().contains(SECRET));
+    }
+}

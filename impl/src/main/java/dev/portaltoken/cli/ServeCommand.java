@@ -39,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerConfig config = new ConfigLoader(flags, context.env()).load();
         long started = System.nanoTime();
         PortalTokenServer server = PortalTokenServer.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        GracefulShutdown.install(server);
         context.out().printf("portal-token-server listening on %s (database: %s; signing: %s kid %s; ready in %d ms)%n",
                 server.baseUri(), server.databaseDescription(), server.signingKey().algorithm(),
                 server.signingKey().keyId(), (System.nanoTime() - started) / 1_000_000);

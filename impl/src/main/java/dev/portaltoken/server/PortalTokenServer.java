@@ -48,6 +48,7 @@ public final class PortalTokenServer implements AutoCloseable {
     private final HttpServer http;
     private final SigningKey signingKey;
     private final URI baseUri;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PortalTokenServer(Database database, HttpServer http, SigningKey signingKey, URI baseUri) {
         this.database = database;
@@ -116,9 +117,15 @@ public final class PortalTokenServer implements AutoCloseable {
         return database.description();
     }
 
-    /** Stops accepting, lets in-flight requests finish (up to 10 s), then closes the pool. */
+    /**
+     * Stops accepting, lets in-flight requests finish (up to 10 s), then closes the pool and the
+     * embedded PostgreSQL. Idempotent.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             http.shutdown(10, TimeUnit.SECONDS).get();
         } catch (InterruptedException e) {

@@ -1,0 +1,76 @@
+package dev.portaltoken.jar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.portaltoken.support.Http;
+import dev.portaltoken.support.JarProcess;
+import dev.portaltoken.support.Tokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's path through the packaged jar: serve on the embedded default, administer it from
+ * separate CLI processes while it runs, mint a token and verify it through the JWKS URL, then
+ * stop, use the CLI on the stopped data directory, restart, and find everything still there.
+ */
+class RunAsANewUserIT {
+
+    @Test
+    void serveAdministerMintRestart(@TempDir Path dataDir) throws Exception {
+        Map<String, String> env = Map.of("PORTAL_URL", "https://portal.example.test");
+        String dir = dataDir.toString();
+        String key;
+        String customer;
+        String firstToken;
+        try (JarProcess.Server server = JarProcess.Server.start(env, "--port", "0", "--host", "127.0.0.1",
+                "--data-dir", dir)) {
+            assertTrue(server.output().contains("database: embedded PostgreSQL in"), server.output());
+
+            assertEquals(0, JarProcess.run(env, "tenant", "create", "--slug", "acme", "--data-dir", dir).exit());
+            JarProcess.Result keyResult = JarProcess.run(env, "api-key", "create", "--tenant", "acme", "--data-dir", dir);
+            assertEquals(0, keyResult.exit(), keyResult::toString);
+            key = keyResult.lastLine();
+            JarProcess.Result customerResult = JarProcess.run(env, "customer", "create", "--tenant", "acme",
+                    "--alias", "first", "--data-dir", dir);
+            assertEquals(0, customerResult.exit(), customerResult::toString);
+            customer = customerResult.lastLine();
+            assertTrue(customer.startsWith("cus_"), customer);
+
+            Http http = new Http(server.baseUri());
+            Http.Reply reply = http.mint(key, customer, null);
+            assertEquals(200, reply.status(), reply::toString);
+            assertEquals("https://portal.example.test", reply.json().get("portal_url").asText());
+            firstToken = reply.json().get("token").asText();
+            JWTClaimsSet claims = Tokens.verifyWithJwks(http, firstToken);
+            assertEquals(customer, claims.getSubject());
+
+            JarProcess.Result duplicate = JarProcess.run(env, "tenant", "create", "--slug", "acme", "--data-dir", dir);
+            assertEquals(1, duplicate.exit());
+            assertEquals(1, duplicate.err().strip().lines().count(), duplicate::toString);
+            assertEquals(0, server.stop(), "SIGTERM stops the server cleanly with exit status 0");
+        }
+
+        assertEquals("rw-------", PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve("signing-key.jwk"))));
+
+        JarProcess.Result offline = JarProcess.run(env, "customer", "create", "--tenant", "acme", "--alias", "second",
+                "--data-dir", dir);
+        assertEquals(0, offline.exit(), "the CLI runs its own PostgreSQL when no server is up: " + offline);
+
+        try (JarProcess.Server server = JarProcess.Server.start(env, "--port", "0", "--host", "127.0.0.1",
+                "--data-dir", dir)) {
+            Http http = new Http(server.baseUri());
+            assertEquals(customer, Tokens.verifyWithJwks(http, firstToken).getSubject(),
+                    "a token minted before the restart still verifies: the signing key survived");
+            assertEquals(200, http.mint(key, "first", null).status(), "key and customer survived the restart");
+            assertEquals(offline.lastLine(), Tokens.verifyWithJwks(http,
+                    http.mint(key, "second", null).json().get("token").asText()).getSubject());
+        }
+    }
+}

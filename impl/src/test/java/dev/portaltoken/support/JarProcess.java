@@ -1,0 +1,156 @@
+package dev.portaltoken.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged jar run as a separate process, the way a user runs it. */
+public final class JarProcess {
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+/)");
+
+    private JarProcess() {
+    }
+
+    public static Path jar() {
+        String path = System.getProperty("portal.jar");
+        if (path == null) {
+            throw new IllegalStateException("system property portal.jar is not set (run through mvn verify)");
+        }
+        return Path.of(path);
+    }
+
+    private static ProcessBuilder builder(Map<String, String> env, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return builder;
+    }
+
+    public record Result(int exit, String out, String err) {
+        public String lastLine() {
+            String[] lines = out.strip().split("\n");
+            return lines[lines.length - 1].strip();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** Runs a command to completion (at most two minutes). */
+    public static Result run(Map<String, String> env, String... args) {
+        try {
+            Process process = builder(env, List.of(args)).start();
+            CompletableFuture<String> out = drain(process.getInputStream());
+            CompletableFuture<String> err = drain(process.getErrorStream());
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("timed out: " + String.join(" ", args));
+            }
+            return new Result(process.exitValue(), out.join(), err.join());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A running {@code serve}; its stdout and stderr are collected. */
+    public static final class Server implements AutoCloseable {
+        private final Process process;
+        private final URI baseUri;
+        private final StringBuffer output;
+
+        private Server(Process process, URI baseUri, StringBuffer output) {
+            this.process = process;
+            this.baseUri = baseUri;
+            this.output = output;
+        }
+
+        public static Server start(Map<String, String> env, String... args) {
+            List<String> all = new ArrayList<>(List.of("serve"));
+            all.addAll(List.of(args));
+            try {
+                Process process = builder(env, all).redirectErrorStream(true).start();
+                StringBuffer output = new StringBuffer();
+                CompletableFuture<URI> listening = new CompletableFuture<>();
+                Thread reader = new Thread(() -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            output.append(line).append('\n');
+                            Matcher m = LISTENING.matcher(line);
+                            if (m.find()) {
+                                listening.complete(URI.create(m.group(1)));
+                            }
+                        }
+                    } catch (IOException e) {
+                        // process ended
+                    }
+                    listening.completeExceptionally(new AssertionError("server exited before listening:\n" + output));
+                }, "serve-output");
+                reader.setDaemon(true);
+                reader.start();
+                URI uri = listening.get(3, TimeUnit.MINUTES);
+                return new Server(process, uri, output);
+            } catch (Exception e) {
+                throw new AssertionError("server did not start", e);
+            }
+        }
+
+        public URI baseUri() {
+            return baseUri;
+        }
+
+        public Process process() {
+            return process;
+        }
+
+        public String output() {
+            return output.toString();
+        }
+
+        /** Sends SIGTERM and waits for the exit code. */
+        public int stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("server did not stop on SIGTERM");
+            }
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static CompletableFuture<String> drain(java.io.InputStream stream) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}

@@ -14,6 +14,8 @@ import java.util.Optional;
  * <p>Verified keys are cached for at most {@code cacheTtl}, keyed on the SHA-256 of the whole
  * presented key (never on its public id part, so a right id with a wrong secret is never served from
  * the cache); that TTL is also the longest a revoked key keeps working. Failures are not cached.
+ * A key's {@code last_used_at} is refreshed when it is verified against the database, so at most
+ * once per cache lifetime per instance.
  * Thread-safe.
  */
 public final class ApiKeyAuthenticator {
@@ -53,6 +55,7 @@ public final class ApiKeyAuthenticator {
             return Optional.empty();
         }
         Caller caller = stored.get().caller();
+        repository.touch(caller.apiKeyId());
         if (cacheKey != null) {
             verified.put(cacheKey, caller);
         }

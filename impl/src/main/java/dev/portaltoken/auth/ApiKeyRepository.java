@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -16,6 +19,13 @@ public final class ApiKeyRepository {
              WHERE k.id = ? AND k.revoked_at IS NULL""";
     private static final String INSERT =
             "INSERT INTO api_key (id, tenant_id, name, secret_sha256, hint) VALUES (?, ?, ?, ?, ?)";
+    private static final String LIST = """
+            SELECT id, hint, name, created_at, last_used_at, revoked_at
+              FROM api_key WHERE tenant_id = ? ORDER BY created_at, id""";
+    /** At most one write a minute per key, whatever the traffic. */
+    private static final String TOUCH = """
+            UPDATE api_key SET last_used_at = now()
+             WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')""";
     private static final String REVOKE =
             "UPDATE api_key SET revoked_at = now() WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL";
 
@@ -40,6 +50,36 @@ public final class ApiKeyRepository {
                         new Caller(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4))));
             }
         }
+    }
+
+    /** A key as listed to its tenant's operators; never its secret or hash. */
+    public record Listed(UUID id, String hint, String name, Instant created, Instant lastUsed, Instant revoked) {
+    }
+
+    public List<Listed> list(UUID tenantId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LIST)) {
+            ps.setObject(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Listed> keys = new ArrayList<>();
+                while (rs.next()) {
+                    keys.add(new Listed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                            instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6))));
+                }
+                return keys;
+            }
+        }
+    }
+
+    /** Records that the key was used (at minute granularity). */
+    void touch(UUID keyId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TOUCH)) {
+            ps.setObject(1, keyId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Instant instant(java.sql.Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
     }
 
     public void insert(UUID tenantId, String name, ApiKeyFormat.Generated key) throws SQLException {

@@ -18,7 +18,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "api-key", description = "Manage API keys.", mixinStandardHelpOptions = true)
-final class ApiKeyCommand {
+final class ApiKeyCommand extends CommandGroup {
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List a tenant's keys: id, hint, name, created, last_used, revoked. Never the keys themselves.")
+    static final class List implements Callable<Integer> {
+        private final Cli.Context context;
+        @Mixin
+        DatabaseOptions database;
+        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The tenant.")
+        String tenant;
+        @Option(names = "--json", description = "One JSON array of objects, nothing else.")
+        boolean json;
+
+        List(Cli.Context context) {
+            this.context = context;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            try (Database db = database.open(context.env())) {
+                Tenant owner = new Tenants(new TenantRepository(db.dataSource())).require(tenant);
+                Listing listing = new Listing("id", "hint", "name", "created", "last_used", "revoked");
+                for (ApiKeyRepository.Listed key : new ApiKeyRepository(db.dataSource()).list(owner.id())) {
+                    listing.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(),
+                            key.revoked());
+                }
+                listing.print(context.out(), json);
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an API key. It is printed once, alone on the last line; only a hash of its secret is stored.")
@@ -50,14 +80,14 @@ final class ApiKeyCommand {
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke an API key. Running servers stop accepting it within PORTAL_API_KEY_CACHE_SECONDS.")
+            description = "Revoke an API key. Running servers stop accepting it within PORTAL_API_KEY_CACHE_SECONDS (30 s by default).")
     static final class Revoke implements Callable<Integer> {
         private final Cli.Context context;
         @Mixin
         DatabaseOptions database;
         @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The tenant that owns the key.")
         String tenant;
-        @Parameters(paramLabel = "KEY_ID", description = "The key's id (the part after '/').")
+        @Parameters(paramLabel = "KEY_ID", description = "The key's id (the part after '/', as api-key list shows it).")
         String keyId;
 
         Revoke(Cli.Context context) {
@@ -66,7 +96,8 @@ final class ApiKeyCommand {
 
         @Override
         public Integer call() throws Exception {
-            UUID id = parseKeyId(keyId).orElseThrow(() -> ApiException.badRequest("'" + keyId + "' is not an API key id"));
+            UUID id = parseKeyId(keyId).orElseThrow(() -> ApiException.badRequest(
+                    "that is not an API key id (give the part after '/', as api-key list shows it)"));
             try (Database db = database.open(context.env())) {
                 Tenant owner = new Tenants(new TenantRepository(db.dataSource())).require(tenant);
                 if (!new ApiKeyRepository(db.dataSource()).revoke(owner.id(), id)) {

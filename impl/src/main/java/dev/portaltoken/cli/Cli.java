@@ -34,17 +34,26 @@ public final class Cli implements Runnable {
      * @return the exit code, or {@link #KEEP_RUNNING} when a server was started
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        Context context = new Context(out, env);
+        Context context = new Context(out, err, env, System.console() != null);
+        CommandLine serve = new CommandLine(new ServeCommand(context));
+        serve.getCommandSpec().usageMessage().footer(ServeCommand.settingsHelp());
         CommandLine cli = new CommandLine(new Cli())
-                .addSubcommand(new ServeCommand(context))
+                .addSubcommand(serve)
                 .addSubcommand(new CommandLine(new TenantCommand())
-                        .addSubcommand(new TenantCommand.Create(context)))
+                        .addSubcommand(new TenantCommand.List(context))
+                        .addSubcommand(new TenantCommand.Create(context))
+                        .addSubcommand(new TenantCommand.Update(context)))
                 .addSubcommand(new CommandLine(new ApiKeyCommand())
+                        .addSubcommand(new ApiKeyCommand.List(context))
                         .addSubcommand(new ApiKeyCommand.Create(context))
                         .addSubcommand(new ApiKeyCommand.Revoke(context)))
                 .addSubcommand(new CommandLine(new CustomerCommand())
+                        .addSubcommand(new CustomerCommand.List(context))
                         .addSubcommand(new CustomerCommand.Create(context))
-                        .addSubcommand(new CustomerCommand.Archive(context)));
+                        .addSubcommand(new CustomerCommand.Update(context))
+                        .addSubcommand(new CustomerCommand.Archive(context))
+                        .addSubcommand(new CustomerCommand.Unarchive(context))
+                        .addSubcommand(new CustomerCommand.Import(context)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -75,15 +84,23 @@ public final class Cli implements Runnable {
         return newline < 0 ? text : text.substring(0, newline);
     }
 
-    /** What every command shares: where to print and the environment. */
-    record Context(PrintStream out, Map<String, String> env) {
+    /**
+     * What every command shares: where to print, the environment, and whether a person is watching
+     * (a terminal), which decides progress lines.
+     */
+    record Context(PrintStream out, PrintStream err, Map<String, String> env, boolean interactive) {
+    }
+
+    /** The name and version of this build, e.g. {@code portal-token-server 0.1.0}. */
+    static String version() {
+        String version = Cli.class.getPackage().getImplementationVersion();
+        return "portal-token-server " + (version == null ? "dev" : version);
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String version = Cli.class.getPackage().getImplementationVersion();
-            return new String[] {"portal-token-server " + (version == null ? "dev" : version)};
+            return new String[] {version()};
         }
     }
 }

@@ -5,7 +5,9 @@ import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.db.Database;
 import java.util.EnumMap;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The database selection every admin command shares with {@code serve}. */
@@ -14,18 +16,22 @@ final class DatabaseOptions {
             description = "Data directory of the embedded PostgreSQL (default ./data; env DATA_DIR). Ignored when DATABASE_URL is set.")
     String dataDir;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A .properties or .yaml settings file, as for serve (database settings are used).")
+    Path configFile;
+
     DatabaseConfig config(Map<String, String> env) {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         if (dataDir != null) {
             flags.put(Setting.DATA_DIR, dataDir);
         }
-        return new ConfigLoader(flags, env).database();
+        return new ConfigLoader(flags, env, Optional.ofNullable(configFile)).database();
     }
 
     /** Opens (and migrates) the database for a short admin operation. */
     Database open(Map<String, String> env) {
         DatabaseConfig config = config(env);
         return Database.open(new DatabaseConfig(config.jdbcUrl(), config.user(), config.password(),
-                config.dataDir(), 2), "cli", false);
+                config.dataDir(), 2), "cli", false, null);
     }
 }

@@ -9,29 +9,41 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * Builds a {@link ServerConfig} from command-line flags, then environment variables, then defaults
- * (first found wins), failing on the first bad value with a message that names the setting.
+ * Builds a {@link ServerConfig} from command-line flags, then environment variables, then an
+ * optional configuration file, then defaults (first found wins), failing on the first bad value,
+ * unknown file key or missing required setting with one line that names it.
  */
 public final class ConfigLoader {
     private final Map<Setting, String> flags;
     private final Map<String, String> env;
+    private final Map<Setting, String> file;
 
     /**
      * @param flags values given on the command line (absent keys were not given)
      * @param env   the environment, usually {@code System.getenv()}
      */
     public ConfigLoader(Map<Setting, String> flags, Map<String, String> env) {
+        this(flags, env, Optional.empty());
+    }
+
+    /** @param configFile a {@code .properties} or {@code .yaml} file read after flags and environment */
+    public ConfigLoader(Map<Setting, String> flags, Map<String, String> env, Optional<Path> configFile) {
         this.flags = new EnumMap<>(Setting.class);
         this.flags.putAll(flags);
         this.env = Map.copyOf(env);
+        this.file = configFile.map(ConfigFile::read).orElse(Map.of());
     }
 
     public ServerConfig load() {
         return new ServerConfig(
                 text(Setting.HOST),
                 integer(Setting.PORT, 0, 65_535),
+                optional(Setting.MANAGEMENT_PORT).isPresent()
+                        ? OptionalInt.of(integer(Setting.MANAGEMENT_PORT, 0, 65_535)) : OptionalInt.empty(),
+                logFormat(),
                 database(),
                 portalUrl(),
                 text(Setting.TOKEN_ISSUER),
@@ -44,6 +56,14 @@ public final class ConfigLoader {
     /** Only what is needed to reach the database (the admin commands). */
     public DatabaseConfig database() {
         Optional<String> url = optional(Setting.DATABASE_URL);
+        if (url.isEmpty()) {
+            for (Setting needsUrl : new Setting[] {Setting.DATABASE_USER, Setting.DATABASE_PASSWORD}) {
+                if (optional(needsUrl).isPresent()) {
+                    throw new ConfigException(Setting.DATABASE_URL.env() + ": required when " + needsUrl.env()
+                            + " is set (the credentials are for an external database)");
+                }
+            }
+        }
         url.ifPresent(u -> {
             if (!u.startsWith("jdbc:postgresql:")) {
                 throw invalid(Setting.DATABASE_URL, u, "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)");
@@ -52,6 +72,15 @@ public final class ConfigLoader {
         return new DatabaseConfig(url, optional(Setting.DATABASE_USER),
                 optional(Setting.DATABASE_PASSWORD).map(Secret::new), path(Setting.DATA_DIR),
                 integer(Setting.DATABASE_POOL_SIZE, 1, 100));
+    }
+
+    private LogFormat logFormat() {
+        String raw = text(Setting.LOG_FORMAT).trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (raw) {
+            case "plain" -> LogFormat.PLAIN;
+            case "json" -> LogFormat.JSON;
+            default -> throw invalid(Setting.LOG_FORMAT, raw, "must be plain or json");
+        };
     }
 
     private Optional<Secret> jwtSecret() {
@@ -82,6 +111,9 @@ public final class ConfigLoader {
         String value = flags.get(setting);
         if (value == null) {
             value = env.get(setting.env());
+        }
+        if (value == null) {
+            value = file.get(setting);
         }
         if (value == null) {
             value = setting.defaultValue();

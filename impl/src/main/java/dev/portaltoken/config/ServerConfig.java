@@ -3,11 +3,18 @@ package dev.portaltoken.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
-/** The server's whole configuration, validated by {@link ConfigLoader}; immutable. */
+/**
+ * The server's whole configuration, validated by {@link ConfigLoader}; immutable.
+ *
+ * @param managementPort where /healthz, /readyz and /metrics are served; empty: on {@code port}
+ */
 public record ServerConfig(
         String host,
         int port,
+        OptionalInt managementPort,
+        LogFormat logFormat,
         DatabaseConfig database,
         URI portalUrl,
         String tokenIssuer,

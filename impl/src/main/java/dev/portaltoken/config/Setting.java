@@ -1,11 +1,14 @@
 package dev.portaltoken.config;
 
 /**
- * Every setting the server reads, with its environment variable, its default and what it does.
- * This table is the single source for loading, validation messages and {@code serve --help}.
+ * Every setting the server reads, with its environment variable, its configuration-file key, its
+ * default and what it does. This table is the single source for loading, validation messages,
+ * {@code serve --help} and the README's configuration reference.
  */
 public enum Setting {
     PORT("PORT", "8080", false, "HTTP port to listen on (0 picks a free port)."),
+    MANAGEMENT_PORT("MANAGEMENT_PORT", null, false,
+            "Serve /healthz, /readyz and /metrics on this port only (unset: on the main port)."),
     HOST("HOST", "0.0.0.0", false, "Address to bind."),
     DATA_DIR("DATA_DIR", "./data", false,
             "Directory for the embedded PostgreSQL and the generated signing key."),
@@ -22,6 +25,7 @@ public enum Setting {
             "Shared secret (at least 32 bytes). Set: tokens are HS256 with this secret instead of EdDSA."),
     SIGNING_KEY("PORTAL_SIGNING_KEY", null, true,
             "Ed25519 private key as a JWK (JSON). Unset: one is generated once into the data directory."),
+    LOG_FORMAT("LOG_FORMAT", "plain", false, "Log lines as plain text or json."),
     API_KEY_CACHE_SECONDS("PORTAL_API_KEY_CACHE_SECONDS", "30", false,
             "How long a verified API key is cached (0-30 s); also the longest delay before a revocation takes effect.");
 
@@ -35,6 +39,11 @@ public enum Setting {
         this.defaultValue = defaultValue;
         this.secret = secret;
         this.help = help;
+    }
+
+    /** Its name in a configuration file: the enum name in lower kebab case, e.g. {@code database-url}. */
+    public String key() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /** The environment variable that sets it. */

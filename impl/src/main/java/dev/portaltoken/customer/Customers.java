@@ -4,7 +4,9 @@ import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -28,19 +30,82 @@ public final class Customers {
      */
     public UUID create(UUID tenantId, String alias, String name, String email) throws SQLException {
         if (alias != null) {
-            if (!ALIAS.matcher(alias).matches()) {
-                throw ApiException.badRequest("alias must be 1 to 255 characters from A-Z a-z 0-9 . _ ~ @ : + -");
-            }
-            if (CustomerIds.parse(alias).isPresent()) {
-                throw ApiException.badRequest("alias '" + alias + "' has the form of a customer id; choose another");
-            }
+            checkAlias(alias);
         }
-        if (email != null && !EMAIL.matcher(email).matches()) {
-            throw ApiException.badRequest("email '" + email + "' is not an email address");
+        if (email != null) {
+            checkEmail(email);
         }
         UUID id = Uuids.v7();
         repository.insert(tenantId, id, alias, name, email);
         return id;
+    }
+
+    /**
+     * Changes a customer's alias, name or email; for each, null keeps it and an empty string clears it.
+     *
+     * @throws ApiException BAD_REQUEST for nothing to change, an invalid or taken alias or a bad email;
+     *                      NOT_FOUND when the tenant has no such customer (archived ones included)
+     */
+    public void update(UUID tenantId, String idOrAlias, String alias, String name, String email) throws SQLException {
+        if (alias == null && name == null && email == null) {
+            throw ApiException.badRequest("nothing to change: give --alias, --name or --email");
+        }
+        if (alias != null && !alias.isEmpty()) {
+            checkAlias(alias);
+        }
+        if (email != null && !email.isEmpty()) {
+            checkEmail(email);
+        }
+        boolean updated = repository.update(tenantId, CustomerRef.parse(idOrAlias), change(alias), change(name),
+                change(email));
+        if (!updated) {
+            throw ApiException.notFound("no customer '" + idOrAlias + "' in this tenant");
+        }
+    }
+
+    /** @throws ApiException NOT_FOUND when the tenant has no such archived customer */
+    public void unarchive(UUID tenantId, String idOrAlias) throws SQLException {
+        if (!repository.unarchive(tenantId, CustomerRef.parse(idOrAlias))) {
+            throw ApiException.notFound("no archived customer '" + idOrAlias + "' in this tenant");
+        }
+    }
+
+    public List<CustomerRepository.Listed> list(UUID tenantId) throws SQLException {
+        return repository.list(tenantId);
+    }
+
+    /**
+     * Creates or updates, by alias, every row of a validated import, in one transaction.
+     *
+     * @param progress told how many rows have been written so far
+     */
+    public CustomerRepository.ImportResult importRows(UUID tenantId, CustomerImport.Parsed parsed,
+                                                     IntConsumer progress) throws SQLException {
+        if (!parsed.errors().isEmpty()) {
+            throw new IllegalArgumentException("an import with bad rows must not be written");
+        }
+        return repository.importRows(tenantId, parsed.rows(), progress);
+    }
+
+    /** @throws ApiException BAD_REQUEST when {@code alias} may not be an alias */
+    static void checkAlias(String alias) {
+        if (!ALIAS.matcher(alias).matches()) {
+            throw ApiException.badRequest("alias must be 1 to 255 characters from A-Z a-z 0-9 . _ ~ @ : + -");
+        }
+        if (CustomerIds.parse(alias).isPresent()) {
+            throw ApiException.badRequest("alias '" + alias + "' has the form of a customer id; choose another");
+        }
+    }
+
+    /** @throws ApiException BAD_REQUEST when {@code email} is not an email address */
+    static void checkEmail(String email) {
+        if (!EMAIL.matcher(email).matches()) {
+            throw ApiException.badRequest("email '" + email + "' is not an email address");
+        }
+    }
+
+    private static CustomerRepository.Change change(String value) {
+        return value == null ? null : new CustomerRepository.Change(value.isEmpty() ? null : value);
     }
 
     /** The UUID of the tenant's unarchived customer named by {@code idOrAlias}, if there is one. */

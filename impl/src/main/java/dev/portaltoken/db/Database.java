@@ -2,43 +2,71 @@ package dev.portaltoken.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Secret;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL this process uses (external through {@code DATABASE_URL}, else embedded), behind
- * one HikariCP pool, with the schema migrated by Flyway. Thread-safe; close once at shutdown.
+ * one HikariCP pool, with the schema migrated by Flyway.
+ *
+ * <p>A server on an external database starts even when that database is down: the pool connects
+ * lazily, migrations are retried in the background every {@link #RETRY_MILLIS} ms, and
+ * {@link #migrated()} stays false (the server reports not-ready) until they succeed. Admin commands
+ * fail at once instead. Connections time out after a few seconds so that requests fail fast while
+ * the database is away, and the pool recovers by itself when it returns. Thread-safe.
  */
 public final class Database implements AutoCloseable {
+    static final long RETRY_MILLIS = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
     private final EmbeddedPostgresServer embedded;
     private final HikariDataSource dataSource;
     private final String description;
+    private final AtomicBoolean migrated = new AtomicBoolean();
+    private final ScheduledExecutorService retrier;
 
     private Database(EmbeddedPostgresServer embedded, HikariDataSource dataSource, String description) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.description = description;
+        this.retrier = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "database-migrations");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
      * Opens the configured database and migrates it.
      *
-     * @param role     names the pool in logs and metrics ({@code server}, {@code cli})
-     * @param forServer a server owns an embedded PostgreSQL; a CLI command may attach to a running one
+     * @param role      names the pool in logs and metrics ({@code server}, {@code cli})
+     * @param forServer a server owns an embedded PostgreSQL and tolerates an external one being down;
+     *                  a CLI command may attach to a running embedded one and fails when it is down
+     * @param registry  receives the pool's metrics; null for none
      */
-    public static Database open(DatabaseConfig config, String role, boolean forServer) {
+    public static Database open(DatabaseConfig config, String role, boolean forServer, MeterRegistry registry) {
         EmbeddedPostgresServer embedded = null;
         try {
             HikariConfig hikari = new HikariConfig();
             hikari.setPoolName("portal-token-" + role);
             hikari.setMaximumPoolSize(config.poolSize());
             hikari.setMinimumIdle(Math.min(2, config.poolSize()));
-            hikari.setConnectionTimeout(5_000);
-            hikari.setValidationTimeout(2_000);
+            hikari.setConnectionTimeout(2_000);
+            hikari.setValidationTimeout(1_000);
             String description;
             if (config.embedded()) {
                 embedded = EmbeddedPostgresServer.open(config.dataDir(), !forServer);
@@ -51,20 +79,22 @@ public final class Database implements AutoCloseable {
                 config.user().ifPresent(hikari::setUsername);
                 config.password().map(Secret::reveal).ifPresent(hikari::setPassword);
                 description = JdbcUrls.withoutPassword(url);
+                if (forServer) {
+                    hikari.setInitializationFailTimeout(-1);
+                }
             }
-            // Fail fast on a request rather than hang when the database is unreachable.
-            hikari.addDataSourceProperty("connectTimeout", "5");
-            hikari.addDataSourceProperty("socketTimeout", "30");
+            hikari.addDataSourceProperty("connectTimeout", "3");
+            hikari.addDataSourceProperty("socketTimeout", "10");
             hikari.addDataSourceProperty("tcpKeepAlive", "true");
-            HikariDataSource dataSource = new HikariDataSource(hikari);
-            try {
-                Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
-            } catch (RuntimeException e) {
-                dataSource.close();
-                throw e;
+            hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+            if (registry != null) {
+                hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             }
-            return new Database(embedded, dataSource, description);
+            Database database = new Database(embedded, new HikariDataSource(hikari), description);
+            database.migrateFirst(forServer && !config.embedded());
+            return database;
         } catch (IOException e) {
+            closeQuietly(embedded);
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             closeQuietly(embedded);
@@ -81,10 +111,60 @@ public final class Database implements AutoCloseable {
         return description;
     }
 
+    /** True once the schema is known to be up to date. */
+    public boolean migrated() {
+        return migrated.get();
+    }
+
     @Override
     public void close() {
+        retrier.shutdownNow();
         dataSource.close();
         closeQuietly(embedded);
+    }
+
+    private void migrateFirst(boolean mayWait) {
+        try {
+            migrate();
+        } catch (RuntimeException e) {
+            if (!mayWait || !isUnreachable(e)) {
+                dataSource.close();
+                throw e;
+            }
+            LOG.warn("database {} is unreachable; starting not ready and retrying migrations every {} ms",
+                    description, RETRY_MILLIS);
+            retrier.schedule(this::retryMigrations, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void retryMigrations() {
+        try {
+            migrate();
+            LOG.info("database {} reachable; migrations applied", description);
+        } catch (RuntimeException e) {
+            if (!isUnreachable(e)) {
+                LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS, e.getMessage());
+            }
+            retrier.schedule(this::retryMigrations, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void migrate() {
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        migrated.set(true);
+    }
+
+    /** True when {@code e} comes from not reaching the database at all (as opposed to a bad migration). */
+    static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void closeQuietly(EmbeddedPostgresServer embedded) {

@@ -4,31 +4,32 @@ import dev.portaltoken.api.model.ErrorCode;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.db.DataAccessException;
+import dev.portaltoken.metrics.Metrics;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.sql.SQLException;
 import java.util.Optional;
 
 /**
- * Authenticates every request under {@code /api/} by its {@code Authorization: Bearer <api key>}
- * and puts the caller's tenant on the request's {@link jakarta.ws.rs.core.SecurityContext}.
- * It runs before routing, so an unauthenticated caller learns nothing about which routes or
- * media types exist. Failures answer 401 with {@code WWW-Authenticate: Bearer}.
+ * Authenticates every request routed under {@code /api/} by its {@code Authorization: Bearer <api key>}
+ * and puts the caller's tenant on the request's {@link jakarta.ws.rs.core.SecurityContext}. It runs
+ * after routing (so logs and metrics know the route) and before the body is read. Failures answer
+ * 401 with {@code WWW-Authenticate: Bearer} and are counted by reason.
  */
-@PreMatching
 @Priority(Priorities.AUTHENTICATION)
 public final class AuthenticationFilter implements ContainerRequestFilter {
     static final String CALLER_PROPERTY = Caller.class.getName();
     private static final String BEARER = "bearer ";
 
     private final ApiKeyAuthenticator authenticator;
+    private final Metrics metrics;
 
-    public AuthenticationFilter(ApiKeyAuthenticator authenticator) {
+    public AuthenticationFilter(ApiKeyAuthenticator authenticator, Metrics metrics) {
         this.authenticator = authenticator;
+        this.metrics = metrics;
     }
 
     @Override
@@ -39,11 +40,11 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
-            reject(request, "missing API key: send Authorization: Bearer <api key>");
+            reject(request, "missing", "missing API key: send Authorization: Bearer <api key>");
             return;
         }
         if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            reject(request, "malformed Authorization header: expected Bearer <api key>");
+            reject(request, "malformed", "malformed Authorization header: expected Bearer <api key>");
             return;
         }
         Optional<Caller> caller;
@@ -53,14 +54,15 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
             throw new DataAccessException(e);
         }
         if (caller.isEmpty()) {
-            reject(request, "invalid API key");
+            reject(request, "invalid", "invalid API key");
             return;
         }
         request.setProperty(CALLER_PROPERTY, caller.get());
         request.setSecurityContext(new CallerSecurityContext(caller.get(), request.getSecurityContext().isSecure()));
     }
 
-    private static void reject(ContainerRequestContext request, String message) {
+    private void reject(ContainerRequestContext request, String reason, String message) {
+        metrics.authFailure(reason);
         request.abortWith(ErrorResponses.builder(401, ErrorCode.UNAUTHORIZED, message)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"portal-token\"")
                 .build());

@@ -18,6 +18,10 @@ public final class ContractResources {
         if (model == null || model.getPath() == null) {
             throw new IllegalArgumentException(handler.getClass() + " implements no JAX-RS root resource interface");
         }
+        return bind(model, handler).build();
+    }
+
+    private static Resource.Builder bind(Resource model, Object handler) {
         Resource.Builder bound = Resource.builder(model.getPath());
         for (ResourceMethod method : model.getResourceMethods()) {
             bound.addMethod(method.getHttpMethod())
@@ -25,9 +29,9 @@ public final class ContractResources {
                     .produces(method.getProducedTypes())
                     .handledBy(handler, method.getInvocable().getDefinitionMethod());
         }
-        if (!model.getChildResources().isEmpty()) {
-            throw new IllegalArgumentException(handler.getClass() + ": sub-resources are not supported");
+        for (Resource child : model.getChildResources()) {
+            bound.addChildResource(bind(child, handler).build());
         }
-        return bound.build();
+        return bound;
     }
 }

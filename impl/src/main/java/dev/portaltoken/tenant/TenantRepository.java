@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -17,6 +19,13 @@ public final class TenantRepository {
             "INSERT INTO tenant (id, slug, name, portal_url) VALUES (?, ?, ?, ?) RETURNING created_at";
     private static final String FIND_BY_SLUG =
             "SELECT id, slug, name, portal_url, created_at FROM tenant WHERE slug = ?";
+    private static final String LIST =
+            "SELECT id, slug, name, portal_url, created_at FROM tenant ORDER BY slug";
+    private static final String UPDATE = """
+            UPDATE tenant SET name = coalesce(?, name),
+                              portal_url = CASE WHEN ? THEN NULL ELSE coalesce(?, portal_url) END
+             WHERE slug = ?
+            RETURNING id, slug, name, portal_url, created_at""";
 
     private final DataSource dataSource;
 
@@ -48,12 +57,41 @@ public final class TenantRepository {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_BY_SLUG)) {
             ps.setString(1, slug);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Tenant(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getString(4), rs.getTimestamp(5).toInstant()));
+                return rs.next() ? Optional.of(tenant(rs)) : Optional.empty();
             }
         }
+    }
+
+    public List<Tenant> list() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LIST);
+             ResultSet rs = ps.executeQuery()) {
+            List<Tenant> tenants = new ArrayList<>();
+            while (rs.next()) {
+                tenants.add(tenant(rs));
+            }
+            return tenants;
+        }
+    }
+
+    /**
+     * Changes the name and/or portal URL of the tenant with {@code slug}; null leaves a value as is.
+     *
+     * @return the updated tenant, empty when there is none with that slug
+     */
+    Optional<Tenant> update(String slug, String name, String portalUrl, boolean clearPortalUrl) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE)) {
+            ps.setString(1, name);
+            ps.setBoolean(2, clearPortalUrl);
+            ps.setString(3, portalUrl);
+            ps.setString(4, slug);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(tenant(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Tenant tenant(ResultSet rs) throws SQLException {
+        return new Tenant(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getTimestamp(5).toInstant());
     }
 }

@@ -31,6 +31,31 @@ public final class Tenants {
         return repository.create(slug, name == null || name.isBlank() ? slug : name, portalUrl);
     }
 
+    /**
+     * Changes a tenant's display name and/or portal URL.
+     *
+     * @param name           the new name, or null to keep it
+     * @param portalUrl      the new portal URL, or null to keep it
+     * @param clearPortalUrl drop the tenant's portal URL so the configured one applies
+     * @throws ApiException BAD_REQUEST for nothing to change or an invalid URL, NOT_FOUND for no such tenant
+     */
+    public Tenant update(String slug, String name, String portalUrl, boolean clearPortalUrl) throws SQLException {
+        if (name == null && portalUrl == null && !clearPortalUrl) {
+            throw ApiException.badRequest("nothing to change: give --name, --portal-url or --clear-portal-url");
+        }
+        if (portalUrl != null && clearPortalUrl) {
+            throw ApiException.badRequest("give either --portal-url or --clear-portal-url, not both");
+        }
+        if (name != null && name.isBlank()) {
+            throw ApiException.badRequest("name must not be empty");
+        }
+        if (portalUrl != null) {
+            requireHttpUrl(portalUrl);
+        }
+        return repository.update(slug, name, portalUrl, clearPortalUrl)
+                .orElseThrow(() -> ApiException.notFound("no tenant with slug '" + slug + "'"));
+    }
+
     /** @throws ApiException NOT_FOUND when there is no tenant with this slug */
     public Tenant require(String slug) throws SQLException {
         return repository.findBySlug(slug)

@@ -3,6 +3,7 @@ package dev.portaltoken.token;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.errors.ApiException;
+import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.sql.SQLException;
 import java.util.UUID;
@@ -12,11 +13,14 @@ public final class PortalTokenService {
     private final Customers customers;
     private final PortalTokenIssuer issuer;
     private final String defaultPortalUrl;
+    private final Counter minted;
 
-    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, URI defaultPortalUrl) {
+    /** @param minted counts every token handed out */
+    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, URI defaultPortalUrl, Counter minted) {
         this.customers = customers;
         this.issuer = issuer;
         this.defaultPortalUrl = defaultPortalUrl.toString();
+        this.minted = minted;
     }
 
     /** A minted token and the portal it is for. */
@@ -37,6 +41,8 @@ public final class PortalTokenService {
         UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
                 .orElseThrow(() -> ApiException.notFound("customer not found"));
         String portalUrl = caller.portalUrl() != null ? caller.portalUrl() : defaultPortalUrl;
-        return new IssuedToken(issuer.mint(caller.tenantId(), customerId, lifetime), portalUrl);
+        IssuedToken issued = new IssuedToken(issuer.mint(caller.tenantId(), customerId, lifetime), portalUrl);
+        minted.increment();
+        return issued;
     }
 }

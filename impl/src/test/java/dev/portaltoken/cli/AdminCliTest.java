@@ -87,7 +87,9 @@ class AdminCliTest {
         assertOneLineError(server.cli("api-key", "revoke", "--tenant", "acme", "2vIOgNg2ElyLMxWAPn6Xz"), 1,
                 "no active API key");
         String key = server.createApiKey("acme");
-        assertOneLineError(server.cli("api-key", "revoke", "--tenant", "acme", key), 1, "is not an API key id");
+        assertOneLineError(server.cli("api-key", "revoke", "--tenant", "acme", key), 1, "not an API key id");
+        assertFalse(server.cli("api-key", "revoke", "--tenant", "acme", key).err().contains(key.substring(8, 51)),
+                "a whole key given by mistake is not echoed");
         assertEquals(keys + 1, count("SELECT count(*) FROM api_key"));
         assertEquals(1, count("SELECT count(*) FROM api_key WHERE revoked_at IS NULL AND id = '"
                 + dev.portaltoken.auth.ApiKeyFormat.parse(key).orElseThrow().id() + "'"),

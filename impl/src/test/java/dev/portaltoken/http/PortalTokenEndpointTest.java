@@ -297,10 +297,11 @@ class PortalTokenEndpointTest {
     }
 
     @Test
-    void authenticationComesBeforeEverythingElseUnderApi() {
-        assertError(http.post("/api/v1/customers/x/portal-token", Map.of(), "not json", "text/plain"), 401,
-                "UNAUTHORIZED", "");
-        assertError(http.post("/api/v1/no-such-route", Map.of(), null, null), 401, "UNAUTHORIZED", "");
+    void authenticationComesBeforeTheBodyIsRead() {
+        assertError(http.post("/api/v1/customers/x/portal-token", Map.of(), "{not json", "application/json"), 401,
+                "UNAUTHORIZED", "missing API key");
+        assertError(http.post("/api/v1/customers/x/portal-token", Map.of("Authorization", "Bearer nope"),
+                "{\"expires_in_seconds\": 1}", "application/json"), 401, "UNAUTHORIZED", "invalid API key");
     }
 
     @Test

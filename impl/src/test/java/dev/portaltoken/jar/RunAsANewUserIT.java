@@ -30,7 +30,7 @@ class RunAsANewUserIT {
         String firstToken;
         try (JarProcess.Server server = JarProcess.Server.start(env, "--port", "0", "--host", "127.0.0.1",
                 "--data-dir", dir)) {
-            assertTrue(server.output().contains("database: embedded PostgreSQL in"), server.output());
+            assertTrue(server.output().contains("database     embedded PostgreSQL in"), server.output());
 
             assertEquals(0, JarProcess.run(env, "tenant", "create", "--slug", "acme", "--data-dir", dir).exit());
             JarProcess.Result keyResult = JarProcess.run(env, "api-key", "create", "--tenant", "acme", "--data-dir", dir);

@@ -1,0 +1,97 @@
+package dev.portaltoken.cli;
+
+import dev.portaltoken.auth.ApiKeyAuthenticator;
+import dev.portaltoken.auth.ApiKeyFormat;
+import dev.portaltoken.auth.ApiKeyRepository;
+import dev.portaltoken.customer.CustomerRepository;
+import dev.portaltoken.customer.Customers;
+import dev.portaltoken.ids.CustomerIds;
+import dev.portaltoken.ids.Uuids;
+import dev.portaltoken.server.PortalTokenServer;
+import dev.portaltoken.tenant.Tenant;
+import dev.portaltoken.tenant.TenantRepository;
+import dev.portaltoken.tenant.Tenants;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * {@code serve --demo}: a tenant, an API key and a customer to try the server with, created once
+ * and reused on every later start. The demo key is kept in {@code <data-dir>/demo-api-key} (mode
+ * 600) so it can be printed again; only its hash is in the database, as for any key.
+ */
+final class Demo {
+    static final String TENANT = "demo";
+    static final String CUSTOMER_ALIAS = "demo-customer";
+    static final String KEY_FILE = "demo-api-key";
+
+    private final String apiKey;
+    private final String customerId;
+
+    private Demo(String apiKey, String customerId) {
+        this.apiKey = apiKey;
+        this.customerId = customerId;
+    }
+
+    static Demo ensure(PortalTokenServer server, Path dataDir) {
+        try {
+            DataSource dataSource = server.dataSource();
+            Tenants tenants = new Tenants(new TenantRepository(dataSource));
+            Optional<Tenant> existing = new TenantRepository(dataSource).findBySlug(TENANT);
+            Tenant tenant = existing.isPresent() ? existing.get() : tenants.create(TENANT, "Demo tenant", null);
+            Customers customers = new Customers(new CustomerRepository(dataSource));
+            UUID customer = customers.findActive(tenant.id(), CUSTOMER_ALIAS).isPresent()
+                    ? customers.findActive(tenant.id(), CUSTOMER_ALIAS).get()
+                    : customers.create(tenant.id(), CUSTOMER_ALIAS, "Demo Customer", "billing@demo.example");
+            return new Demo(apiKey(dataSource, tenant, dataDir.resolve(KEY_FILE)), CustomerIds.format(customer));
+        } catch (SQLException e) {
+            throw new dev.portaltoken.db.DataAccessException(e);
+        }
+    }
+
+    /** The stored demo key when it still works for the demo tenant, else a new one. */
+    private static String apiKey(DataSource dataSource, Tenant tenant, Path file) throws SQLException {
+        ApiKeyRepository keys = new ApiKeyRepository(dataSource);
+        try {
+            if (Files.exists(file)) {
+                String stored = Files.readString(file).strip();
+                boolean valid = new ApiKeyAuthenticator(keys, Duration.ZERO).authenticate(stored)
+                        .filter(caller -> caller.tenantId().equals(tenant.id())).isPresent();
+                if (valid) {
+                    return stored;
+                }
+            }
+            ApiKeyFormat.Generated generated = ApiKeyFormat.generate(Uuids.v7());
+            keys.insert(tenant.id(), "demo", generated);
+            Path temp = Files.createTempFile(file.getParent(), KEY_FILE, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, generated.key() + "\n");
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return generated.key();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the demo API key in " + file, e);
+        }
+    }
+
+    void print(PrintStream out, URI base) {
+        out.println();
+        out.println("Demo: tenant '" + TENANT + "', customer " + customerId + " (alias " + CUSTOMER_ALIAS
+                + ") and an API key for them. Mint a portal token:");
+        out.println();
+        out.println("  curl -s -X POST -H 'Authorization: Bearer " + apiKey + "' "
+                + base.resolve("api/v1/customers/" + CUSTOMER_ALIAS + "/portal-token"));
+        out.println();
+        out.println("Verify it with the public keys at " + base.resolve(".well-known/jwks.json"));
+        out.flush();
+    }
+}

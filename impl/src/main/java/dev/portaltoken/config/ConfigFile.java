@@ -1,0 +1,127 @@
+package dev.portaltoken.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads settings from a {@code .properties} or {@code .yaml}/{@code .yml} file. Keys are the
+ * settings' {@link Setting#key() kebab-case names}; in YAML, nested maps join their keys with
+ * {@code -} ({@code database: {url: ...}} is {@code database-url}). An unknown key is an error.
+ */
+final class ConfigFile {
+    private ConfigFile() {
+    }
+
+    static Map<Setting, String> read(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        Map<String, String> raw;
+        try {
+            if (name.endsWith(".properties")) {
+                raw = properties(file);
+            } else if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+                raw = yaml(file);
+            } else {
+                throw new ConfigException("config file " + file + ": must end in .properties, .yaml or .yml");
+            }
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file " + file + ": not found");
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + ": cannot be read (" + firstLine(e.getMessage()) + ")");
+        }
+        Map<Setting, String> settings = new EnumMap<>(Setting.class);
+        raw.forEach((key, value) -> settings.put(setting(file, key), value));
+        return settings;
+    }
+
+    private static Map<String, String> properties(Path file) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(k -> out.put(k.trim(), properties.getProperty(k).trim()));
+        return out;
+    }
+
+    private static Map<String, String> yaml(Path file) throws IOException {
+        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return out;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("config file " + file + ": must be a mapping of setting: value");
+        }
+        flatten(file, "", root, out);
+        return out;
+    }
+
+    private static void flatten(Path file, String prefix, JsonNode node, Map<String, String> out) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = prefix.isEmpty() ? field.getKey() : prefix + "-" + field.getKey();
+            JsonNode value = field.getValue();
+            if (value.isObject()) {
+                flatten(file, key, value, out);
+            } else if (value.isValueNode()) {
+                out.put(key, value.isNull() ? "" : value.asText());
+            } else {
+                throw new ConfigException("config file " + file + ": '" + key + "' must be a single value");
+            }
+        }
+    }
+
+    private static Setting setting(Path file, String key) {
+        for (Setting setting : Setting.values()) {
+            if (setting.key().equals(key)) {
+                return setting;
+            }
+        }
+        Setting closest = Arrays.stream(Setting.values())
+                .min(Comparator.comparingInt(s -> distance(s.key(), key))).orElseThrow();
+        String hint = distance(closest.key(), key) <= 3 ? " (did you mean '" + closest.key() + "'?)" : "";
+        throw new ConfigException("config file " + file + ": unknown setting '" + key + "'" + hint);
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unknown error";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.portaltoken.http;
+
+import dev.portaltoken.api.OperationsApi;
+import dev.portaltoken.api.model.CheckStatus;
+import dev.portaltoken.api.model.Health;
+import dev.portaltoken.api.model.Readiness;
+import dev.portaltoken.api.model.ReadinessChecks;
+import dev.portaltoken.metrics.Metrics;
+import jakarta.ws.rs.core.Response;
+
+/** {@code /healthz}, {@code /readyz} and {@code /metrics} as the operations spec declares them. */
+public final class OperationsResource implements OperationsApi {
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final dev.portaltoken.ops.Readiness readiness;
+    private final Metrics metrics;
+
+    public OperationsResource(dev.portaltoken.ops.Readiness readiness, Metrics metrics) {
+        this.readiness = readiness;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Response getHealth() {
+        return Response.ok(new Health(Health.StatusEnum.OK)).build();
+    }
+
+    @Override
+    public Response getReadiness() {
+        dev.portaltoken.ops.Readiness.State state = readiness.state();
+        Readiness body = new Readiness(
+                state.ready() ? Readiness.StatusEnum.READY : Readiness.StatusEnum.NOT_READY,
+                new ReadinessChecks(check(state.database()), check(state.migrations()), check(state.signingKey())));
+        return Response.status(state.ready() ? 200 : 503).entity(body).build();
+    }
+
+    @Override
+    public Response getMetrics() {
+        return Response.ok(metrics.scrape(), PROMETHEUS_TEXT).build();
+    }
+
+    private static CheckStatus check(boolean ok) {
+        return ok ? CheckStatus.OK : CheckStatus.FAILING;
+    }
+}

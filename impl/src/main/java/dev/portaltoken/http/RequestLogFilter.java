@@ -1,0 +1,94 @@
+package dev.portaltoken.http;
+
+import dev.portaltoken.auth.Caller;
+import dev.portaltoken.metrics.Metrics;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.container.PreMatching;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.glassfish.jersey.server.ExtendedUriInfo;
+import org.glassfish.jersey.uri.UriTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One log line and one metrics sample per request: method, route template (never the raw path, so
+ * neither aliases nor anything else a caller sent end up in logs or label values), status,
+ * duration, tenant and request id. {@code X-Request-Id} is taken from the request when it is a sane
+ * value, generated otherwise, and echoed in the response. Nothing from headers or bodies is logged.
+ */
+@PreMatching
+@Priority(0)
+public final class RequestLogFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    static final String MDC_REQUEST_ID = "request_id";
+    private static final Logger LOG = LoggerFactory.getLogger("http.request");
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final String STARTED = RequestLogFilter.class.getName() + ".started";
+    private static final String REQUEST_ID = RequestLogFilter.class.getName() + ".id";
+
+    private final Metrics metrics;
+
+    public RequestLogFilter(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        request.setProperty(STARTED, System.nanoTime());
+        String given = request.getHeaderString(REQUEST_ID_HEADER);
+        String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        request.setProperty(REQUEST_ID, id);
+        MDC.put(MDC_REQUEST_ID, id);
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        Object started = request.getProperty(STARTED);
+        long nanos = started instanceof Long t ? System.nanoTime() - t : 0;
+        Object id = request.getProperty(REQUEST_ID);
+        if (id != null) {
+            response.getHeaders().putSingle(REQUEST_ID_HEADER, id);
+        }
+        String route = route(request);
+        int status = response.getStatus();
+        Object caller = request.getProperty(AuthenticationFilter.CALLER_PROPERTY);
+        String tenant = caller instanceof Caller c ? c.tenantSlug() : "-";
+        metrics.request(request.getMethod(), route, status, nanos);
+        LOG.atInfo()
+                .addKeyValue("method", request.getMethod())
+                .addKeyValue("route", route)
+                .addKeyValue("status", status)
+                .addKeyValue("duration_ms", nanos / 1_000_000.0)
+                .addKeyValue("tenant", tenant)
+                .addKeyValue("request_id", id)
+                .log("{} {} {} {}ms tenant={} request_id={}", request.getMethod(), route, status,
+                        String.format(java.util.Locale.ROOT, "%.1f", nanos / 1_000_000.0), tenant, id);
+        MDC.remove(MDC_REQUEST_ID);
+    }
+
+    /** The matched route template, e.g. {@code /api/v1/customers/{id_or_alias}/portal-token}. */
+    static String route(ContainerRequestContext request) {
+        if (!(request.getUriInfo() instanceof ExtendedUriInfo info)) {
+            return "unmatched";
+        }
+        List<UriTemplate> templates = info.getMatchedTemplates();
+        if (templates.isEmpty()) {
+            return "unmatched";
+        }
+        StringBuilder route = new StringBuilder();
+        for (int i = templates.size() - 1; i >= 0; i--) {
+            String part = templates.get(i).getTemplate();
+            if (!part.isEmpty() && !part.equals("/")) {
+                route.append(part.startsWith("/") ? part : "/" + part);
+            }
+        }
+        return route.length() == 0 ? "/" : route.toString().replace("//", "/");
+    }
+}

@@ -1,0 +1,68 @@
+package dev.portaltoken.ops;
+
+import java.sql.Connection;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether this instance can serve tokens: database reachable, migrations applied, signing key
+ * loaded. The database is probed in the background every {@link #PROBE_INTERVAL_MILLIS} ms so that
+ * {@code /readyz} answers at once, even while the database hangs. Thread-safe.
+ */
+public final class Readiness implements AutoCloseable {
+    static final long PROBE_INTERVAL_MILLIS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
+
+    /** The state of each check at one moment. */
+    public record State(boolean database, boolean migrations, boolean signingKey) {
+        public boolean ready() {
+            return database && migrations && signingKey;
+        }
+    }
+
+    private final DataSource dataSource;
+    private final BooleanSupplier migrated;
+    private final BooleanSupplier signingKeyLoaded;
+    private final ScheduledExecutorService prober;
+    private volatile boolean databaseReachable;
+
+    public Readiness(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded) {
+        this.dataSource = dataSource;
+        this.migrated = migrated;
+        this.signingKeyLoaded = signingKeyLoaded;
+        this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "readiness-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+        probe();
+        prober.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL_MILLIS, PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    public State state() {
+        return new State(databaseReachable, migrated.getAsBoolean(), signingKeyLoaded.getAsBoolean());
+    }
+
+    private void probe() {
+        boolean reachable;
+        try (Connection connection = dataSource.getConnection()) {
+            reachable = connection.isValid(2);
+        } catch (Exception e) {
+            reachable = false;
+        }
+        if (reachable != databaseReachable) {
+            LOG.info(reachable ? "database reachable" : "database unreachable");
+        }
+        databaseReachable = reachable;
+    }
+
+    @Override
+    public void close() {
+        prober.shutdownNow();
+    }
+}

@@ -58,7 +58,10 @@ final class ConfigFile {
     }
 
     private static Map<String, String> yaml(Path file) throws IOException {
-        JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        JsonNode root;
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new ObjectMapper(new YAMLFactory()).readTree(reader);
+        }
         Map<String, String> out = new java.util.LinkedHashMap<>();
         if (root == null || root.isNull() || root.isMissingNode()) {
             return out;

@@ -10,8 +10,9 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * This API speaks JSON only. A body sent without any Content-Type is read as JSON (minimal clients
- * omit it), and {@code Accept} is not negotiated: every answer is JSON, so a client asking for
- * something else gets JSON rather than a 406 the contract does not declare.
+ * omit it), and {@code Accept} is not negotiated: every resource answers in the one type it
+ * produces (JSON; Prometheus text for /metrics), so a client asking for something else gets that
+ * rather than a 406 the contract does not declare.
  */
 @PreMatching
 @Priority(Priorities.HEADER_DECORATOR)
@@ -22,6 +23,6 @@ public final class JsonOnlyFilter implements ContainerRequestFilter {
         if (request.hasEntity() && request.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
             headers.putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
         }
-        headers.putSingle(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON);
+        headers.putSingle(HttpHeaders.ACCEPT, MediaType.WILDCARD);
     }
 }

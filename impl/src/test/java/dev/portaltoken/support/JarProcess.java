@@ -90,6 +90,7 @@ public final class JarProcess {
                 StringBuffer output = new StringBuffer();
                 CompletableFuture<URI> listening = new CompletableFuture<>();
                 Thread reader = new Thread(() -> {
+                    URI found = null;
                     try (BufferedReader in = new BufferedReader(
                             new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                         String line;
@@ -97,7 +98,10 @@ public final class JarProcess {
                             output.append(line).append('\n');
                             Matcher m = LISTENING.matcher(line);
                             if (m.find()) {
-                                listening.complete(URI.create(m.group(1)));
+                                found = URI.create(m.group(1));
+                            }
+                            if (found != null && line.contains("JWKS ")) {
+                                listening.complete(found); // the banner's last line
                             }
                         }
                     } catch (IOException e) {

@@ -3,6 +3,7 @@
 // the server, through its JWKS URL, with `jose`. Neither tokens nor keys are ever printed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -164,5 +165,12 @@ describe('the committed example (examples/typescript/mint-portal-link.ts)', () =
     const prefix = `${PORTAL_URL}/portal/customer?token=`;
     assert.ok(link.startsWith(prefix), 'the example prints the portal link');
     await verify(link.slice(prefix.length), 3600);
+  });
+
+  test('README.md shows it exactly as committed', async () => {
+    const root = new URL('../../../../../', import.meta.url); // from clients/typescript/target/js/test/
+    const example = await readFile(new URL('examples/typescript/mint-portal-link.ts', root), 'utf8');
+    const readme = await readFile(new URL('README.md', root), 'utf8');
+    assert.ok(readme.includes('```ts\n' + example + '```\n'), 'README.md differs from the committed example');
   });
 });

@@ -17,6 +17,7 @@ import dev.portaltoken.support.TestServer;
 import dev.portaltoken.support.Tokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -167,6 +168,14 @@ class GeneratedJavaClientTest {
         JWTClaimsSet claims = Tokens.verifyWithJwks(server.http(), token);
         assertEquals(customer, claims.getSubject());
         assertEquals(3600, (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+    }
+
+    @Test
+    void theReadmeShowsTheExampleAsCommitted() throws IOException {
+        String example = Files.readString(Path.of("..", "examples", "java", "MintPortalLink.java"));
+        String readme = Files.readString(Path.of("..", "README.md"));
+        assertTrue(readme.contains("```java\n" + example + "```\n"),
+                "README.md must show examples/java/MintPortalLink.java exactly as committed");
     }
 
     private static String read(java.io.InputStream stream) {

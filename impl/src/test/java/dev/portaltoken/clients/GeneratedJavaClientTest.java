@@ -1,0 +1,188 @@
+package dev.portaltoken.clients;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.portaltoken.client.ApiClient;
+import dev.portaltoken.client.ApiException;
+import dev.portaltoken.client.api.CustomersApi;
+import dev.portaltoken.client.model.CustomerPortalTokenRequest;
+import dev.portaltoken.client.model.CustomerPortalTokenResponse;
+import dev.portaltoken.client.model.ErrorCode;
+import dev.portaltoken.client.model.RestErrorResponse;
+import dev.portaltoken.support.TestServer;
+import dev.portaltoken.support.Tokens;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Java client generated from the vendored contract (module clients/java), used the way a
+ * customer's backend would use it, against the real server: the contract exercised from both ends.
+ * Tokens are verified through the served JWKS; errors are read as the generated RestErrorResponse.
+ */
+class GeneratedJavaClientTest {
+    private static final String PORTAL_URL = "https://portal.test.example";
+    private static final String AUDIENCE = "customer-portal";
+
+    private static TestServer server;
+    private static String baseUrl;
+    private static String key;
+    private static String customer;
+    private static String otherTenantsCustomer;
+    private static String archivedCustomer;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of());
+        baseUrl = server.server().baseUri().toString().replaceAll("/$", "");
+        server.createTenant("acme");
+        server.createTenant("globex");
+        key = server.createApiKey("acme");
+        customer = server.createCustomer("acme", "acme-42");
+        otherTenantsCustomer = server.createCustomer("globex", "globex-7");
+        archivedCustomer = server.createCustomer("acme", "gone");
+        server.cliOk("customer", "archive", "--tenant", "acme", archivedCustomer);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** A generated client that sends {@code apiKey} (none when null) as its bearer token. */
+    private static ApiClient client(String apiKey) {
+        ApiClient client = new ApiClient();
+        client.updateBaseUri(baseUrl);
+        if (apiKey != null) {
+            client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + apiKey));
+        }
+        return client;
+    }
+
+    private static CustomersApi customers(String apiKey) {
+        return new CustomersApi(client(apiKey));
+    }
+
+    /** Checks a minted response and its token (through the JWKS) and returns the token's lifetime. */
+    private static long verified(CustomerPortalTokenResponse minted) throws Exception {
+        assertEquals(PORTAL_URL, minted.getPortalUrl());
+        assertNotNull(minted.getToken(), "token");
+        JWTClaimsSet claims = Tokens.verifyWithJwks(server.http(), minted.getToken());
+        assertEquals(customer, claims.getSubject());
+        assertEquals(List.of(AUDIENCE), claims.getAudience());
+        return (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000;
+    }
+
+    /** Calls the generated API expecting an error, and reads it as the contract's RestErrorResponse. */
+    private static RestErrorResponse error(int status, CustomersApi api, String idOrAlias,
+            CustomerPortalTokenRequest body) throws IOException {
+        ApiException e = assertThrows(ApiException.class, () -> api.createPortalToken(idOrAlias, body));
+        assertEquals(status, e.getCode(), e::getResponseBody);
+        assertTrue(e.getResponseHeaders().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        RestErrorResponse error = client(null).getObjectMapper().readValue(e.getResponseBody(), RestErrorResponse.class);
+        assertNotNull(error.getCode(), e::getResponseBody);
+        assertNotNull(error.getMessage(), e::getResponseBody);
+        return error;
+    }
+
+    @Test
+    void aNullBodyIsTheContractsNullAndGetsTheDefaultLifetime() throws Exception {
+        assertEquals("null", client(null).getObjectMapper().writeValueAsString(null), "what the client sends");
+        assertEquals(86_400, verified(customers(key).createPortalToken(customer, null)));
+    }
+
+    @Test
+    void anEmptyRequestIsAnEmptyObjectAndGetsTheDefaultLifetime() throws Exception {
+        assertEquals("{}", client(null).getObjectMapper().writeValueAsString(new CustomerPortalTokenRequest()),
+                "what the client sends");
+        assertEquals(86_400, verified(customers(key).createPortalToken(customer, new CustomerPortalTokenRequest())));
+    }
+
+    @Test
+    void anExplicitLifetimeIsKeptAndAnAliasAddressesTheCustomer() throws Exception {
+        CustomerPortalTokenResponse minted = customers(key)
+                .createPortalToken("acme-42", new CustomerPortalTokenRequest().expiresInSeconds(3600));
+        assertEquals(3600, verified(minted));
+    }
+
+    @ParameterizedTest(name = "expires_in_seconds {0} is a typed 400")
+    @ValueSource(ints = {0, 59, 2_592_001})
+    void anOutOfRangeLifetimeIsATyped400(int seconds) throws Exception {
+        RestErrorResponse error = error(400, customers(key), customer,
+                new CustomerPortalTokenRequest().expiresInSeconds(seconds));
+        assertEquals(ErrorCode.BAD_REQUEST, error.getCode());
+        assertTrue(error.getMessage().contains("between 60 and 2592000"), error.getMessage());
+    }
+
+    @Test
+    void noKeyOrAWrongKeyIsATyped401() throws Exception {
+        for (String apiKey : new String[] {null, "pt_live_wrong/nope", key + "x"}) {
+            RestErrorResponse error = error(401, customers(apiKey), customer, null);
+            assertEquals(ErrorCode.UNAUTHORIZED, error.getCode());
+        }
+    }
+
+    @Test
+    void unknownArchivedAndOtherTenantsCustomersAreTyped404s() throws Exception {
+        for (String idOrAlias : new String[] {"no-such-alias", archivedCustomer, otherTenantsCustomer, "globex-7"}) {
+            RestErrorResponse error = error(404, customers(key), idOrAlias, new CustomerPortalTokenRequest());
+            assertEquals(ErrorCode.NOT_FOUND, error.getCode());
+            assertTrue(error.getMessage().contains("customer not found"), error.getMessage());
+        }
+    }
+
+    /**
+     * Runs the committed example (examples/java/MintPortalLink.java, compiled with these tests) as
+     * its README says: a separate JVM, the key in PORTAL_API_KEY. Its output, a link with a token, is
+     * checked and never printed.
+     */
+    @Test
+    void theCommittedExampleMintsAWorkingPortalLink() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "MintPortalLink", baseUrl, "acme-42");
+        builder.environment().put("PORTAL_API_KEY", key);
+        Process process = builder.start();
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "example timed out");
+        assertEquals(0, process.exitValue(), () -> "example failed:\n" + err.join());
+
+        String link = out.join().strip();
+        String prefix = PORTAL_URL + "/portal/customer?token=";
+        assertTrue(link.startsWith(prefix), "the example prints the portal link");
+        String token = link.substring(prefix.length());
+        JWTClaimsSet claims = Tokens.verifyWithJwks(server.http(), token);
+        assertEquals(customer, claims.getSubject());
+        assertEquals(3600, (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+    }
+
+    @Test
+    void theReadmeShowsTheExampleAsCommitted() throws IOException {
+        String example = Files.readString(Path.of("..", "examples", "java", "MintPortalLink.java"));
+        String readme = Files.readString(Path.of("..", "README.md"));
+        assertTrue(readme.contains("```java\n" + example + "```\n"),
+                "README.md must show examples/java/MintPortalLink.java exactly as committed");
+    }
+
+    private static String read(java.io.InputStream stream) {
+        try {
+            return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -8,12 +8,14 @@ public final class Main {
     private Main() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         int exit = Cli.run(args, System.out, System.err, System.getenv());
         if (exit != Cli.KEEP_RUNNING) {
             System.exit(exit);
         }
+        // The server runs on its own threads until a signal stops it and exits the JVM.
+        new java.util.concurrent.CountDownLatch(1).await();
     }
 }

@@ -24,11 +24,22 @@ public final class ApiKeyAuthenticator {
 
     private final ApiKeyRepository repository;
     private final Cache<ByteBuffer, Caller> verified;
+    private final Cache<ByteBuffer, Boolean> recentlyValid =
+            Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).maximumSize(100_000).build();
 
     public ApiKeyAuthenticator(ApiKeyRepository repository, Duration cacheTtl) {
         this.repository = repository;
         this.verified = cacheTtl.isZero() ? null
                 : Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
+    }
+
+    /**
+     * True when exactly this key (compared by the hash of all of it) verified within the last hour.
+     * Lets a legitimate key through while its address is locked out for others' failures; it is
+     * still verified (and may be refused) as usual.
+     */
+    public boolean recentlyValid(String presentedKey) {
+        return recentlyValid.getIfPresent(ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey))) != null;
     }
 
     /**
@@ -56,6 +67,8 @@ public final class ApiKeyAuthenticator {
         }
         Caller caller = stored.get().caller();
         repository.touch(caller.apiKeyId());
+        ByteBuffer fullKeyHash = cacheKey != null ? cacheKey : ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey));
+        recentlyValid.put(fullKeyHash, Boolean.TRUE);
         if (cacheKey != null) {
             verified.put(cacheKey, caller);
         }

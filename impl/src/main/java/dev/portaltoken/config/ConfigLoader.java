@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -50,7 +51,13 @@ public final class ConfigLoader {
                 text(Setting.TOKEN_AUDIENCE),
                 jwtSecret(),
                 optional(Setting.SIGNING_KEY).map(Secret::new),
-                Duration.ofSeconds(integer(Setting.API_KEY_CACHE_SECONDS, 0, 30)));
+                Duration.ofSeconds(integer(Setting.API_KEY_CACHE_SECONDS, 0, 30)),
+                new RateLimitConfig(integer(Setting.RATE_LIMIT_PER_SECOND, 0, 1_000_000),
+                        integer(Setting.RATE_LIMIT_BURST, 1, 1_000_000),
+                        integer(Setting.AUTH_FAILURES_PER_MINUTE, 1, 1_000_000),
+                        integer(Setting.INSTANCES, 1, 1_000)),
+                trustedProxies(),
+                integer(Setting.HTTP_WORKER_THREADS, 1, 512));
     }
 
     /** Only what is needed to reach the database (the admin commands). */
@@ -72,6 +79,18 @@ public final class ConfigLoader {
         return new DatabaseConfig(url, optional(Setting.DATABASE_USER),
                 optional(Setting.DATABASE_PASSWORD).map(Secret::new), path(Setting.DATA_DIR),
                 integer(Setting.DATABASE_POOL_SIZE, 1, 100));
+    }
+
+    private List<String> trustedProxies() {
+        List<String> proxies = optional(Setting.TRUSTED_PROXIES).stream()
+                .flatMap(v -> java.util.Arrays.stream(v.split(","))).map(String::strip).filter(p -> !p.isEmpty())
+                .toList();
+        for (String proxy : proxies) {
+            if (!Cidr.isValid(proxy)) {
+                throw invalid(Setting.TRUSTED_PROXIES, proxy, "must be IP addresses or CIDRs such as 10.0.0.0/8");
+            }
+        }
+        return proxies;
     }
 
     private LogFormat logFormat() {

@@ -2,6 +2,7 @@ package dev.portaltoken.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -9,6 +10,7 @@ import java.util.OptionalInt;
  * The server's whole configuration, validated by {@link ConfigLoader}; immutable.
  *
  * @param managementPort where /healthz, /readyz and /metrics are served; empty: on {@code port}
+ * @param trustedProxies addresses or CIDRs whose {@code X-Forwarded-For} is believed; empty: none
  */
 public record ServerConfig(
         String host,
@@ -21,5 +23,8 @@ public record ServerConfig(
         String tokenAudience,
         Optional<Secret> jwtSecret,
         Optional<Secret> signingKey,
-        Duration apiKeyCacheTtl) {
+        Duration apiKeyCacheTtl,
+        RateLimitConfig rateLimits,
+        List<String> trustedProxies,
+        int workerThreads) {
 }

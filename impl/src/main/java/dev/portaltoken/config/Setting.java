@@ -27,7 +27,19 @@ public enum Setting {
             "Ed25519 private key as a JWK (JSON). Unset: one is generated once into the data directory."),
     LOG_FORMAT("LOG_FORMAT", "plain", false, "Log lines as plain text or json."),
     API_KEY_CACHE_SECONDS("PORTAL_API_KEY_CACHE_SECONDS", "30", false,
-            "How long a verified API key is cached (0-30 s); also the longest delay before a revocation takes effect.");
+            "How long a verified API key is cached (0-30 s); also the longest delay before a revocation takes effect."),
+    RATE_LIMIT_PER_SECOND("PORTAL_RATE_LIMIT_PER_SECOND", "50", false,
+            "Sustained requests per second allowed per API key, across all instances (0 disables the limit)."),
+    RATE_LIMIT_BURST("PORTAL_RATE_LIMIT_BURST", "100", false,
+            "Requests an API key may make at once before the sustained rate applies (token bucket size)."),
+    AUTH_FAILURES_PER_MINUTE("PORTAL_AUTH_FAILURES_PER_MINUTE", "60", false,
+            "Failed authentications allowed per client address per minute; beyond it unknown keys get 429."),
+    INSTANCES("PORTAL_INSTANCES", "1", false,
+            "How many instances share the load: each enforces 1/N of the rate limits above."),
+    TRUSTED_PROXIES("PORTAL_TRUSTED_PROXIES", null, false,
+            "Comma-separated addresses or CIDRs of proxies whose X-Forwarded-For names the client address."),
+    HTTP_WORKER_THREADS("HTTP_WORKER_THREADS", "32", false,
+            "Threads that serve requests (1-512); a slow client holds one for at most the body timeout.");
 
     private final String env;
     private final String defaultValue;

@@ -5,19 +5,28 @@ import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.metrics.Metrics;
+import dev.portaltoken.ratelimit.AuthFailureLimiter;
+import dev.portaltoken.ratelimit.ClientAddresses;
 import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.inject.Provider;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.sql.SQLException;
 import java.util.Optional;
+import org.glassfish.grizzly.http.server.Request;
 
 /**
  * Authenticates every request routed under {@code /api/} by its {@code Authorization: Bearer <api key>}
  * and puts the caller's tenant on the request's {@link jakarta.ws.rs.core.SecurityContext}. It runs
  * after routing (so logs and metrics know the route) and before the body is read. Failures answer
  * 401 with {@code WWW-Authenticate: Bearer} and are counted by reason.
+ *
+ * <p>Failures are also limited per client address: once an address has used up its allowance, its
+ * requests answer 429 without being verified, unless they carry a key that verified recently (so a
+ * valid key's traffic is not throttled by someone else's failures from the same address).
  */
 @Priority(Priorities.AUTHENTICATION)
 public final class AuthenticationFilter implements ContainerRequestFilter {
@@ -25,10 +34,19 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
     private static final String BEARER = "bearer ";
 
     private final ApiKeyAuthenticator authenticator;
+    private final AuthFailureLimiter failures;
+    private final ClientAddresses addresses;
     private final Metrics metrics;
 
-    public AuthenticationFilter(ApiKeyAuthenticator authenticator, Metrics metrics) {
+    /** The connection behind the current request; Jersey's Grizzly container provides it per request. */
+    @Inject
+    private Provider<Request> connection;
+
+    public AuthenticationFilter(ApiKeyAuthenticator authenticator, AuthFailureLimiter failures,
+                                ClientAddresses addresses, Metrics metrics) {
         this.authenticator = authenticator;
+        this.failures = failures;
+        this.addresses = addresses;
         this.metrics = metrics;
     }
 
@@ -38,30 +56,45 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
         if (!(path.startsWith("api/") || path.startsWith("/api/"))) {
             return;
         }
+        String address = addresses.resolve(connection.get().getRemoteAddr(), request.getHeaderString("X-Forwarded-For"));
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || header.isBlank()) {
-            reject(request, "missing", "missing API key: send Authorization: Bearer <api key>");
+        boolean bearer = header != null && header.length() > BEARER.length()
+                && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
+        String key = bearer ? header.substring(BEARER.length()).trim() : null;
+
+        long blockedSeconds = failures.blockedForSeconds(address);
+        if (blockedSeconds > 0 && (key == null || !authenticator.recentlyValid(key))) {
+            metrics.rateLimited("auth_failures");
+            request.abortWith(ErrorResponses.builder(429, ErrorCode.TOO_MANY_REQUESTS,
+                            "too many failed authentications from your address; retry in " + blockedSeconds + " s")
+                    .header(HttpHeaders.RETRY_AFTER, blockedSeconds)
+                    .build());
             return;
         }
-        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            reject(request, "malformed", "malformed Authorization header: expected Bearer <api key>");
+        if (header == null || header.isBlank()) {
+            reject(request, address, "missing", "missing API key: send Authorization: Bearer <api key>");
+            return;
+        }
+        if (key == null) {
+            reject(request, address, "malformed", "malformed Authorization header: expected Bearer <api key>");
             return;
         }
         Optional<Caller> caller;
         try {
-            caller = authenticator.authenticate(header.substring(BEARER.length()).trim());
+            caller = authenticator.authenticate(key);
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
         if (caller.isEmpty()) {
-            reject(request, "invalid", "invalid API key");
+            reject(request, address, "invalid", "invalid API key");
             return;
         }
         request.setProperty(CALLER_PROPERTY, caller.get());
         request.setSecurityContext(new CallerSecurityContext(caller.get(), request.getSecurityContext().isSecure()));
     }
 
-    private void reject(ContainerRequestContext request, String reason, String message) {
+    private void reject(ContainerRequestContext request, String address, String reason, String message) {
+        failures.recordFailure(address);
         metrics.authFailure(reason);
         request.abortWith(ErrorResponses.builder(401, ErrorCode.UNAUTHORIZED, message)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"portal-token\"")

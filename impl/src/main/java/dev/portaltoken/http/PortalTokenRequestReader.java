@@ -46,7 +46,12 @@ public final class PortalTokenRequestReader implements MessageBodyReader<Custome
     public CustomerPortalTokenRequest readFrom(Class<CustomerPortalTokenRequest> type, Type genericType,
             Annotation[] annotations, MediaType mediaType, MultivaluedMap<String, String> headers,
             InputStream body) throws IOException {
-        byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw ApiException.badRequest("request body was not received completely");
+        }
         if (bytes.length > MAX_BODY_BYTES) {
             throw ApiException.badRequest("request body is larger than " + MAX_BODY_BYTES + " bytes");
         }

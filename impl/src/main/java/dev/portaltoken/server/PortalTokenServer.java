@@ -11,6 +11,7 @@ import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.http.ApiExceptionMapper;
 import dev.portaltoken.http.AuthenticationFilter;
+import dev.portaltoken.http.BodySizeFilter;
 import dev.portaltoken.http.ContractResources;
 import dev.portaltoken.http.Json;
 import dev.portaltoken.http.JsonOnlyFilter;
@@ -18,12 +19,17 @@ import dev.portaltoken.http.JwksResource;
 import dev.portaltoken.http.OperationsResource;
 import dev.portaltoken.http.PortalTokenRequestReader;
 import dev.portaltoken.http.PortalTokenResource;
+import dev.portaltoken.http.ProcessingExceptionMapper;
+import dev.portaltoken.http.RateLimitFilter;
 import dev.portaltoken.http.RequestLogFilter;
 import dev.portaltoken.http.ResponseHeadersFilter;
 import dev.portaltoken.http.UnexpectedExceptionMapper;
 import dev.portaltoken.http.WebApplicationExceptionMapper;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ops.Readiness;
+import dev.portaltoken.ratelimit.AuthFailureLimiter;
+import dev.portaltoken.ratelimit.ClientAddresses;
+import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.SigningKey;
@@ -38,6 +44,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -81,6 +89,8 @@ public final class PortalTokenServer implements AutoCloseable {
             SigningKey signingKey = SigningKeys.load(config.jwtSecret(), config.signingKey(), config.database().dataDir());
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                     new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
+            AuthFailureLimiter authFailures = new AuthFailureLimiter(config.rateLimits());
+            KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits());
             Customers customers = new Customers(new CustomerRepository(database.dataSource()));
             PortalTokenService tokens = new PortalTokenService(customers,
                     new PortalTokenIssuer(signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
@@ -92,18 +102,20 @@ public final class PortalTokenServer implements AutoCloseable {
             ResourceConfig api = application(metrics)
                     .registerResources(ContractResources.of(new PortalTokenResource(tokens)),
                             ContractResources.of(new JwksResource(() -> published)))
-                    .register(new AuthenticationFilter(authenticator, metrics))
+                    .register(new AuthenticationFilter(authenticator, authFailures,
+                            new ClientAddresses(config.trustedProxies()), metrics))
+                    .register(new RateLimitFilter(keyLimits, metrics))
                     .register(new PortalTokenRequestReader(Json.mapper()));
             if (config.managementPort().isEmpty()) {
                 api.registerResources(operations);
             }
-            HttpServer main = listen(config.host(), config.port(), api);
+            HttpServer main = listen(config.host(), config.port(), api, config.workerThreads());
             servers.add(main);
             URI baseUri = uri(config.host(), main);
             URI managementUri = baseUri;
             if (config.managementPort().isPresent()) {
                 HttpServer management = listen(config.host(), config.managementPort().getAsInt(),
-                        application(metrics).registerResources(operations));
+                        application(metrics).registerResources(operations), 2);
                 servers.add(management);
                 managementUri = uri(config.host(), management);
             }
@@ -125,11 +137,13 @@ public final class PortalTokenServer implements AutoCloseable {
         UnexpectedExceptionMapper unexpected = new UnexpectedExceptionMapper();
         return new ResourceConfig()
                 .register(new RequestLogFilter(metrics))
+                .register(new BodySizeFilter())
                 .register(new JsonOnlyFilter())
                 .register(new ResponseHeadersFilter(JWKS_MAX_AGE_SECONDS))
                 .register(new JacksonJsonProvider(mapper))
                 .register(new ApiExceptionMapper())
                 .register(new WebApplicationExceptionMapper(unexpected))
+                .register(new ProcessingExceptionMapper(unexpected))
                 .register(unexpected)
                 .property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
@@ -137,10 +151,27 @@ public final class PortalTokenServer implements AutoCloseable {
                 .property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
     }
 
-    private static HttpServer listen(String host, int port, ResourceConfig application) {
+    /**
+     * Starts Grizzly with limits that keep slow, idle or oversized clients from holding workers:
+     * request line and headers at most 8 KiB, connections idle for 15 s closed, a worker's read of a
+     * request body timed out after 10 s and any request cut off after 30 s, unread bodies over
+     * 64 KiB not drained (the connection is closed instead).
+     */
+    private static HttpServer listen(String host, int port, ResourceConfig application, int workers) {
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://" + host + ":" + port + "/"), application, false);
-        http.getListeners().forEach(l -> l.registerAddOn(new IgnoreUpgradeAddOn()));
+        http.getServerConfiguration().setMaxPayloadRemainderToSkip(64 * 1024);
+        http.getServerConfiguration().setDefaultErrorPageGenerator(HttpErrorPages::json);
+        for (NetworkListener listener : http.getListeners()) {
+            listener.registerAddOn(new HttpCodecAddOn());
+            listener.setMaxHttpHeaderSize(8 * 1024);
+            listener.getKeepAlive().setIdleTimeoutInSeconds(15);
+            listener.getKeepAlive().setMaxRequestsCount(10_000);
+            listener.setTransactionTimeout(30);
+            listener.getTransport().setReadTimeout(10, TimeUnit.SECONDS);
+            listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                    .setPoolName("http-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
+        }
         try {
             http.start();
         } catch (IOException e) {

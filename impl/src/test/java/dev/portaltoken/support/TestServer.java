@@ -48,6 +48,10 @@ public final class TestServer implements AutoCloseable {
         env.put(Setting.HOST.env(), "127.0.0.1");
         env.put(Setting.PORT.env(), "0");
         env.put(Setting.PORTAL_URL.env(), "https://portal.test.example");
+        // Tests drive many requests from one address and key; rate-limit tests set their own limits.
+        env.put(Setting.RATE_LIMIT_PER_SECOND.env(), "1000000");
+        env.put(Setting.RATE_LIMIT_BURST.env(), "1000000");
+        env.put(Setting.AUTH_FAILURES_PER_MINUTE.env(), "1000000");
         env.putAll(extraEnv);
         PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(new EnumMap<>(Setting.class), env).load());
         return new TestServer(dataDir, Map.copyOf(env), server);

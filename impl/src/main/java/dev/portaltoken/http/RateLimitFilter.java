@@ -1,0 +1,58 @@
+package dev.portaltoken.http;
+
+import dev.portaltoken.api.model.ErrorCode;
+import dev.portaltoken.auth.Caller;
+import dev.portaltoken.metrics.Metrics;
+import dev.portaltoken.ratelimit.KeyRateLimiter;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+
+/**
+ * The per-API-key limit on authenticated calls: over it, 429 {@code TOO_MANY_REQUESTS} with
+ * {@code Retry-After} (whole seconds). Every answer to an authenticated call carries
+ * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds until the
+ * bucket is full again).
+ */
+@Priority(Priorities.AUTHORIZATION)
+public final class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    private static final String DECISION = KeyRateLimiter.Decision.class.getName();
+
+    private final KeyRateLimiter limiter;
+    private final Metrics metrics;
+
+    public RateLimitFilter(KeyRateLimiter limiter, Metrics metrics) {
+        this.limiter = limiter;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!limiter.enabled() || !(request.getProperty(AuthenticationFilter.CALLER_PROPERTY) instanceof Caller caller)) {
+            return;
+        }
+        KeyRateLimiter.Decision decision = limiter.acquire(caller.apiKeyId());
+        request.setProperty(DECISION, decision);
+        if (!decision.allowed()) {
+            metrics.rateLimited("api_key");
+            request.abortWith(ErrorResponses.builder(429, ErrorCode.TOO_MANY_REQUESTS,
+                            "rate limit of this API key exceeded; retry in " + decision.retryAfterSeconds() + " s")
+                    .header(HttpHeaders.RETRY_AFTER, decision.retryAfterSeconds())
+                    .build());
+        }
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+        if (request.getProperty(DECISION) instanceof KeyRateLimiter.Decision decision) {
+            var headers = response.getHeaders();
+            headers.putSingle("RateLimit-Limit", decision.limit());
+            headers.putSingle("RateLimit-Remaining", decision.remaining());
+            headers.putSingle("RateLimit-Reset", decision.resetSeconds());
+        }
+    }
+}

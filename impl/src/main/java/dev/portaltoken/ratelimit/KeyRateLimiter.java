@@ -1,0 +1,56 @@
+package dev.portaltoken.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.portaltoken.config.RateLimitConfig;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * A token bucket per API key (Bucket4j, in memory): {@code burst} requests at once, refilled at
+ * {@code perSecond}. Each instance holds its own buckets and enforces {@code 1/instances} of the
+ * configured limit, so N instances behind a fair load balancer allow the configured total without a
+ * database round trip per request. Buckets of keys idle for ten minutes are dropped. Thread-safe.
+ */
+public final class KeyRateLimiter {
+    /** The outcome for one request, with what the {@code RateLimit-*} headers report. */
+    public record Decision(boolean allowed, long limit, long remaining, long resetSeconds, long retryAfterSeconds) {
+    }
+
+    private final long capacity;
+    private final long perSecond;
+    private final LoadingCache<UUID, Bucket> buckets;
+
+    public KeyRateLimiter(RateLimitConfig config) {
+        this.capacity = Math.max(1, config.burst() / config.instances());
+        this.perSecond = config.perSecond() == 0 ? 0 : Math.max(1, config.perSecond() / config.instances());
+        this.buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000)
+                .build(key -> Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity)
+                        .refillGreedy(Math.max(1, perSecond), Duration.ofSeconds(1)).build()).build());
+    }
+
+    /** True when per-key limiting is on. */
+    public boolean enabled() {
+        return perSecond > 0;
+    }
+
+    /** Takes one request from the key's bucket. */
+    public Decision acquire(UUID apiKeyId) {
+        ConsumptionProbe probe = buckets.get(apiKeyId).tryConsumeAndReturnRemaining(1);
+        long remaining = probe.getRemainingTokens();
+        long reset = ceilDiv(capacity - remaining, perSecond);
+        long retryAfter = probe.isConsumed() ? 0 : Math.max(1, ceilNanos(probe.getNanosToWaitForRefill()));
+        return new Decision(probe.isConsumed(), capacity, remaining, reset, retryAfter);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return a <= 0 ? 0 : (a + b - 1) / b;
+    }
+
+    static long ceilNanos(long nanos) {
+        return (nanos + 999_999_999L) / 1_000_000_000L;
+    }
+}

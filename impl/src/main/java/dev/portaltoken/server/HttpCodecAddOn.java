@@ -1,0 +1,84 @@
+package dev.portaltoken.server;
+
+import java.nio.charset.StandardCharsets;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpResponsePacket;
+import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http.KeepAlive;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.memory.Buffers;
+import org.glassfish.grizzly.memory.MemoryManager;
+
+/**
+ * Replaces Grizzly's HTTP/1.1 codec with one that differs in two ways; everything else is
+ * configured exactly as {@code HttpServer} configures its own.
+ *
+ * <ul>
+ *   <li>Requests carrying an {@code Upgrade} header (such as {@code h2c}, which curl --http2 and the
+ *       JDK's HttpClient send by default) are served as plain HTTP/1.1, as RFC 9110 allows. Grizzly 4
+ *       otherwise marks them upgraded although nothing takes the upgrade, stops decoding the body by
+ *       Content-Length, and the request hangs.</li>
+ *   <li>Requests the codec itself refuses (malformed, headers or URL too large) are answered with the
+ *       contract's {@code RestErrorResponse} JSON instead of an empty body.</li>
+ * </ul>
+ */
+final class HttpCodecAddOn implements AddOn {
+
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        int index = builder.indexOfType(HttpServerFilter.class);
+        if (index < 0) {
+            throw new IllegalStateException("no HTTP codec in the filter chain");
+        }
+        HttpServerFilter original = (HttpServerFilter) builder.get(index);
+        int maxHeaderSize = listener.getMaxHttpHeaderSize() == -1 ? 8192 : listener.getMaxHttpHeaderSize();
+        HttpServerFilter codec = new Codec(listener.isChunkingEnabled(), maxHeaderSize,
+                listener.getKeepAlive(), listener.getMaxRequestHeaders(), listener.getMaxResponseHeaders());
+        codec.setAllowPayloadForUndefinedHttpMethods(original.isAllowPayloadForUndefinedHttpMethods());
+        codec.setMaxPayloadRemainderToSkip(original.getMaxPayloadRemainderToSkip());
+        codec.getMonitoringConfig().addProbes(original.getMonitoringConfig().getProbes());
+        builder.set(index, codec);
+    }
+
+    /** The body of an error the HTTP layer answers before the application sees the request. */
+    static String errorJson(int status) {
+        String code = status == 404 ? "NOT_FOUND" : status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
+        String message = switch (status) {
+            case 400 -> "malformed or oversized HTTP request";
+            case 413 -> "request too large";
+            case 414 -> "request URL too long";
+            case 431 -> "request headers too large";
+            case 505 -> "HTTP version not supported";
+            default -> "request refused (HTTP " + status + ")";
+        };
+        return "{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}";
+    }
+
+    private static final class Codec extends HttpServerFilter {
+        Codec(boolean chunking, int maxHeaderSize, KeepAlive keepAlive, int maxRequestHeaders, int maxResponseHeaders) {
+            super(chunking, maxHeaderSize, null, keepAlive, null, maxRequestHeaders, maxResponseHeaders);
+        }
+
+        @Override
+        protected void onIncomingUpgrade(FilterChainContext ctx, HttpHeader httpHeader) {
+            httpHeader.getUpgradeDC().recycle();
+        }
+
+        @Override
+        protected HttpContent customizeErrorResponse(HttpResponsePacket response) {
+            byte[] body = errorJson(response.getStatus()).getBytes(StandardCharsets.UTF_8);
+            response.setContentType("application/json");
+            response.setContentLength(body.length);
+            response.setHeader(org.glassfish.grizzly.http.util.Header.ContentType, "application/json");
+            response.setHeader(org.glassfish.grizzly.http.util.Header.ContentLength, Integer.toString(body.length));
+            return HttpContent.builder(response)
+                    .content(Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, body))
+                    .last(true)
+                    .build();
+        }
+    }
+}

@@ -24,6 +24,7 @@ public record ServerConfig(
         Optional<Secret> jwtSecret,
         Optional<Secret> signingKey,
         Duration apiKeyCacheTtl,
+        Duration customerCacheTtl,
         RateLimitConfig rateLimits,
         List<String> trustedProxies,
         int workerThreads) {

@@ -4,6 +4,9 @@ import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
 import java.sql.SQLException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
@@ -18,9 +21,25 @@ public final class Customers {
     private static final int MAX_ALIAS_LENGTH = 255;
 
     private final CustomerRepository repository;
+    private final Cache<Lookup, UUID> found;
 
+    /** For admin work: every lookup reads the database. */
     public Customers(CustomerRepository repository) {
+        this(repository, Duration.ZERO);
+    }
+
+    /**
+     * @param cacheTtl how long a found customer is remembered per tenant and id-or-alias (zero: not
+     *                 at all); the longest an archive or alias change takes to reach this instance.
+     *                 Misses are never cached, so a new customer is found at once.
+     */
+    public Customers(CustomerRepository repository, Duration cacheTtl) {
         this.repository = repository;
+        this.found = cacheTtl.isZero() ? null
+                : Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(100_000).build();
+    }
+
+    private record Lookup(UUID tenantId, String idOrAlias) {
     }
 
     /**
@@ -110,6 +129,20 @@ public final class Customers {
 
     /** The UUID of the tenant's unarchived customer named by {@code idOrAlias}, if there is one. */
     public Optional<UUID> findActive(UUID tenantId, String idOrAlias) throws SQLException {
+        if (found == null) {
+            return lookUp(tenantId, idOrAlias);
+        }
+        Lookup key = new Lookup(tenantId, idOrAlias);
+        UUID cached = found.getIfPresent(key);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<UUID> id = lookUp(tenantId, idOrAlias);
+        id.ifPresent(value -> found.put(key, value));
+        return id;
+    }
+
+    private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) throws SQLException {
         CustomerRef ref = CustomerRef.parse(idOrAlias);
         if (ref.id() != null) {
             return repository.findActiveById(tenantId, ref.id());

@@ -91,7 +91,7 @@ public final class PortalTokenServer implements AutoCloseable {
                     new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
             AuthFailureLimiter authFailures = new AuthFailureLimiter(config.rateLimits());
             KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits());
-            Customers customers = new Customers(new CustomerRepository(database.dataSource()));
+            Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
             PortalTokenService tokens = new PortalTokenService(customers,
                     new PortalTokenIssuer(signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
                     config.portalUrl(), metrics.tokensMinted(signingKey.algorithm().getName()));

@@ -52,6 +52,8 @@ public final class TestServer implements AutoCloseable {
         env.put(Setting.RATE_LIMIT_PER_SECOND.env(), "1000000");
         env.put(Setting.RATE_LIMIT_BURST.env(), "1000000");
         env.put(Setting.AUTH_FAILURES_PER_MINUTE.env(), "1000000");
+        // Archive-then-mint tests expect the change at once; CustomerCacheTest covers the cache.
+        env.put(Setting.CUSTOMER_CACHE_SECONDS.env(), "0");
         env.putAll(extraEnv);
         PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(new EnumMap<>(Setting.class), env).load());
         return new TestServer(dataDir, Map.copyOf(env), server);

@@ -44,7 +44,13 @@ public final class Cli implements Runnable {
                         .addSubcommand(new ApiKeyCommand.Revoke(context)))
                 .addSubcommand(new CommandLine(new CustomerCommand())
                         .addSubcommand(new CustomerCommand.Create(context))
-                        .addSubcommand(new CustomerCommand.Archive(context)));
+                        .addSubcommand(new CustomerCommand.Archive(context)))
+                .addSubcommand(new CommandLine(new KeysCommand())
+                        .addSubcommand(new KeysCommand.ListKeys(context))
+                        .addSubcommand(new KeysCommand.Rotate(context))
+                        .addSubcommand(new KeysCommand.Retire(context)))
+                .addSubcommand(new CommandLine(new TokenCommand())
+                        .addSubcommand(new TokenCommand.Verify(context)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {

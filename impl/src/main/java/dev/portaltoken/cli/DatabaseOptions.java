@@ -14,12 +14,17 @@ final class DatabaseOptions {
             description = "Data directory of the embedded PostgreSQL (default ./data; env DATA_DIR). Ignored when DATABASE_URL is set.")
     String dataDir;
 
-    DatabaseConfig config(Map<String, String> env) {
+    /** The settings as {@code serve} would read them, with this command's {@code --data-dir}. */
+    ConfigLoader settings(Map<String, String> env) {
         Map<Setting, String> flags = new EnumMap<>(Setting.class);
         if (dataDir != null) {
             flags.put(Setting.DATA_DIR, dataDir);
         }
-        return new ConfigLoader(flags, env).database();
+        return new ConfigLoader(flags, env);
+    }
+
+    DatabaseConfig config(Map<String, String> env) {
+        return settings(env).database();
     }
 
     /** Opens (and migrates) the database for a short admin operation. */

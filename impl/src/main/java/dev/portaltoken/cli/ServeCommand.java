@@ -20,7 +20,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", description = "Address to bind (default 0.0.0.0; env HOST).")
     String host;
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Embedded PostgreSQL data and generated signing key (default ./data; env DATA_DIR).")
+            description = "Embedded PostgreSQL data and generated key encryption key (default ./data; env DATA_DIR).")
     String dataDir;
     @Option(names = "--portal-url", paramLabel = "URL", description = "Portal base URL (env PORTAL_URL).")
     String portalUrl;

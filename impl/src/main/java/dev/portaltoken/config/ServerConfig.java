@@ -2,7 +2,6 @@ package dev.portaltoken.config;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
 
 /** The server's whole configuration, validated by {@link ConfigLoader}; immutable. */
 public record ServerConfig(
@@ -12,7 +11,6 @@ public record ServerConfig(
         URI portalUrl,
         String tokenIssuer,
         String tokenAudience,
-        Optional<Secret> jwtSecret,
-        Optional<Secret> signingKey,
+        SigningConfig signing,
         Duration apiKeyCacheTtl) {
 }

@@ -2,11 +2,14 @@ package dev.portaltoken.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
+import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.config.ServerConfig;
+import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
+import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.http.ApiExceptionMapper;
 import dev.portaltoken.http.AuthenticationFilter;
@@ -19,17 +22,24 @@ import dev.portaltoken.http.PortalTokenResource;
 import dev.portaltoken.http.ResponseHeadersFilter;
 import dev.portaltoken.http.UnexpectedExceptionMapper;
 import dev.portaltoken.http.WebApplicationExceptionMapper;
+import dev.portaltoken.keys.KeyEncryptionKey;
+import dev.portaltoken.keys.KeyRing;
+import dev.portaltoken.keys.SigningKeyRepository;
+import dev.portaltoken.keys.SigningKeyStore;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.SigningKey;
-import dev.portaltoken.token.SigningKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.jersey.CommonProperties;
@@ -39,45 +49,69 @@ import org.glassfish.jersey.server.ServerProperties;
 
 /**
  * The one place that builds the server with {@code new}: database, repositories, services, signing
- * key, resources and providers, registered explicitly (no scanning, no DI container).
+ * keys and their refresher, resources and providers, registered explicitly (no scanning, no DI
+ * container).
  */
 public final class PortalTokenServer implements AutoCloseable {
-    private static final long JWKS_MAX_AGE_SECONDS = 300;
-
     private final Database database;
+    private final ScheduledExecutorService keyRefresher;
     private final HttpServer http;
-    private final SigningKey signingKey;
+    private final KeyRing keyRing;
     private final URI baseUri;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PortalTokenServer(Database database, HttpServer http, SigningKey signingKey, URI baseUri) {
+    private PortalTokenServer(Database database, ScheduledExecutorService keyRefresher, HttpServer http,
+                              KeyRing keyRing, URI baseUri) {
         this.database = database;
+        this.keyRefresher = keyRefresher;
         this.http = http;
-        this.signingKey = signingKey;
+        this.keyRing = keyRing;
         this.baseUri = baseUri;
     }
 
-    /** Opens the database, migrates it, loads the signing key and starts listening. */
+    /**
+     * Opens the database, migrates it, checks that the key encryption key opens the stored signing
+     * keys (creating the first one when there is none), starts re-reading them every refresh
+     * interval, and starts listening.
+     */
     public static PortalTokenServer start(ServerConfig config) {
         Database database = Database.open(config.database(), "server", true);
+        ScheduledExecutorService keyRefresher = null;
         try {
-            SigningKey signingKey = SigningKeys.load(config.jwtSecret(), config.signingKey(), config.database().dataDir());
+            SigningConfig signing = config.signing();
+            SigningKeyRepository keyRepository = new SigningKeyRepository(database.dataSource());
+            SigningKeyStore keyStore = new SigningKeyStore(keyRepository,
+                    KeyEncryptionKey.resolve(signing.keyEncryptionKey(), config.database().dataDir()), signing.signer());
+            keyStore.checkEncryptionKey();
+            KeyRing keyRing = new KeyRing(keyRepository, keyStore, signing.algorithm(),
+                    signing.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(signing.algorithm()))
+                            .map(s -> SigningKey.hmac(s.reveal().getBytes(StandardCharsets.UTF_8))));
+            keyRing.refresh();
+            long refreshMillis = signing.refreshInterval().toMillis();
+            keyRefresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "signing-key-refresh");
+                thread.setDaemon(true);
+                return thread;
+            });
+            keyRefresher.scheduleWithFixedDelay(keyRing::refreshQuietly, refreshMillis, refreshMillis,
+                    TimeUnit.MILLISECONDS);
+
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                     new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
             Customers customers = new Customers(new CustomerRepository(database.dataSource()));
             PortalTokenService tokens = new PortalTokenService(customers,
-                    new PortalTokenIssuer(signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
+                    new PortalTokenIssuer(keyRing::signingKey, config.tokenIssuer(), config.tokenAudience(),
+                            Clock.systemUTC()),
                     config.portalUrl());
-            List<com.nimbusds.jose.jwk.JWK> published = signingKey.publicJwk().stream().toList();
 
             ObjectMapper mapper = Json.mapper();
             UnexpectedExceptionMapper unexpected = new UnexpectedExceptionMapper();
             ResourceConfig resources = new ResourceConfig()
                     .registerResources(ContractResources.of(new PortalTokenResource(tokens)),
-                            ContractResources.of(new JwksResource(() -> published)))
+                            ContractResources.of(new JwksResource(keyRing::publishedKeys)))
                     .register(new AuthenticationFilter(authenticator))
                     .register(new JsonOnlyFilter())
-                    .register(new ResponseHeadersFilter(JWKS_MAX_AGE_SECONDS))
+                    .register(new ResponseHeadersFilter(signing.refreshInterval().toSeconds()))
                     .register(new PortalTokenRequestReader(mapper))
                     .register(new JacksonJsonProvider(mapper))
                     .register(new ApiExceptionMapper())
@@ -94,12 +128,15 @@ public final class PortalTokenServer implements AutoCloseable {
             http.start();
             NetworkListener listener = http.getListeners().iterator().next();
             URI baseUri = URI.create("http://" + displayHost(config.host()) + ":" + listener.getPort() + "/");
-            return new PortalTokenServer(database, http, signingKey, baseUri);
+            return new PortalTokenServer(database, keyRefresher, http, keyRing, baseUri);
         } catch (IOException e) {
-            database.close();
+            stop(keyRefresher, database);
             throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port(), e);
+        } catch (SQLException e) {
+            stop(keyRefresher, database);
+            throw new DataAccessException(e);
         } catch (RuntimeException e) {
-            database.close();
+            stop(keyRefresher, database);
             throw e;
         }
     }
@@ -109,8 +146,9 @@ public final class PortalTokenServer implements AutoCloseable {
         return baseUri;
     }
 
+    /** The key new tokens are signed with now. */
     public SigningKey signingKey() {
-        return signingKey;
+        return keyRing.signingKey();
     }
 
     public String databaseDescription() {
@@ -118,8 +156,8 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets in-flight requests finish (up to 10 s), then closes the pool and the
-     * embedded PostgreSQL. Idempotent.
+     * Stops accepting, lets in-flight requests finish (up to 10 s), then stops refreshing the keys
+     * and closes the pool and the embedded PostgreSQL. Idempotent.
      */
     @Override
     public void close() {
@@ -133,8 +171,15 @@ public final class PortalTokenServer implements AutoCloseable {
         } catch (ExecutionException e) {
             http.shutdownNow();
         } finally {
-            database.close();
+            stop(keyRefresher, database);
         }
+    }
+
+    private static void stop(ScheduledExecutorService keyRefresher, Database database) {
+        if (keyRefresher != null) {
+            keyRefresher.shutdownNow();
+        }
+        database.close();
     }
 
     private static String displayHost(String host) {

@@ -27,7 +27,11 @@ class ConfigLoaderTest {
         assertEquals(Path.of("./data"), config.database().dataDir());
         assertEquals("http://localhost:3000", config.portalUrl().toString());
         assertEquals(Duration.ofSeconds(30), config.apiKeyCacheTtl());
-        assertTrue(config.jwtSecret().isEmpty());
+        assertTrue(config.signing().jwtSecret().isEmpty());
+        assertEquals(com.nimbusds.jose.JWSAlgorithm.EdDSA, config.signing().algorithm());
+        assertEquals(dev.portaltoken.crypto.SignerProvider.BOUNCYCASTLE, config.signing().signer());
+        assertEquals(Duration.ofSeconds(10), config.signing().refreshInterval());
+        assertTrue(config.signing().keyEncryptionKey().isEmpty());
     }
 
     @Test

@@ -79,9 +79,9 @@ final class KeysCommand {
                     : Signers.ASYMMETRIC.contains(signing.algorithm()) ? signing.algorithm() : JWSAlgorithm.EdDSA;
             SigningKeyStore.Rotation rotation;
             try (Database db = database.open(context.env())) {
-                SigningKeyStore store = new SigningKeyStore(new SigningKeyRepository(db.dataSource()),
-                        KeyEncryptionKey.resolve(signing.keyEncryptionKey(), settings.database().dataDir()),
-                        signing.signer());
+                SigningKeyRepository keys = new SigningKeyRepository(db.dataSource());
+                SigningKeyStore store = new SigningKeyStore(keys, KeyEncryptionKey.resolve(signing.keyEncryptionKey(),
+                        settings.database().dataDir(), keys.hasSealedKeys()), signing.signer());
                 rotation = store.rotate(algorithm);
             }
             context.out().println(rotation.algorithm() + " key " + rotation.kid() + " is now active"

@@ -47,16 +47,24 @@ public final class KeyEncryptionKey {
 
     /**
      * The configured key ({@code PORTAL_KEY_ENCRYPTION_KEY}, already validated), else the one in
-     * {@code <dataDir>/key-encryption-key}, generated there once with owner-only permissions.
+     * {@code <dataDir>/key-encryption-key}, generated there once with owner-only permissions, but
+     * only while the database holds no signing key that a lost key encryption key had sealed.
      *
-     * @throws ConfigException when the file cannot be read or created, or does not hold a key
+     * @param storedKeysExist whether the database holds sealed signing keys
+     * @throws ConfigException when the file cannot be read or created, or does not hold a key, or is
+     *                         missing although stored keys need it
      */
-    public static KeyEncryptionKey resolve(Optional<Secret> configured, Path dataDir) {
+    public static KeyEncryptionKey resolve(Optional<Secret> configured, Path dataDir, boolean storedKeysExist) {
         if (configured.isPresent()) {
             return new KeyEncryptionKey(Base64.getDecoder().decode(configured.get().reveal()),
                     Setting.KEY_ENCRYPTION_KEY.env());
         }
-        return loadOrGenerate(dataDir.toAbsolutePath().resolve(FILE));
+        Path file = dataDir.toAbsolutePath().resolve(FILE);
+        if (storedKeysExist && !Files.exists(file)) {
+            throw new ConfigException(Setting.KEY_ENCRYPTION_KEY.env() + " is not set and there is no " + file
+                    + ", but the database holds signing keys: set it to the key encryption key they were stored with");
+        }
+        return loadOrGenerate(file);
     }
 
     /** Where the key comes from, for messages: the setting's name or the file. Never the key. */

@@ -113,6 +113,11 @@ public final class SigningKeyRepository {
         return sealed;
     }
 
+    /** True when some published key has a sealed private key (so a key encryption key is needed). */
+    public boolean hasSealedKeys() throws SQLException {
+        return !findAllSealed().isEmpty();
+    }
+
     /** The kid of the algorithm's active key. */
     Optional<String> findActiveKid(JWSAlgorithm algorithm) throws SQLException {
         try (Connection c = dataSource.getConnection()) {

@@ -81,7 +81,9 @@ public final class PortalTokenServer implements AutoCloseable {
             SigningConfig signing = config.signing();
             SigningKeyRepository keyRepository = new SigningKeyRepository(database.dataSource());
             SigningKeyStore keyStore = new SigningKeyStore(keyRepository,
-                    KeyEncryptionKey.resolve(signing.keyEncryptionKey(), config.database().dataDir()), signing.signer());
+                    KeyEncryptionKey.resolve(signing.keyEncryptionKey(), config.database().dataDir(),
+                            keyRepository.hasSealedKeys()),
+                    signing.signer());
             keyStore.checkEncryptionKey();
             KeyRing keyRing = new KeyRing(keyRepository, keyStore, signing.algorithm(),
                     signing.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(signing.algorithm()))

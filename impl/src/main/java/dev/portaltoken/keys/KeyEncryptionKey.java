@@ -104,7 +104,6 @@ public final class KeyEncryptionKey {
     private static KeyEncryptionKey loadOrGenerate(Path file) {
         try {
             if (Files.exists(file)) {
-                LOG.info("signing keys are encrypted with the key encryption key in {}", file);
                 return read(file);
             }
             Files.createDirectories(file.getParent());

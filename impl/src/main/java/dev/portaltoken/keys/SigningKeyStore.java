@@ -52,9 +52,12 @@ public final class SigningKeyStore {
      * @throws ConfigException naming the key's source when it does not open one of them
      */
     public void checkEncryptionKey() throws SQLException {
-        for (Map.Entry<String, SealedKey> sealed : repository.findAllSealed().entrySet()) {
+        Map<String, SealedKey> stored = repository.findAllSealed();
+        for (Map.Entry<String, SealedKey> sealed : stored.entrySet()) {
             openJwk(sealed.getKey(), sealed.getValue());
         }
+        LOG.info("signing keys are encrypted with the key encryption key from {} ({} stored key(s) open with it)",
+                encryptionKey.source(), stored.size());
     }
 
     /**

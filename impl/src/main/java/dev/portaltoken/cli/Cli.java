@@ -3,6 +3,7 @@ package dev.portaltoken.cli;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.keys.TokenRejectedException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -66,7 +67,7 @@ public final class Cli implements Runnable {
     }
 
     private static String message(Exception e) {
-        if (e instanceof ApiException || e instanceof ConfigException) {
+        if (e instanceof ApiException || e instanceof ConfigException || e instanceof TokenRejectedException) {
             return e.getMessage();
         }
         Throwable cause = e instanceof DataAccessException ? e.getCause() : e;

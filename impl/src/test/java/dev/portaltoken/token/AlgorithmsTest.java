@@ -89,7 +89,10 @@ class AlgorithmsTest {
         assertEquals(customer, Tokens.verifyWithJwks(server.http(), token).getSubject());
         CliRun.Result verify = server.cli("token", "verify", token);
         assertEquals(0, verify.exit(), verify::toString);
+        String kid = jwt.getHeader().getKeyID();
         for (TestServer other : SERVERS.values()) {
+            Await.until(Await.PICKUP, "every instance publishes " + kid,
+                    () -> Tokens.jwks(other.http()).getKeyByKeyId(kid) != null);
             Tokens.verifyWithJwks(other.http(), token);
         }
     }
@@ -97,6 +100,9 @@ class AlgorithmsTest {
     @Test
     void theJwksPublishesBothAlgorithmsPublicMembersOnly() throws Exception {
         for (TestServer server : SERVERS.values()) {
+            Await.until(Await.PICKUP, "the instance publishes keys of both algorithms",
+                    () -> Tokens.jwks(server.http()).getKeys().stream().map(k -> k.getAlgorithm().getName())
+                            .collect(java.util.stream.Collectors.toSet()).size() == 2);
             Http.Reply reply = server.http().get("/.well-known/jwks.json");
             assertEquals(200, reply.status());
             assertEquals("public, max-age=1", reply.header("Cache-Control"), "no longer than the refresh interval");

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** Which implementation computes asymmetric signatures. */
 public enum SignerProvider {
-    /** BouncyCastle's lightweight API: about 15x (Ed25519) and 5x (P-256) the JDK's throughput. */
+    /** BouncyCastle's lightweight API: about 19x (Ed25519) and 6x (P-256) the JDK's signatures per second. */
     BOUNCYCASTLE,
     /** The JDK's own SunEC provider, the fallback. */
     JDK;

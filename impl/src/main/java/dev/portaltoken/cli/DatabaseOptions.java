@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 /** The database selection every admin command shares with {@code serve}. */
 final class DatabaseOptions {
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Data directory of the embedded PostgreSQL (default ./data; env DATA_DIR). Ignored when DATABASE_URL is set.")
+            description = "Data directory of the embedded PostgreSQL (unused when DATABASE_URL is set) and of the generated"
+                    + " key encryption key (default ./data; env DATA_DIR).")
     String dataDir;
 
     /** The settings as {@code serve} would read them, with this command's {@code --data-dir}. */

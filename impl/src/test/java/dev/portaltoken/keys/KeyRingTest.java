@@ -128,6 +128,43 @@ class KeyRingTest {
     }
 
     @Test
+    void aRotationThatCannotInsertItsKeyChangesNothing() throws Exception {
+        store.ensureActive(JWSAlgorithm.EdDSA);
+        String active = repository.findActiveKid(JWSAlgorithm.EdDSA).orElseThrow();
+        JWK key = Signers.generate(JWSAlgorithm.EdDSA);
+        SigningKeyRepository.NewKey clash = new SigningKeyRepository.NewKey(active, JWSAlgorithm.EdDSA,
+                key.toPublicJWK().toJSONString(), KEK.seal(active, key.toJSONString().getBytes(StandardCharsets.UTF_8)));
+        java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
+                () -> repository.rotate(clash, SigningKeyStore.RETIRE_AFTER));
+        assertEquals("signing key " + active + " already exists", e.getMessage());
+        assertEquals(Optional.of(active), repository.findActiveKid(JWSAlgorithm.EdDSA), "the demotion was rolled back");
+        assertEquals(KeyState.ACTIVE, repository.find(active).orElseThrow().state());
+    }
+
+    @Test
+    void anUnusableOrVanishedKeyIsNotOpened() throws Exception {
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.ES256, Optional.empty());
+        ring.refresh();
+        SigningKey before = ring.signingKey();
+
+        JWK p384 = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384)
+                .keyIDFromThumbprint(true).generate();
+        repository.rotate(new SigningKeyRepository.NewKey(p384.getKeyID(), JWSAlgorithm.ES256,
+                p384.toPublicJWK().toJSONString(),
+                KEK.seal(p384.getKeyID(), p384.toJSONString().getBytes(StandardCharsets.UTF_8))), Duration.ofDays(1));
+        IllegalStateException unusable = assertThrows(IllegalStateException.class, ring::refresh);
+        assertEquals("stored signing key " + p384.getKeyID() + " is unusable: not an Ed25519 (EdDSA) or P-256 (ES256) key",
+                unusable.getMessage());
+        ring.refreshQuietly();
+        assertSame(before, ring.signingKey());
+
+        assertEquals(SigningKeyRepository.RetireOutcome.NOW_RETIRED,
+                repository.retire(before.keyId(), SigningKeyStore.RETIRE_AFTER));
+        IllegalStateException vanished = assertThrows(IllegalStateException.class, () -> store.open(before.keyId()));
+        assertEquals("signing key " + before.keyId() + " is no longer published", vanished.getMessage());
+    }
+
+    @Test
     void anHs256RingSignsWithTheSecretAndStillPublishesStoredKeys() throws Exception {
         store.ensureActive(JWSAlgorithm.ES256);
         SigningKey hmac = SigningKey.hmac("a-shared-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package dev.portaltoken.cli;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.keys.TokenRejectedException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -53,7 +54,13 @@ public final class Cli implements Runnable {
                         .addSubcommand(new CustomerCommand.Update(context))
                         .addSubcommand(new CustomerCommand.Archive(context))
                         .addSubcommand(new CustomerCommand.Unarchive(context))
-                        .addSubcommand(new CustomerCommand.Import(context)));
+                        .addSubcommand(new CustomerCommand.Import(context)))
+                .addSubcommand(new CommandLine(new KeysCommand())
+                        .addSubcommand(new KeysCommand.ListKeys(context))
+                        .addSubcommand(new KeysCommand.Rotate(context))
+                        .addSubcommand(new KeysCommand.Retire(context)))
+                .addSubcommand(new CommandLine(new TokenCommand())
+                        .addSubcommand(new TokenCommand.Verify(context)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -69,7 +76,7 @@ public final class Cli implements Runnable {
     }
 
     private static String message(Exception e) {
-        if (e instanceof ApiException || e instanceof ConfigException) {
+        if (e instanceof ApiException || e instanceof ConfigException || e instanceof TokenRejectedException) {
             return e.getMessage();
         }
         Throwable cause = e instanceof DataAccessException ? e.getCause() : e;

@@ -27,7 +27,8 @@ final class ServeCommand implements Callable<Integer> {
     String port;
     @Option(names = "--host", description = "Address to bind (env HOST).")
     String host;
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (env DATA_DIR).")
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Embedded PostgreSQL data and generated key encryption key (env DATA_DIR).")
     String dataDir;
     @Option(names = "--portal-url", paramLabel = "URL", description = "Portal base URL (env PORTAL_URL).")
     String portalUrl;
@@ -78,7 +79,9 @@ final class ServeCommand implements Callable<Integer> {
             out.println("  management   " + server.managementUri() + " (healthz, readyz, metrics)");
         }
         out.println("  database     " + server.databaseDescription());
-        out.println("  signing      " + server.signingKey().algorithm() + ", kid " + server.signingKey().keyId());
+        out.println("  signing      " + (server.signingKeysLoaded()
+                ? server.signingKey().algorithm() + ", kid " + server.signingKey().keyId()
+                : "keys not loaded yet (database unreachable); not ready until they are"));
         out.println("  JWKS         " + server.baseUri().resolve(".well-known/jwks.json"));
         out.flush();
     }

@@ -1,14 +1,17 @@
 package dev.portaltoken.config;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.portaltoken.crypto.SignerProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.EnumMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -18,6 +21,11 @@ import java.util.OptionalInt;
  * unknown file key or missing required setting with one line that names it.
  */
 public final class ConfigLoader {
+    /** The length of a key encryption key (AES-256). */
+    public static final int KEY_ENCRYPTION_KEY_BYTES = 32;
+    private static final List<JWSAlgorithm> TOKEN_ALGORITHMS =
+            List.of(JWSAlgorithm.EdDSA, JWSAlgorithm.ES256, JWSAlgorithm.HS256);
+
     private final Map<Setting, String> flags;
     private final Map<String, String> env;
     private final Map<Setting, String> file;
@@ -48,9 +56,8 @@ public final class ConfigLoader {
                 database(),
                 portalUrl(),
                 text(Setting.TOKEN_ISSUER),
-                text(Setting.TOKEN_AUDIENCE),
-                jwtSecret(),
-                optional(Setting.SIGNING_KEY).map(Secret::new),
+                tokenAudience(),
+                signing(),
                 Duration.ofSeconds(integer(Setting.API_KEY_CACHE_SECONDS, 0, 30)),
                 Duration.ofSeconds(integer(Setting.CUSTOMER_CACHE_SECONDS, 0, 30)),
                 new RateLimitConfig(integer(Setting.RATE_LIMIT_PER_SECOND, 0, 1_000_000),
@@ -101,6 +108,45 @@ public final class ConfigLoader {
             case "json" -> LogFormat.JSON;
             default -> throw invalid(Setting.LOG_FORMAT, raw, "must be plain or json");
         };
+    }
+
+    /** How tokens are signed (also what {@code keys} and {@code token verify} need). */
+    public SigningConfig signing() {
+        Optional<Secret> secret = jwtSecret();
+        JWSAlgorithm algorithm = optional(Setting.TOKEN_ALG)
+                .map(raw -> TOKEN_ALGORITHMS.stream().filter(a -> a.getName().equalsIgnoreCase(raw.trim())).findFirst()
+                        .orElseThrow(() -> invalid(Setting.TOKEN_ALG, raw, "must be EdDSA, ES256 or HS256")))
+                .orElse(secret.isPresent() ? JWSAlgorithm.HS256 : JWSAlgorithm.EdDSA);
+        if (JWSAlgorithm.HS256.equals(algorithm) && secret.isEmpty()) {
+            throw new ConfigException(Setting.TOKEN_ALG.env() + ": HS256 needs " + Setting.JWT_SECRET.env());
+        }
+        String signer = text(Setting.SIGNER);
+        SignerProvider provider = SignerProvider.parse(signer)
+                .orElseThrow(() -> invalid(Setting.SIGNER, signer, "must be bouncycastle or jdk"));
+        return new SigningConfig(algorithm, provider, secret, keyEncryptionKey(),
+                Duration.ofSeconds(integer(Setting.KEY_REFRESH_SECONDS, 1, 30)));
+    }
+
+    /** The {@code aud} claim tokens carry and {@code token verify} expects. */
+    public String tokenAudience() {
+        return text(Setting.TOKEN_AUDIENCE);
+    }
+
+    private Optional<Secret> keyEncryptionKey() {
+        Optional<String> kek = optional(Setting.KEY_ENCRYPTION_KEY);
+        kek.ifPresent(k -> {
+            byte[] decoded;
+            try {
+                decoded = Base64.getDecoder().decode(k.trim());
+            } catch (IllegalArgumentException e) {
+                decoded = new byte[0];
+            }
+            if (decoded.length != KEY_ENCRYPTION_KEY_BYTES) {
+                throw invalid(Setting.KEY_ENCRYPTION_KEY, k,
+                        "must be a base64-encoded 256-bit key, as 'openssl rand -base64 32' prints");
+            }
+        });
+        return kek.map(k -> new Secret(k.trim()));
     }
 
     private Optional<Secret> jwtSecret() {

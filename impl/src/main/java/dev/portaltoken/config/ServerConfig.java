@@ -3,7 +3,6 @@ package dev.portaltoken.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -21,8 +20,7 @@ public record ServerConfig(
         URI portalUrl,
         String tokenIssuer,
         String tokenAudience,
-        Optional<Secret> jwtSecret,
-        Optional<Secret> signingKey,
+        SigningConfig signing,
         Duration apiKeyCacheTtl,
         Duration customerCacheTtl,
         RateLimitConfig rateLimits,

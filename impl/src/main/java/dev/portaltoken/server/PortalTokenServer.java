@@ -2,12 +2,14 @@ package dev.portaltoken.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
-import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.config.ServerConfig;
+import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
+import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.http.ApiExceptionMapper;
 import dev.portaltoken.http.AuthenticationFilter;
@@ -25,6 +27,10 @@ import dev.portaltoken.http.RequestLogFilter;
 import dev.portaltoken.http.ResponseHeadersFilter;
 import dev.portaltoken.http.UnexpectedExceptionMapper;
 import dev.portaltoken.http.WebApplicationExceptionMapper;
+import dev.portaltoken.keys.KeyEncryptionKey;
+import dev.portaltoken.keys.KeyRing;
+import dev.portaltoken.keys.SigningKeyRepository;
+import dev.portaltoken.keys.SigningKeyStore;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ops.Readiness;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
@@ -33,10 +39,11 @@ import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.SigningKey;
-import dev.portaltoken.token.SigningKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,55 +60,64 @@ import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.server.model.Resource;
 
 /**
- * The one place that builds the server with {@code new}: metrics, database, repositories, services,
- * signing key, resources and providers, registered explicitly (no scanning, no DI container).
+ * The one place that builds the server with {@code new}: metrics, database, signing keys and their
+ * refresher, repositories, services, limiters, resources and providers, registered explicitly (no
+ * scanning, no DI container).
  */
 public final class PortalTokenServer implements AutoCloseable {
-    private static final long JWKS_MAX_AGE_SECONDS = 300;
-
     private final Metrics metrics;
     private final Database database;
+    private final KeyRingSupervisor keys;
     private final Readiness readiness;
     private final List<HttpServer> servers;
-    private final SigningKey signingKey;
     private final URI baseUri;
     private final URI managementUri;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PortalTokenServer(Metrics metrics, Database database, Readiness readiness, List<HttpServer> servers,
-                              SigningKey signingKey, URI baseUri, URI managementUri) {
+    private PortalTokenServer(Metrics metrics, Database database, KeyRingSupervisor keys, Readiness readiness,
+                              List<HttpServer> servers, URI baseUri, URI managementUri) {
         this.metrics = metrics;
         this.database = database;
+        this.keys = keys;
         this.readiness = readiness;
         this.servers = servers;
-        this.signingKey = signingKey;
         this.baseUri = baseUri;
         this.managementUri = managementUri;
     }
 
-    /** Opens the database, migrates it, loads the signing key and starts listening. */
+    /**
+     * Opens the database and migrates it, checks that the key encryption key opens the stored
+     * signing keys (creating the first one when there is none), starts re-reading them every refresh
+     * interval, and starts listening. An external database that is down defers all of that: the
+     * server listens at once and reports not ready until it is done.
+     */
     public static PortalTokenServer start(ServerConfig config) {
         Metrics metrics = new Metrics();
         Database database = Database.open(config.database(), "server", true, metrics.registry());
         List<HttpServer> servers = new ArrayList<>();
+        KeyRingSupervisor keys = null;
         Readiness readiness = null;
         try {
-            SigningKey signingKey = SigningKeys.load(config.jwtSecret(), config.signingKey(), config.database().dataDir());
+            SigningConfig signing = config.signing();
+            keys = new KeyRingSupervisor(() -> openKeyRing(config, database), database::migrated);
+            keys.start(signing.refreshInterval());
+            KeyRingSupervisor ring = keys;
+
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                     new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
             AuthFailureLimiter authFailures = new AuthFailureLimiter(config.rateLimits());
             KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits());
             Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
             PortalTokenService tokens = new PortalTokenService(customers,
-                    new PortalTokenIssuer(signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
-                    config.portalUrl(), metrics.tokensMinted(signingKey.algorithm().getName()));
-            List<JWK> published = signingKey.publicJwk().stream().toList();
-            readiness = new Readiness(database.dataSource(), database::migrated, () -> true);
+                    new PortalTokenIssuer(ring::signingKey, config.tokenIssuer(), config.tokenAudience(),
+                            Clock.systemUTC()),
+                    config.portalUrl(), metrics.tokensMinted(signing.algorithm().getName()));
+            readiness = new Readiness(database.dataSource(), database::migrated, ring::loaded);
 
             Resource operations = ContractResources.of(new OperationsResource(readiness, metrics));
-            ResourceConfig api = application(metrics)
+            ResourceConfig api = application(metrics, signing.refreshInterval().toSeconds())
                     .registerResources(ContractResources.of(new PortalTokenResource(tokens)),
-                            ContractResources.of(new JwksResource(() -> published)))
+                            ContractResources.of(new JwksResource(ring::publishedKeys)))
                     .register(new AuthenticationFilter(authenticator, authFailures,
                             new ClientAddresses(config.trustedProxies()), metrics))
                     .register(new RateLimitFilter(keyLimits, metrics))
@@ -115,31 +131,45 @@ public final class PortalTokenServer implements AutoCloseable {
             URI managementUri = baseUri;
             if (config.managementPort().isPresent()) {
                 HttpServer management = listen(config.host(), config.managementPort().getAsInt(),
-                        application(metrics).registerResources(operations), 2);
+                        application(metrics, signing.refreshInterval().toSeconds()).registerResources(operations), 2);
                 servers.add(management);
                 managementUri = uri(config.host(), management);
             }
-            return new PortalTokenServer(metrics, database, readiness, servers, signingKey, baseUri, managementUri);
+            return new PortalTokenServer(metrics, database, keys, readiness, servers, baseUri, managementUri);
+        } catch (SQLException e) {
+            stop(servers, keys, readiness, database, metrics);
+            throw new DataAccessException(e);
         } catch (RuntimeException e) {
-            servers.forEach(HttpServer::shutdownNow);
-            if (readiness != null) {
-                readiness.close();
-            }
-            database.close();
-            metrics.close();
+            stop(servers, keys, readiness, database, metrics);
             throw e;
         }
     }
 
+    /** Checks the key encryption key against the stored keys (creating the first key if none) and loads them. */
+    private static KeyRing openKeyRing(ServerConfig config, Database database) throws SQLException {
+        SigningConfig signing = config.signing();
+        SigningKeyRepository keyRepository = new SigningKeyRepository(database.dataSource());
+        SigningKeyStore keyStore = new SigningKeyStore(keyRepository,
+                KeyEncryptionKey.resolve(signing.keyEncryptionKey(), config.database().dataDir(),
+                        keyRepository.hasSealedKeys()),
+                signing.signer());
+        keyStore.checkEncryptionKey();
+        KeyRing keyRing = new KeyRing(keyRepository, keyStore, signing.algorithm(),
+                signing.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(signing.algorithm()))
+                        .map(s -> SigningKey.hmac(s.reveal().getBytes(StandardCharsets.UTF_8))));
+        keyRing.refresh();
+        return keyRing;
+    }
+
     /** A Jersey application with the providers every port shares. */
-    private static ResourceConfig application(Metrics metrics) {
+    private static ResourceConfig application(Metrics metrics, long jwksMaxAgeSeconds) {
         ObjectMapper mapper = Json.mapper();
         UnexpectedExceptionMapper unexpected = new UnexpectedExceptionMapper();
         return new ResourceConfig()
                 .register(new RequestLogFilter(metrics))
                 .register(new BodySizeFilter())
                 .register(new JsonOnlyFilter())
-                .register(new ResponseHeadersFilter(JWKS_MAX_AGE_SECONDS))
+                .register(new ResponseHeadersFilter(jwksMaxAgeSeconds))
                 .register(new JacksonJsonProvider(mapper))
                 .register(new ApiExceptionMapper())
                 .register(new WebApplicationExceptionMapper(unexpected))
@@ -195,8 +225,18 @@ public final class PortalTokenServer implements AutoCloseable {
         return managementUri;
     }
 
+    /**
+     * The key new tokens are signed with now.
+     *
+     * @throws IllegalStateException while the signing keys are not loaded (database down at start-up)
+     */
     public SigningKey signingKey() {
-        return signingKey;
+        return keys.signingKey();
+    }
+
+    /** True once the signing keys are loaded. */
+    public boolean signingKeysLoaded() {
+        return keys.loaded();
     }
 
     /** The pool this server uses, for admin work done in the same process (the demo set-up). */
@@ -209,8 +249,8 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets in-flight requests finish (up to 10 s), then closes the pool and the
-     * embedded PostgreSQL. Idempotent.
+     * Stops accepting, lets in-flight requests finish (up to 10 s), then stops refreshing the keys
+     * and closes the pool and the embedded PostgreSQL. Idempotent.
      */
     @Override
     public void close() {
@@ -226,9 +266,20 @@ public final class PortalTokenServer implements AutoCloseable {
         } catch (ExecutionException e) {
             servers.forEach(HttpServer::shutdownNow);
         } finally {
-            readiness.close();
-            database.close();
-            metrics.close();
+            stop(List.of(), keys, readiness, database, metrics);
         }
+    }
+
+    private static void stop(List<HttpServer> servers, KeyRingSupervisor keys, Readiness readiness, Database database,
+                             Metrics metrics) {
+        servers.forEach(HttpServer::shutdownNow);
+        if (keys != null) {
+            keys.close();
+        }
+        if (readiness != null) {
+            readiness.close();
+        }
+        database.close();
+        metrics.close();
     }
 }

@@ -1,8 +1,6 @@
 package dev.portaltoken.token;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portaltoken.ids.CustomerIds;
@@ -11,22 +9,23 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Mints portal tokens: a compact JWS with {@code iss}, {@code aud}, {@code sub} (the {@code cus_}
  * id), {@code iat}, {@code exp}, a unique {@code jti}, {@code tenant_id} and upstream's
- * {@code resource: {"Customer": uuid}} claim. Thread-safe.
+ * {@code resource: {"Customer": uuid}} claim, signed with the key current at the time and carrying
+ * its {@code kid}. Thread-safe.
  */
 public final class PortalTokenIssuer {
-    private final SigningKey key;
-    private final JWSHeader header;
+    private final Supplier<SigningKey> currentKey;
     private final String issuer;
     private final String audience;
     private final Clock clock;
 
-    public PortalTokenIssuer(SigningKey key, String issuer, String audience, Clock clock) {
-        this.key = key;
-        this.header = new JWSHeader.Builder(key.algorithm()).type(JOSEObjectType.JWT).keyID(key.keyId()).build();
+    /** @param currentKey the key to sign with now; called once per token, must be cheap and thread-safe */
+    public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, String audience, Clock clock) {
+        this.currentKey = currentKey;
         this.issuer = issuer;
         this.audience = audience;
         this.clock = clock;
@@ -44,7 +43,8 @@ public final class PortalTokenIssuer {
                 .claim("tenant_id", tenantId.toString())
                 .claim("resource", Map.of("Customer", customerId.toString()))
                 .build();
-        SignedJWT jwt = new SignedJWT(header, claims);
+        SigningKey key = currentKey.get();
+        SignedJWT jwt = new SignedJWT(key.header(), claims);
         try {
             jwt.sign(key.signer());
         } catch (JOSEException e) {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.portaltoken.crypto.SignerProvider;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,11 @@ class ConfigLoaderTest {
         assertEquals(Path.of("./data"), config.database().dataDir());
         assertEquals("http://localhost:3000", config.portalUrl().toString());
         assertEquals(Duration.ofSeconds(30), config.apiKeyCacheTtl());
-        assertTrue(config.jwtSecret().isEmpty());
+        assertTrue(config.signing().jwtSecret().isEmpty());
+        assertEquals(com.nimbusds.jose.JWSAlgorithm.EdDSA, config.signing().algorithm());
+        assertEquals(dev.portaltoken.crypto.SignerProvider.BOUNCYCASTLE, config.signing().signer());
+        assertEquals(Duration.ofSeconds(10), config.signing().refreshInterval());
+        assertTrue(config.signing().keyEncryptionKey().isEmpty());
     }
 
     @Test
@@ -49,7 +56,13 @@ class ConfigLoaderTest {
             "PORTAL_URL|portal.example.com|PORTAL_URL: must be an absolute http(s) URL",
             "PORTAL_URL|ftp://portal.example.com|PORTAL_URL: must be an absolute http(s) URL",
             "PORTAL_API_KEY_CACHE_SECONDS|31|PORTAL_API_KEY_CACHE_SECONDS: must be a whole number from 0 to 30",
-            "DATABASE_POOL_SIZE|0|DATABASE_POOL_SIZE: must be a whole number from 1 to 100"})
+            "DATABASE_POOL_SIZE|0|DATABASE_POOL_SIZE: must be a whole number from 1 to 100",
+            "PORTAL_TOKEN_ALG|RS256|PORTAL_TOKEN_ALG: must be EdDSA, ES256 or HS256 (got 'RS256')",
+            "PORTAL_TOKEN_ALG|none|PORTAL_TOKEN_ALG: must be EdDSA, ES256 or HS256",
+            "PORTAL_TOKEN_ALG|HS256|PORTAL_TOKEN_ALG: HS256 needs PORTAL_JWT_SECRET",
+            "PORTAL_SIGNER|openssl|PORTAL_SIGNER: must be bouncycastle or jdk (got 'openssl')",
+            "PORTAL_KEY_REFRESH_SECONDS|0|PORTAL_KEY_REFRESH_SECONDS: must be a whole number from 1 to 30",
+            "PORTAL_KEY_REFRESH_SECONDS|31|PORTAL_KEY_REFRESH_SECONDS: must be a whole number from 1 to 30"})
     void aBadValueNamesTheSetting(String env, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(), Map.of(env, value)));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
@@ -63,8 +76,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theSigningAlgorithmFollowsTheSecretUnlessChosen() {
+        String secret = "0123456789abcdef0123456789abcdef";
+        assertEquals(JWSAlgorithm.HS256, load(Map.of(), Map.of("PORTAL_JWT_SECRET", secret)).signing().algorithm());
+        assertEquals(JWSAlgorithm.EdDSA, load(Map.of(), Map.of("PORTAL_JWT_SECRET", secret, "PORTAL_TOKEN_ALG", "EdDSA"))
+                .signing().algorithm(), "a chosen algorithm wins; the secret then only serves token verify");
+        assertEquals(JWSAlgorithm.ES256, load(Map.of(), Map.of("PORTAL_TOKEN_ALG", "es256")).signing().algorithm());
+        SigningConfig signing = load(Map.of(), Map.of("PORTAL_SIGNER", "JDK", "PORTAL_KEY_REFRESH_SECONDS", "1")).signing();
+        assertEquals(SignerProvider.JDK, signing.signer());
+        assertEquals(Duration.ofSeconds(1), signing.refreshInterval());
+    }
+
+    @Test
+    void aKeyEncryptionKeyIsBase64Of32Bytes() {
+        String key = Base64.getEncoder().encodeToString(new byte[32]);
+        assertEquals(key, load(Map.of(), Map.of("PORTAL_KEY_ENCRYPTION_KEY", key + "\n")).signing().keyEncryptionKey()
+                .orElseThrow().reveal(), "trailing whitespace (as from a file) is trimmed");
+        for (String bad : new String[] {Base64.getEncoder().encodeToString(new byte[16]),
+                Base64.getEncoder().encodeToString(new byte[33]), "not base64 at all!", "c2VjcmV0"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> load(Map.of(), Map.of("PORTAL_KEY_ENCRYPTION_KEY", bad)));
+            assertEquals("PORTAL_KEY_ENCRYPTION_KEY: must be a base64-encoded 256-bit key, as 'openssl rand -base64 32'"
+                    + " prints", e.getMessage(), "the value is never echoed");
+        }
+    }
+
+    @Test
     void secretsDoNotPrint() {
-        ServerConfig config = load(Map.of(), Map.of("PORTAL_JWT_SECRET", "0123456789abcdef0123456789abcdef"));
+        String kek = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
+        ServerConfig config = load(Map.of(), Map.of("PORTAL_JWT_SECRET", "0123456789abcdef0123456789abcdef",
+                "PORTAL_KEY_ENCRYPTION_KEY", kek));
         assertFalse(config.toString().contains("0123456789abcdef"));
+        assertFalse(config.toString().contains(kek));
     }
 }

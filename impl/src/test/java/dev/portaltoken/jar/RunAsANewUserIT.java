@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import dev.portaltoken.support.Await;
 import dev.portaltoken.support.Http;
 import dev.portaltoken.support.JarProcess;
 import dev.portaltoken.support.Tokens;
@@ -16,21 +17,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's path through the packaged jar: serve on the embedded default, administer it from
- * separate CLI processes while it runs, mint a token and verify it through the JWKS URL, then
- * stop, use the CLI on the stopped data directory, restart, and find everything still there.
+ * separate CLI processes while it runs, mint a token and verify it through the JWKS URL, rotate the
+ * signing key from the CLI, then stop, use the CLI on the stopped data directory, restart, and find
+ * everything still there: keys, customers and the signing keys, so earlier tokens still verify.
  */
 class RunAsANewUserIT {
 
     @Test
     void serveAdministerMintRestart(@TempDir Path dataDir) throws Exception {
-        Map<String, String> env = Map.of("PORTAL_URL", "https://portal.example.test");
+        Map<String, String> env = Map.of("PORTAL_URL", "https://portal.example.test", "PORTAL_KEY_REFRESH_SECONDS", "1");
         String dir = dataDir.toString();
         String key;
         String customer;
         String firstToken;
+        String rotatedKid;
         try (JarProcess.Server server = JarProcess.Server.start(env, "--port", "0", "--host", "127.0.0.1",
                 "--data-dir", dir)) {
             assertTrue(server.output().contains("database     embedded PostgreSQL in"), server.output());
+            assertTrue(server.output().contains("generated a new key encryption key into "
+                    + dataDir.toAbsolutePath().resolve("key-encryption-key") + " (owner-only)"), server.output());
 
             assertEquals(0, JarProcess.run(env, "tenant", "create", "--slug", "acme", "--data-dir", dir).exit());
             JarProcess.Result keyResult = JarProcess.run(env, "api-key", "create", "--tenant", "acme", "--data-dir", dir);
@@ -50,6 +55,18 @@ class RunAsANewUserIT {
             JWTClaimsSet claims = Tokens.verifyWithJwks(http, firstToken);
             assertEquals(customer, claims.getSubject());
 
+            JarProcess.Result rotate = JarProcess.run(env, "keys", "rotate", "--data-dir", dir);
+            assertEquals(0, rotate.exit(), rotate::toString);
+            rotatedKid = rotate.lastLine();
+            String expected = rotatedKid;
+            Await.until(Await.PICKUP, "the server signs with the rotated key", () -> expected.equals(
+                    Tokens.kid(http.mint(key, customer, null).json().get("token").asText())));
+            assertEquals(customer, Tokens.verifyWithJwks(http, firstToken).getSubject(),
+                    "a token of the previous key still verifies");
+            JarProcess.Result verify = JarProcess.run(env, "token", "verify", firstToken, "--data-dir", dir);
+            assertEquals(0, verify.exit(), verify::toString);
+            assertTrue(verify.out().contains("\"sub\" : \"" + customer + "\""), verify::toString);
+
             JarProcess.Result duplicate = JarProcess.run(env, "tenant", "create", "--slug", "acme", "--data-dir", dir);
             assertEquals(1, duplicate.exit());
             assertEquals(1, duplicate.err().strip().lines().count(), duplicate::toString);
@@ -57,7 +74,7 @@ class RunAsANewUserIT {
         }
 
         assertEquals("rw-------", PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(dataDir.resolve("signing-key.jwk"))));
+                Files.getPosixFilePermissions(dataDir.resolve("key-encryption-key"))));
 
         JarProcess.Result offline = JarProcess.run(env, "customer", "create", "--tenant", "acme", "--alias", "second",
                 "--data-dir", dir);
@@ -67,10 +84,11 @@ class RunAsANewUserIT {
                 "--data-dir", dir)) {
             Http http = new Http(server.baseUri());
             assertEquals(customer, Tokens.verifyWithJwks(http, firstToken).getSubject(),
-                    "a token minted before the restart still verifies: the signing key survived");
+                    "a token minted before the restart still verifies: the signing keys survived");
             assertEquals(200, http.mint(key, "first", null).status(), "key and customer survived the restart");
-            assertEquals(offline.lastLine(), Tokens.verifyWithJwks(http,
-                    http.mint(key, "second", null).json().get("token").asText()).getSubject());
+            String second = http.mint(key, "second", null).json().get("token").asText();
+            assertEquals(offline.lastLine(), Tokens.verifyWithJwks(http, second).getSubject());
+            assertEquals(rotatedKid, Tokens.kid(second), "the rotated key is still the active one");
         }
     }
 }

@@ -105,15 +105,45 @@ public final class TestServer implements AutoCloseable {
                 : cliOk("customer", "create", "--tenant", tenant, "--alias", alias);
     }
 
-    /** A direct connection to the server's database, for assertions and fault injection. */
-    public Connection sql() throws SQLException {
-        String port;
+    /**
+     * Another server on this one's database (a second instance behind the same load balancer), with
+     * its own data directory; {@code extraEnv} as for {@link #start(Map)}.
+     */
+    public TestServer startAnother(Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>(extraEnv);
+        env.putAll(databaseEnv());
+        return start(env);
+    }
+
+    /** The settings that point a server or the CLI at this server's database. */
+    public Map<String, String> databaseEnv() {
+        return Map.of(Setting.DATABASE_URL.env(), jdbcUrl(), Setting.DATABASE_USER.env(), "postgres");
+    }
+
+    /** The JDBC URL of this server's PostgreSQL. */
+    public String jdbcUrl() {
+        String configured = env.get(Setting.DATABASE_URL.env());
+        if (configured != null) {
+            return configured;
+        }
         try {
-            port = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim();
+            String port = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim();
+            return "jdbc:postgresql://localhost:" + port + "/postgres";
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
+    }
+
+    /** A direct connection to the server's database, for assertions and fault injection. */
+    public Connection sql() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), "postgres", "");
+    }
+
+    /** A fresh key encryption key as PORTAL_KEY_ENCRYPTION_KEY takes it. */
+    public static String newKeyEncryptionKey() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
     }
 
     @Override

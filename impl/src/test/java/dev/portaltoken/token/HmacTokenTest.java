@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
+import dev.portaltoken.support.CliRun;
 import dev.portaltoken.support.Http;
 import dev.portaltoken.support.TestServer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,13 +48,28 @@ class HmacTokenTest {
         assertEquals(customer, jwt.getJWTClaimsSet().getSubject());
         assertEquals(90, (jwt.getJWTClaimsSet().getExpirationTime().getTime()
                 - jwt.getJWTClaimsSet().getIssueTime().getTime()) / 1000);
+
+        CliRun.Result verified = server.cli("token", "verify", jwt.serialize());
+        assertEquals(0, verified.exit(), verified::toString);
+        assertTrue(verified.out().contains("\"alg\" : \"HS256\""), verified::toString);
+        Map<String, String> otherSecret = new HashMap<>(server.env());
+        otherSecret.put("PORTAL_JWT_SECRET", "another-secret-of-at-least-32-bytes!!");
+        CliRun.Result refused = CliRun.run(otherSecret, "token", "verify", jwt.serialize());
+        assertEquals(1, refused.exit(), refused::toString);
+        assertEquals("error: invalid token: unknown kid '" + jwt.getHeader().getKeyID() + "'", refused.err().strip(),
+                "another deployment's secret has another kid");
     }
 
     @Test
-    void theSharedSecretIsNeverPublished() {
+    void theSharedSecretIsNeverPublishedNorAnyKeyCreated() throws Exception {
         Http.Reply jwks = server.http().get("/.well-known/jwks.json");
         assertEquals(200, jwks.status());
         assertEquals(0, jwks.json().get("keys").size());
         assertFalse(jwks.body().contains(SECRET));
+        try (java.sql.Connection c = server.sql(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM signing_key")) {
+            rs.next();
+            assertEquals(0, rs.getLong(1), "an HS256 server needs no stored key");
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.portaltoken.token;
+package dev.portaltoken.crypto;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;

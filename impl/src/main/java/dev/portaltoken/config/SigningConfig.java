@@ -1,0 +1,15 @@
+package dev.portaltoken.config;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.portaltoken.crypto.SignerProvider;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How tokens are signed: the algorithm (EdDSA, ES256 or HS256), which implementation signs the
+ * asymmetric ones, the HS256 shared secret, the key encryption key for stored keys (empty: the file
+ * in the data directory) and how often the stored keys are re-read. Immutable.
+ */
+public record SigningConfig(JWSAlgorithm algorithm, SignerProvider signer, Optional<Secret> jwtSecret,
+                            Optional<Secret> keyEncryptionKey, Duration refreshInterval) {
+}

@@ -1,0 +1,142 @@
+package dev.portaltoken.keys;
+
+import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.config.ConfigLoader;
+import dev.portaltoken.config.Secret;
+import dev.portaltoken.config.Setting;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The AES-256 key that encrypts signing keys at rest: AES-GCM with a random 96-bit nonce per key
+ * and the key's {@code kid} as associated data, so that a sealed key cannot be moved to another
+ * row. Thread-safe.
+ */
+public final class KeyEncryptionKey {
+    /** The file in the data directory that holds the generated key when none is configured. */
+    public static final String FILE = "key-encryption-key";
+    private static final Logger LOG = LoggerFactory.getLogger(KeyEncryptionKey.class);
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKeySpec key;
+    private final String source;
+
+    KeyEncryptionKey(byte[] key, String source) {
+        if (key.length != ConfigLoader.KEY_ENCRYPTION_KEY_BYTES) {
+            throw new IllegalArgumentException("a key encryption key is 32 bytes");
+        }
+        this.key = new SecretKeySpec(key, "AES");
+        this.source = source;
+    }
+
+    /**
+     * The configured key ({@code PORTAL_KEY_ENCRYPTION_KEY}, already validated), else the one in
+     * {@code <dataDir>/key-encryption-key}, generated there once with owner-only permissions, but
+     * only while the database holds no signing key that a lost key encryption key had sealed.
+     *
+     * @param storedKeysExist whether the database holds sealed signing keys
+     * @throws ConfigException when the file cannot be read or created, or does not hold a key, or is
+     *                         missing although stored keys need it
+     */
+    public static KeyEncryptionKey resolve(Optional<Secret> configured, Path dataDir, boolean storedKeysExist) {
+        if (configured.isPresent()) {
+            return new KeyEncryptionKey(Base64.getDecoder().decode(configured.get().reveal()),
+                    Setting.KEY_ENCRYPTION_KEY.env());
+        }
+        Path file = dataDir.toAbsolutePath().resolve(FILE);
+        if (storedKeysExist && !Files.exists(file)) {
+            throw new ConfigException(Setting.KEY_ENCRYPTION_KEY.env() + " is not set and there is no " + file
+                    + ", but the database holds signing keys: set it to the key encryption key they were stored with");
+        }
+        return loadOrGenerate(file);
+    }
+
+    /** Where the key comes from, for messages: the setting's name or the file. Never the key. */
+    public String source() {
+        return source;
+    }
+
+    SealedKey seal(String kid, byte[] plaintext) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        RANDOM.nextBytes(nonce);
+        try {
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
+            return new SealedKey(nonce, cipher.doFinal(plaintext));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    }
+
+    /**
+     * @throws GeneralSecurityException when this key did not seal {@code sealed} for {@code kid}
+     *                                  (another key, another kid, or altered bytes)
+     */
+    byte[] open(String kid, SealedKey sealed) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed.nonce()));
+        cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
+        return cipher.doFinal(sealed.ciphertext());
+    }
+
+    @Override
+    public String toString() {
+        return "KeyEncryptionKey[" + source + "]";
+    }
+
+    private static KeyEncryptionKey loadOrGenerate(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return read(file);
+            }
+            Files.createDirectories(file.getParent());
+            byte[] key = new byte[ConfigLoader.KEY_ENCRYPTION_KEY_BYTES];
+            RANDOM.nextBytes(key);
+            Path temp = Files.createTempFile(file.getParent(), FILE, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, Base64.getEncoder().encodeToString(key) + "\n");
+            try {
+                Files.move(temp, file); // never replaces a key another process wrote first
+                LOG.warn("generated a new key encryption key into {} (owner-only): it encrypts the signing keys in the"
+                        + " database, so back it up with the data; in production set {} instead", file,
+                        Setting.KEY_ENCRYPTION_KEY.env());
+                return new KeyEncryptionKey(key, file.toString());
+            } catch (FileAlreadyExistsException e) {
+                Files.delete(temp);
+                return read(file);
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot read or create the key encryption key " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static KeyEncryptionKey read(Path file) throws IOException {
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
+        } catch (IllegalArgumentException e) {
+            key = new byte[0];
+        }
+        if (key.length != ConfigLoader.KEY_ENCRYPTION_KEY_BYTES) {
+            throw new ConfigException(file + ": not a base64-encoded 256-bit key encryption key");
+        }
+        return new KeyEncryptionKey(key, file.toString());
+    }
+}

@@ -1,0 +1,112 @@
+package dev.portaltoken.keys;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.token.SigningKey;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The keys requests use: the key that signs new tokens and the public keys the JWKS publishes, as
+ * one immutable snapshot that {@link #refresh()} replaces atomically from the database. Each
+ * signer is built once per key and kept across refreshes. Thread-safe; build once and share.
+ *
+ * <p>With an asymmetric algorithm, the signing key is that algorithm's active stored key, which is
+ * created when there is none (the first start, or after its active key was retired). With HS256
+ * it is the shared secret's; stored keys are still published, so tokens they signed keep verifying.
+ */
+public final class KeyRing {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
+
+    private final SigningKeyRepository repository;
+    private final SigningKeyStore store;
+    private final JWSAlgorithm algorithm;
+    private final Optional<SigningKey> sharedSecretKey;
+    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+
+    private record Snapshot(SigningKey signingKey, List<JWK> published) {
+    }
+
+    /**
+     * @param algorithm       the algorithm new tokens are signed with
+     * @param sharedSecretKey the HS256 key, present exactly when {@code algorithm} is HS256
+     */
+    public KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
+                   Optional<SigningKey> sharedSecretKey) {
+        if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
+            throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
+        }
+        this.repository = repository;
+        this.store = store;
+        this.algorithm = algorithm;
+        this.sharedSecretKey = sharedSecretKey;
+    }
+
+    /**
+     * Re-reads the stored keys and swaps in a new snapshot: a rotation made anywhere takes effect
+     * here. Retiring keys past their date are marked retired on the way. Called once at start-up,
+     * then by one scheduled thread; never concurrently with itself.
+     *
+     * @throws dev.portaltoken.config.ConfigException when the key encryption key does not open the
+     *                                                new active key
+     */
+    public void refresh() throws SQLException {
+        repository.retireExpired();
+        List<StoredKey> published = repository.findPublished();
+        SigningKey signing;
+        if (sharedSecretKey.isPresent()) {
+            signing = sharedSecretKey.get();
+        } else {
+            Optional<StoredKey> active = activeOf(published);
+            if (active.isEmpty()) {
+                store.ensureActive(algorithm);
+                published = repository.findPublished();
+                active = activeOf(published);
+            }
+            String kid = active.orElseThrow(() -> new IllegalStateException("no active " + algorithm + " key")).kid();
+            Snapshot previous = current.get();
+            if (previous != null && previous.signingKey().keyId().equals(kid)) {
+                signing = previous.signingKey();
+            } else {
+                signing = store.open(kid);
+                LOG.info("signing {} tokens with key {}", algorithm, kid);
+            }
+        }
+        current.set(new Snapshot(signing, published.stream().map(StoredKey::publicKey).toList()));
+    }
+
+    /** {@link #refresh()} for the scheduler: a failure is logged and the current snapshot kept. */
+    public void refreshQuietly() {
+        try {
+            refresh();
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("could not refresh the signing keys, keeping the current ones: {}", e.getMessage());
+        }
+    }
+
+    /** The key to sign a token with now. */
+    public SigningKey signingKey() {
+        return snapshot().signingKey();
+    }
+
+    /** The public keys to publish now: every active and retiring stored key. */
+    public List<JWK> publishedKeys() {
+        return snapshot().published();
+    }
+
+    private Snapshot snapshot() {
+        Snapshot snapshot = current.get();
+        if (snapshot == null) {
+            throw new IllegalStateException("the key ring has not been loaded");
+        }
+        return snapshot;
+    }
+
+    private Optional<StoredKey> activeOf(List<StoredKey> keys) {
+        return keys.stream().filter(k -> k.state() == KeyState.ACTIVE && algorithm.equals(k.algorithm())).findFirst();
+    }
+}

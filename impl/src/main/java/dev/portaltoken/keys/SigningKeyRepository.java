@@ -1,0 +1,276 @@
+package dev.portaltoken.keys;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Signing keys in PostgreSQL. Every change of state runs in one transaction under one advisory
+ * lock, so that instances starting at once and admin commands never race each other; the partial
+ * unique index on active keys backs that up. Times are the database's, the one clock every instance
+ * shares. Thread-safe.
+ */
+public final class SigningKeyRepository {
+    /** Serialises every change to signing_key across processes ("portalky" in ASCII). */
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(8101530513937906041)";
+    private static final String COLUMNS = """
+            kid, alg, CASE WHEN state = 'retiring' AND retires_at <= now() THEN 'retired' ELSE state END,
+            public_jwk, created_at, retires_at""";
+    private static final String PUBLISHED = "(state = 'active' OR (state = 'retiring' AND retires_at > now()))";
+    private static final String FIND_ALL = "SELECT " + COLUMNS + " FROM signing_key ORDER BY created_at DESC, kid";
+    private static final String FIND_PUBLISHED = "SELECT " + COLUMNS + " FROM signing_key WHERE " + PUBLISHED
+            + " ORDER BY state, created_at DESC, kid";
+    private static final String FIND = "SELECT " + COLUMNS + " FROM signing_key WHERE kid = ?";
+    private static final String FIND_SEALED = "SELECT kid, private_key_nonce, private_key_sealed FROM signing_key WHERE "
+            + PUBLISHED + " AND kid = ?";
+    private static final String FIND_ALL_SEALED =
+            "SELECT kid, private_key_nonce, private_key_sealed FROM signing_key WHERE " + PUBLISHED + " ORDER BY kid";
+    private static final String FIND_ACTIVE = "SELECT kid FROM signing_key WHERE alg = ? AND state = 'active'";
+    private static final String COUNT_ACTIVE = "SELECT count(*) FROM signing_key WHERE state = 'active'";
+    private static final String INSERT_ACTIVE = """
+            INSERT INTO signing_key (kid, alg, state, public_jwk, private_key_nonce, private_key_sealed)
+            VALUES (?, ?, 'active', ?, ?, ?) ON CONFLICT DO NOTHING""";
+    private static final String DEMOTE_ACTIVE_OF_ALG = """
+            UPDATE signing_key SET state = 'retiring', retiring_since = now(), retires_at = now() + ? * interval '1 second'
+             WHERE alg = ? AND state = 'active' RETURNING kid, retires_at""";
+    private static final String DEMOTE_ACTIVE = """
+            UPDATE signing_key SET state = 'retiring', retiring_since = now(), retires_at = now() + ? * interval '1 second'
+             WHERE kid = ? AND state = 'active'""";
+    private static final String RETIRE = """
+            UPDATE signing_key SET state = 'retired', retires_at = least(retires_at, now()),
+                   private_key_nonce = NULL, private_key_sealed = NULL
+             WHERE kid = ? AND state = 'retiring'""";
+    private static final String RETIRE_EXPIRED = """
+            UPDATE signing_key SET state = 'retired', private_key_nonce = NULL, private_key_sealed = NULL
+             WHERE state = 'retiring' AND retires_at <= now()""";
+
+    private final DataSource dataSource;
+
+    public SigningKeyRepository(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** A key to store: its public JWK as JSON and its private JWK sealed under the key encryption key. */
+    record NewKey(String kid, JWSAlgorithm algorithm, String publicJwk, SealedKey sealed) {
+    }
+
+    /** A key that stopped signing: until when it stays published. */
+    record Demoted(String kid, Instant retiresAt) {
+    }
+
+    /** What {@link #retire} did. */
+    public enum RetireOutcome {
+        NOT_FOUND, ALREADY_RETIRED, ONLY_ACTIVE, NOW_RETIRING, NOW_RETIRED
+    }
+
+    /** Every key ever stored, newest first. */
+    public List<StoredKey> findAll() throws SQLException {
+        return query(FIND_ALL, null);
+    }
+
+    /** The keys to publish: every active key, then every retiring one not yet past its date. */
+    public List<StoredKey> findPublished() throws SQLException {
+        return query(FIND_PUBLISHED, null);
+    }
+
+    public Optional<StoredKey> find(String kid) throws SQLException {
+        return query(FIND, kid).stream().findFirst();
+    }
+
+    /** The sealed private key of a published key. */
+    Optional<SealedKey> findSealed(String kid) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_SEALED)) {
+            ps.setString(1, kid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new SealedKey(rs.getBytes(2), rs.getBytes(3))) : Optional.empty();
+            }
+        }
+    }
+
+    /** The sealed private keys of every published key, by kid. */
+    Map<String, SealedKey> findAllSealed() throws SQLException {
+        Map<String, SealedKey> sealed = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(FIND_ALL_SEALED)) {
+            while (rs.next()) {
+                sealed.put(rs.getString(1), new SealedKey(rs.getBytes(2), rs.getBytes(3)));
+            }
+        }
+        return sealed;
+    }
+
+    /** True when some published key has a sealed private key (so a key encryption key is needed). */
+    public boolean hasSealedKeys() throws SQLException {
+        return !findAllSealed().isEmpty();
+    }
+
+    /** The kid of the algorithm's active key. */
+    Optional<String> findActiveKid(JWSAlgorithm algorithm) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return activeKid(c, algorithm);
+        }
+    }
+
+    /** Stores {@code key} as its algorithm's active key unless that algorithm has one; true when stored. */
+    boolean insertActiveIfNone(NewKey key) throws SQLException {
+        return inTransaction(c -> activeKid(c, key.algorithm()).isEmpty() && insertActive(c, key));
+    }
+
+    /**
+     * In one transaction, the algorithm's active key (if any) becomes retiring until now +
+     * {@code retireAfter} and {@code key} becomes active.
+     *
+     * @return the key that stopped signing
+     */
+    Optional<Demoted> rotate(NewKey key, Duration retireAfter) throws SQLException {
+        return inTransaction(c -> {
+            Optional<Demoted> demoted;
+            try (PreparedStatement ps = c.prepareStatement(DEMOTE_ACTIVE_OF_ALG)) {
+                ps.setLong(1, retireAfter.toSeconds());
+                ps.setString(2, key.algorithm().getName());
+                try (ResultSet rs = ps.executeQuery()) {
+                    demoted = rs.next() ? Optional.of(new Demoted(rs.getString(1), rs.getTimestamp(2).toInstant()))
+                            : Optional.empty();
+                }
+            }
+            if (!insertActive(c, key)) {
+                throw new SQLException("signing key " + key.kid() + " already exists");
+            }
+            return demoted;
+        });
+    }
+
+    /**
+     * Moves a key one step on: an active key becomes retiring until now + {@code retireAfter} (never
+     * the only active key), a retiring one becomes retired at once.
+     */
+    public RetireOutcome retire(String kid, Duration retireAfter) throws SQLException {
+        return inTransaction(c -> {
+            Optional<StoredKey> key = query(c, FIND, kid).stream().findFirst();
+            if (key.isEmpty()) {
+                return RetireOutcome.NOT_FOUND;
+            }
+            switch (key.get().state()) {
+                case RETIRED:
+                    return RetireOutcome.ALREADY_RETIRED;
+                case ACTIVE:
+                    if (countActive(c) <= 1) {
+                        return RetireOutcome.ONLY_ACTIVE;
+                    }
+                    try (PreparedStatement ps = c.prepareStatement(DEMOTE_ACTIVE)) {
+                        ps.setLong(1, retireAfter.toSeconds());
+                        ps.setString(2, kid);
+                        ps.executeUpdate();
+                    }
+                    return RetireOutcome.NOW_RETIRING;
+                default:
+                    try (PreparedStatement ps = c.prepareStatement(RETIRE)) {
+                        ps.setString(1, kid);
+                        ps.executeUpdate();
+                    }
+                    return RetireOutcome.NOW_RETIRED;
+            }
+        });
+    }
+
+    /** Marks retiring keys past their date retired and erases their private keys; returns how many. */
+    int retireExpired() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            return s.executeUpdate(RETIRE_EXPIRED);
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute(LOCK);
+                }
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static Optional<String> activeKid(Connection c, JWSAlgorithm algorithm) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FIND_ACTIVE)) {
+            ps.setString(1, algorithm.getName());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static long countActive(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(COUNT_ACTIVE)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static boolean insertActive(Connection c, NewKey key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ACTIVE)) {
+            ps.setString(1, key.kid());
+            ps.setString(2, key.algorithm().getName());
+            ps.setString(3, key.publicJwk());
+            ps.setBytes(4, key.sealed().nonce());
+            ps.setBytes(5, key.sealed().ciphertext());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private List<StoredKey> query(String sql, String kid) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return query(c, sql, kid);
+        }
+    }
+
+    private static List<StoredKey> query(Connection c, String sql, String kid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (kid != null) {
+                ps.setString(1, kid);
+            }
+            List<StoredKey> keys = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp retiresAt = rs.getTimestamp(6);
+                    keys.add(new StoredKey(rs.getString(1), JWSAlgorithm.parse(rs.getString(2)),
+                            KeyState.fromDb(rs.getString(3)), parseJwk(rs.getString(1), rs.getString(4)),
+                            rs.getTimestamp(5).toInstant(), Optional.ofNullable(retiresAt).map(Timestamp::toInstant)));
+                }
+            }
+            return keys;
+        }
+    }
+
+    private static JWK parseJwk(String kid, String json) {
+        try {
+            return JWK.parse(json);
+        } catch (ParseException e) {
+            throw new IllegalStateException("the stored public key " + kid + " is not a JWK");
+        }
+    }
+}

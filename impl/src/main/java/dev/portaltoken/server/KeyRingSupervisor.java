@@ -1,0 +1,100 @@
+package dev.portaltoken.server;
+
+import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.keys.KeyRing;
+import dev.portaltoken.token.SigningKey;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the signing-key ring's life: opens it at start-up when the database is there (a key
+ * encryption key that does not open the stored keys then fails start-up), or as soon as the
+ * database arrives when it was down at start-up (the instance stays not ready meanwhile), and then
+ * refreshes it every interval so that rotations made elsewhere are picked up. Thread-safe.
+ */
+final class KeyRingSupervisor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRingSupervisor.class);
+
+    /** Opens the ring: checks the key encryption key, creates the first key if needed, loads. */
+    interface Opener {
+        KeyRing open() throws SQLException;
+    }
+
+    private final Opener opener;
+    private final BooleanSupplier databaseReady;
+    private final AtomicReference<KeyRing> ring = new AtomicReference<>();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "signing-key-refresh");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    KeyRingSupervisor(Opener opener, BooleanSupplier databaseReady) {
+        this.opener = opener;
+        this.databaseReady = databaseReady;
+    }
+
+    /** Opens the ring now if the database is ready (throwing what opening throws), then keeps it fresh. */
+    void start(Duration interval) throws SQLException {
+        if (databaseReady.getAsBoolean()) {
+            ring.set(opener.open());
+        }
+        long millis = interval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        KeyRing current = ring.get();
+        if (current != null) {
+            current.refreshQuietly();
+            return;
+        }
+        if (!databaseReady.getAsBoolean()) {
+            return;
+        }
+        try {
+            ring.set(opener.open());
+            LOG.info("signing keys loaded");
+        } catch (ConfigException e) {
+            LOG.error("cannot load the signing keys, staying not ready: {}", e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("cannot load the signing keys yet: {}", e.getMessage());
+        }
+    }
+
+    boolean loaded() {
+        return ring.get() != null;
+    }
+
+    /** @throws IllegalStateException while the keys are not loaded (the instance is not ready) */
+    SigningKey signingKey() {
+        return loadedRing().signingKey();
+    }
+
+    /** @throws IllegalStateException while the keys are not loaded (the instance is not ready) */
+    List<JWK> publishedKeys() {
+        return loadedRing().publishedKeys();
+    }
+
+    private KeyRing loadedRing() {
+        KeyRing current = ring.get();
+        if (current == null) {
+            throw new IllegalStateException("the signing keys are not loaded yet");
+        }
+        return current;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,189 @@
+package dev.portaltoken.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.Secret;
+import dev.portaltoken.crypto.SignerProvider;
+import dev.portaltoken.crypto.Signers;
+import dev.portaltoken.db.Database;
+import dev.portaltoken.support.TestServer;
+import dev.portaltoken.token.SigningKey;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The key ring's snapshots on a real PostgreSQL, driven directly (no scheduler, no HTTP). */
+class KeyRingTest {
+    private static final KeyEncryptionKey KEK =
+            KeyEncryptionKey.resolve(Optional.of(new Secret(TestServer.newKeyEncryptionKey())), Path.of("unused"), true);
+    private static Database database;
+    private static SigningKeyRepository repository;
+    private static SigningKeyStore store;
+
+    @BeforeAll
+    static void open() throws Exception {
+        database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
+                Files.createTempDirectory("portal-token-keyring"), 4), "test", true, null);
+        repository = new SigningKeyRepository(database.dataSource());
+        store = new SigningKeyStore(repository, KEK, SignerProvider.BOUNCYCASTLE);
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    @BeforeEach
+    void emptyTable() throws Exception {
+        execute("DELETE FROM signing_key");
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static List<String> kids(KeyRing ring) {
+        return ring.publishedKeys().stream().map(JWK::getKeyID).toList();
+    }
+
+    @Test
+    void theFirstRefreshCreatesTheKeyAndSignersAreBuiltOncePerKey() throws Exception {
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty());
+        assertThrows(IllegalStateException.class, ring::signingKey, "nothing to sign with before the first refresh");
+        ring.refresh();
+        SigningKey first = ring.signingKey();
+        assertEquals(JWSAlgorithm.EdDSA, first.algorithm());
+        assertEquals(List.of(first.keyId()), kids(ring));
+        ring.refresh();
+        assertSame(first, ring.signingKey(), "an unchanged key keeps its signer");
+
+        SigningKeyStore.Rotation rotation = store.rotate(JWSAlgorithm.EdDSA);
+        assertSame(first, ring.signingKey(), "nothing changes before the next refresh");
+        ring.refresh();
+        assertEquals(rotation.kid(), ring.signingKey().keyId());
+        assertEquals(List.of(rotation.kid(), first.keyId()), kids(ring), "the active key first, then the retiring one");
+        assertEquals(Optional.of(first.keyId()), rotation.previousKid());
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheCurrentKeys() throws Exception {
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.ES256, Optional.empty());
+        ring.refresh();
+        SigningKey before = ring.signingKey();
+        List<String> published = kids(ring);
+        execute("ALTER TABLE signing_key RENAME TO signing_key_moved");
+        try {
+            assertThrows(java.sql.SQLException.class, ring::refresh);
+            ring.refreshQuietly();
+            assertSame(before, ring.signingKey());
+            assertEquals(published, kids(ring));
+        } finally {
+            execute("ALTER TABLE signing_key_moved RENAME TO signing_key");
+        }
+        ring.refresh();
+        assertSame(before, ring.signingKey(), "recovers once the fault is gone");
+    }
+
+    @Test
+    void anActiveKeySealedUnderAnotherKeyEncryptionKeyIsNotUsed() throws Exception {
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty());
+        ring.refresh();
+        SigningKey before = ring.signingKey();
+
+        KeyEncryptionKey other = KeyEncryptionKey.resolve(Optional.of(new Secret(TestServer.newKeyEncryptionKey())),
+                Path.of("unused"), true);
+        JWK foreign = Signers.generate(JWSAlgorithm.EdDSA);
+        repository.rotate(new SigningKeyRepository.NewKey(foreign.getKeyID(), JWSAlgorithm.EdDSA,
+                foreign.toPublicJWK().toJSONString(),
+                other.seal(foreign.getKeyID(), foreign.toJSONString().getBytes(StandardCharsets.UTF_8))),
+                Duration.ofDays(1));
+
+        ConfigException e = assertThrows(ConfigException.class, ring::refresh);
+        assertEquals("PORTAL_KEY_ENCRYPTION_KEY does not decrypt the stored signing key " + foreign.getKeyID()
+                + ": it is not the key encryption key the signing keys were stored with", e.getMessage());
+        ring.refreshQuietly();
+        assertSame(before, ring.signingKey(), "keeps signing with the key it could open");
+        assertThrows(ConfigException.class, store::checkEncryptionKey, "and a restart would refuse to start");
+        assertThrows(ConfigException.class, () -> store.rotate(JWSAlgorithm.EdDSA),
+                "a rotation refuses to add a key under this key encryption key");
+    }
+
+    @Test
+    void aRotationThatCannotInsertItsKeyChangesNothing() throws Exception {
+        store.ensureActive(JWSAlgorithm.EdDSA);
+        String active = repository.findActiveKid(JWSAlgorithm.EdDSA).orElseThrow();
+        JWK key = Signers.generate(JWSAlgorithm.EdDSA);
+        SigningKeyRepository.NewKey clash = new SigningKeyRepository.NewKey(active, JWSAlgorithm.EdDSA,
+                key.toPublicJWK().toJSONString(), KEK.seal(active, key.toJSONString().getBytes(StandardCharsets.UTF_8)));
+        java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
+                () -> repository.rotate(clash, SigningKeyStore.RETIRE_AFTER));
+        assertEquals("signing key " + active + " already exists", e.getMessage());
+        assertEquals(Optional.of(active), repository.findActiveKid(JWSAlgorithm.EdDSA), "the demotion was rolled back");
+        assertEquals(KeyState.ACTIVE, repository.find(active).orElseThrow().state());
+    }
+
+    @Test
+    void anUnusableOrVanishedKeyIsNotOpened() throws Exception {
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.ES256, Optional.empty());
+        ring.refresh();
+        SigningKey before = ring.signingKey();
+
+        JWK p384 = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384)
+                .keyIDFromThumbprint(true).generate();
+        repository.rotate(new SigningKeyRepository.NewKey(p384.getKeyID(), JWSAlgorithm.ES256,
+                p384.toPublicJWK().toJSONString(),
+                KEK.seal(p384.getKeyID(), p384.toJSONString().getBytes(StandardCharsets.UTF_8))), Duration.ofDays(1));
+        IllegalStateException unusable = assertThrows(IllegalStateException.class, ring::refresh);
+        assertEquals("stored signing key " + p384.getKeyID() + " is unusable: not an Ed25519 (EdDSA) or P-256 (ES256) key",
+                unusable.getMessage());
+        ring.refreshQuietly();
+        assertSame(before, ring.signingKey());
+
+        assertEquals(SigningKeyRepository.RetireOutcome.NOW_RETIRED,
+                repository.retire(before.keyId(), SigningKeyStore.RETIRE_AFTER));
+        IllegalStateException vanished = assertThrows(IllegalStateException.class, () -> store.open(before.keyId()));
+        assertEquals("signing key " + before.keyId() + " is no longer published", vanished.getMessage());
+    }
+
+    @Test
+    void anHs256RingSignsWithTheSecretAndStillPublishesStoredKeys() throws Exception {
+        store.ensureActive(JWSAlgorithm.ES256);
+        SigningKey hmac = SigningKey.hmac("a-shared-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8));
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.HS256, Optional.of(hmac));
+        ring.refresh();
+        assertSame(hmac, ring.signingKey());
+        assertEquals(List.of(repository.findActiveKid(JWSAlgorithm.ES256).orElseThrow()), kids(ring),
+                "tokens of keys used before the switch to HS256 keep verifying");
+        assertTrue(ring.publishedKeys().stream().noneMatch(JWK::isPrivate));
+        assertEquals(1, repository.findAll().size(), "an HS256 ring creates no key");
+    }
+
+    @Test
+    void onlyHs256SignsWithTheSharedSecret() {
+        SigningKey hmac = SigningKey.hmac("a-shared-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8));
+        assertThrows(IllegalArgumentException.class,
+                () -> new KeyRing(repository, store, JWSAlgorithm.HS256, Optional.empty()));
+        assertThrows(IllegalArgumentException.class,
+                () -> new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.of(hmac)));
+        assertNotEquals(SigningKey.hmacKeyId(new byte[32]), hmac.keyId(), "the kid depends on the secret");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.portaltoken.keys;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.Secret;
+import dev.portaltoken.crypto.SignerProvider;
+import dev.portaltoken.db.Database;
+import dev.portaltoken.support.Await;
+import dev.portaltoken.support.CliRun;
+import dev.portaltoken.support.Http;
+import dev.portaltoken.support.TestServer;
+import dev.portaltoken.support.Tokens;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several instances on one PostgreSQL, as behind a load balancer: started at once on an empty
+ * database they create one key between them, and after a rotation made by the CLI they all sign
+ * with the new key and publish the same JWKS.
+ */
+class TwoInstancesTest {
+    private static final String KEK = TestServer.newKeyEncryptionKey();
+    private static Database database;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void emptyDatabase() throws Exception {
+        Path dataDir = Files.createTempDirectory("portal-token-shared-db");
+        database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(), dataDir, 4),
+                "shared", true, null);
+        String port = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim();
+        env = Map.of("DATABASE_URL", "jdbc:postgresql://localhost:" + port + "/postgres", "DATABASE_USER", "postgres",
+                "PORTAL_KEY_ENCRYPTION_KEY", KEK, "PORTAL_KEY_REFRESH_SECONDS", "1");
+    }
+
+    @AfterAll
+    static void stop() {
+        database.close();
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Set<String> publishedKids(TestServer server) {
+        return Tokens.jwks(server.http()).getKeys().stream().map(JWK::getKeyID).collect(Collectors.toSet());
+    }
+
+    @Test
+    void instancesStartedAtOnceCreateOneKeyAndAgreeAfterACliRotation() throws Exception {
+        CompletableFuture<TestServer> startingA = CompletableFuture.supplyAsync(() -> TestServer.start(env));
+        CompletableFuture<TestServer> startingB = CompletableFuture.supplyAsync(() -> TestServer.start(env));
+        try (TestServer a = startingA.get(); TestServer b = startingB.get()) {
+            assertEquals(1, count("SELECT count(*) FROM signing_key WHERE alg = 'EdDSA'"), "one key, not one each");
+            a.createTenant("acme");
+            String apiKey = a.createApiKey("acme");
+            String customer = a.createCustomer("acme", "shared");
+            Http.Reply fromA = a.http().mint(apiKey, customer, null);
+            Http.Reply fromB = b.http().mint(apiKey, customer, null);
+            assertEquals(200, fromA.status(), fromA::toString);
+            assertEquals(200, fromB.status(), fromB::toString);
+            String tokenA = fromA.json().get("token").asText();
+            String tokenB = fromB.json().get("token").asText();
+            String first = Tokens.kid(tokenA);
+            assertEquals(first, Tokens.kid(tokenB), "both sign with the same active key");
+            assertEquals(publishedKids(a), publishedKids(b));
+            Tokens.verifyWithJwks(b.http(), tokenA);
+            Tokens.verifyWithJwks(a.http(), tokenB);
+
+            CliRun.Result rotate = CliRun.run(env, "keys", "rotate");
+            assertEquals(0, rotate.exit(), rotate::toString);
+            String second = rotate.lastLine();
+            assertNotEquals(first, second);
+            for (TestServer server : List.of(a, b)) {
+                Await.until(Await.PICKUP, "every instance signs with " + second, () -> second.equals(
+                        Tokens.kid(server.http().mint(apiKey, customer, null).json().get("token").asText())));
+            }
+            assertTrue(publishedKids(a).containsAll(Set.of(first, second)), "the old key stays published");
+            assertEquals(publishedKids(a), publishedKids(b), "every instance publishes the same JWKS");
+            for (TestServer server : List.of(a, b)) {
+                Tokens.verifyWithJwks(server.http(), tokenA);
+                Tokens.verifyWithJwks(server.http(), tokenB);
+            }
+        }
+    }
+
+    @Test
+    void concurrentFirstKeysForOneAlgorithmMakeExactlyOneActive() throws Exception {
+        SigningKeyRepository repository = new SigningKeyRepository(database.dataSource());
+        SigningKeyStore store = new SigningKeyStore(repository,
+                KeyEncryptionKey.resolve(Optional.of(new Secret(KEK)), Path.of("unused"), true), SignerProvider.JDK);
+        int threads = 6;
+        CyclicBarrier together = new CyclicBarrier(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Boolean>> created = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                created.add(pool.submit(() -> {
+                    together.await();
+                    return store.ensureActive(JWSAlgorithm.ES256);
+                }));
+            }
+            int creators = 0;
+            for (Future<Boolean> result : created) {
+                creators += result.get() ? 1 : 0;
+            }
+            assertEquals(1, creators, "exactly one caller created the key");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, count("SELECT count(*) FROM signing_key WHERE alg = 'ES256'"));
+        assertEquals(1, count("SELECT count(*) FROM signing_key WHERE alg = 'ES256' AND state = 'active'"));
+        String kid = repository.findActiveKid(JWSAlgorithm.ES256).orElseThrow();
+        assertNotNull(store.open(kid).signer(), "the key opens with the key encryption key it was sealed with");
+    }
+}

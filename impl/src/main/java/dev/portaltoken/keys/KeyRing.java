@@ -4,6 +4,10 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.token.SigningKey;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>With an asymmetric algorithm, the signing key is that algorithm's active stored key, which is
  * created when there is none (the first start, or after its active key was retired). With HS256
  * it is the shared secret's; stored keys are still published, so tokens they signed keep verifying.
+ *
+ * <p>Publish before sign: a key becomes the signing key only once it has been stored for
+ * {@code publishDelay} (one refresh interval and a margin), by which time every instance publishes
+ * it. Until then, right after a rotation, the key it replaced (now retiring, still published
+ * everywhere) keeps signing, so a portal never meets a {@code kid} the JWKS it fetched lacks.
  */
 public final class KeyRing {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
@@ -26,6 +35,8 @@ public final class KeyRing {
     private final SigningKeyStore store;
     private final JWSAlgorithm algorithm;
     private final Optional<SigningKey> sharedSecretKey;
+    private final Duration publishDelay;
+    private final Clock clock;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
     private record Snapshot(SigningKey signingKey, List<JWK> published) {
@@ -37,6 +48,15 @@ public final class KeyRing {
      */
     public KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
                    Optional<SigningKey> sharedSecretKey) {
+        this(repository, store, algorithm, sharedSecretKey, Duration.ZERO, Clock.systemUTC());
+    }
+
+    /**
+     * @param publishDelay how long a new key is only published before it signs: at least the refresh
+     *                     interval of every instance, plus a margin for clock differences
+     */
+    public KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
+                   Optional<SigningKey> sharedSecretKey, Duration publishDelay, Clock clock) {
         if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
             throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
         }
@@ -44,6 +64,8 @@ public final class KeyRing {
         this.store = store;
         this.algorithm = algorithm;
         this.sharedSecretKey = sharedSecretKey;
+        this.publishDelay = publishDelay;
+        this.clock = clock;
     }
 
     /**
@@ -67,7 +89,8 @@ public final class KeyRing {
                 published = repository.findPublished();
                 active = activeOf(published);
             }
-            String kid = active.orElseThrow(() -> new IllegalStateException("no active " + algorithm + " key")).kid();
+            String kid = signingKid(active.orElseThrow(() -> new IllegalStateException("no active " + algorithm + " key")),
+                    published);
             Snapshot previous = current.get();
             if (previous != null && previous.signingKey().keyId().equals(kid)) {
                 signing = previous.signingKey();
@@ -104,6 +127,25 @@ public final class KeyRing {
             throw new IllegalStateException("the key ring has not been loaded");
         }
         return snapshot;
+    }
+
+    /**
+     * The active key once it has been stored for the publish delay. Before that, the newest key of
+     * the algorithm that has (the one a rotation replaced); if none has yet (several rotations in
+     * quick succession, or the very first key), the oldest one, which has been published longest.
+     */
+    private String signingKid(StoredKey active, List<StoredKey> published) {
+        Instant settledBefore = clock.instant().minus(publishDelay);
+        if (!active.createdAt().isAfter(settledBefore)) {
+            return active.kid();
+        }
+        List<StoredKey> candidates = published.stream().filter(k -> algorithm.equals(k.algorithm()))
+                .sorted(Comparator.comparing(StoredKey::createdAt)).toList();
+        return candidates.stream().filter(k -> !k.createdAt().isAfter(settledBefore))
+                .reduce((older, newer) -> newer)
+                .or(() -> candidates.stream().findFirst())
+                .map(StoredKey::kid)
+                .orElse(active.kid());
     }
 
     private Optional<StoredKey> activeOf(List<StoredKey> keys) {

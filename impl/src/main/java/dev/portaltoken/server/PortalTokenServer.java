@@ -65,6 +65,8 @@ import org.glassfish.jersey.server.model.Resource;
  * scanning, no DI container).
  */
 public final class PortalTokenServer implements AutoCloseable {
+    /** Added to the refresh interval before a new signing key signs: covers clock differences between hosts. */
+    private static final java.time.Duration PUBLISH_MARGIN = java.time.Duration.ofSeconds(2);
     private final Metrics metrics;
     private final Database database;
     private final KeyRingSupervisor keys;
@@ -156,7 +158,8 @@ public final class PortalTokenServer implements AutoCloseable {
         keyStore.checkEncryptionKey();
         KeyRing keyRing = new KeyRing(keyRepository, keyStore, signing.algorithm(),
                 signing.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(signing.algorithm()))
-                        .map(s -> SigningKey.hmac(s.reveal().getBytes(StandardCharsets.UTF_8))));
+                        .map(s -> SigningKey.hmac(s.reveal().getBytes(StandardCharsets.UTF_8))),
+                signing.refreshInterval().plus(PUBLISH_MARGIN), Clock.systemUTC());
         keyRing.refresh();
         return keyRing;
     }

@@ -112,6 +112,47 @@ class TwoInstancesTest {
     }
 
     @Test
+    void aRotatedInKeyIsPublishedEverywhereBeforeAnyInstanceSignsWithIt() throws Exception {
+        Path dataDir = Files.createTempDirectory("portal-token-publish-first");
+        try (Database own = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
+                dataDir, 4), "publish-first", true, null)) {
+            String port = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim();
+            Map<String, String> ownEnv = new java.util.HashMap<>(env);
+            ownEnv.put("DATABASE_URL", "jdbc:postgresql://localhost:" + port + "/postgres");
+            rotateUnderTwoInstances(ownEnv);
+        }
+    }
+
+    private static void rotateUnderTwoInstances(Map<String, String> env) throws Exception {
+        try (TestServer a = TestServer.start(env); TestServer b = TestServer.start(env)) {
+            a.createTenant("publish-first");
+            String apiKey = a.createApiKey("publish-first");
+            String customer = a.createCustomer("publish-first", null);
+            String before = Tokens.kid(a.http().mint(apiKey, customer, null).json().get("token").asText());
+            CliRun.Result rotate = CliRun.run(env, "keys", "rotate");
+            assertEquals(0, rotate.exit(), rotate::toString);
+            String rotated = rotate.lastLine();
+            boolean sawOldKidAfterRotation = false;
+            boolean sawNewKid = false;
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!sawNewKid && System.nanoTime() < deadline) {
+                for (TestServer signer : List.of(a, b)) {
+                    String kid = Tokens.kid(signer.http().mint(apiKey, customer, null).json().get("token").asText());
+                    for (TestServer verifier : List.of(a, b)) {
+                        assertTrue(publishedKids(verifier).contains(kid),
+                                "a token's kid is in every instance's JWKS the moment it is minted: " + kid);
+                    }
+                    sawOldKidAfterRotation |= kid.equals(before);
+                    sawNewKid |= kid.equals(rotated);
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(sawOldKidAfterRotation, "right after the rotation the replaced key still signed");
+            assertTrue(sawNewKid, "the new key signs once every instance publishes it");
+        }
+    }
+
+    @Test
     void concurrentFirstKeysForOneAlgorithmMakeExactlyOneActive() throws Exception {
         SigningKeyRepository repository = new SigningKeyRepository(database.dataSource());
         SigningKeyStore store = new SigningKeyStore(repository,

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * it is the shared secret's; stored keys are still published, so tokens they signed keep verifying.
  *
  * <p>Publish before sign: a key becomes the signing key only once it has been stored for
- * {@code publishDelay} (one refresh interval and a margin), by which time every instance publishes
- * it. Until then, right after a rotation, the key it replaced (now retiring, still published
+ * {@code publishDelay} (two refresh intervals and a margin), by which time every instance publishes
+ * it and every JWKS cached before that has expired. Until then, right after a rotation, the key it replaced (now retiring, still published
  * everywhere) keeps signing, so a portal never meets a {@code kid} the JWKS it fetched lacks.
  */
 public final class KeyRing {

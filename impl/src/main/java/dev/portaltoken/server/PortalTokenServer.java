@@ -65,7 +65,11 @@ import org.glassfish.jersey.server.model.Resource;
  * scanning, no DI container).
  */
 public final class PortalTokenServer implements AutoCloseable {
-    /** Added to the refresh interval before a new signing key signs: covers clock differences between hosts. */
+    /**
+     * A new signing key signs only after two refresh intervals (one for every instance to publish
+     * it, one for JWKS caches, whose max-age is the interval, to expire) and this margin for clock
+     * differences between hosts.
+     */
     private static final java.time.Duration PUBLISH_MARGIN = java.time.Duration.ofSeconds(2);
     private final Metrics metrics;
     private final Database database;
@@ -159,7 +163,7 @@ public final class PortalTokenServer implements AutoCloseable {
         KeyRing keyRing = new KeyRing(keyRepository, keyStore, signing.algorithm(),
                 signing.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(signing.algorithm()))
                         .map(s -> SigningKey.hmac(s.reveal().getBytes(StandardCharsets.UTF_8))),
-                signing.refreshInterval().plus(PUBLISH_MARGIN), Clock.systemUTC());
+                signing.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN), Clock.systemUTC());
         keyRing.refresh();
         return keyRing;
     }

@@ -1,0 +1,127 @@
+package dev.portaltoken.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.api.model.CustomerPortalTokenResponse;
+import dev.portaltoken.api.model.Health;
+import dev.portaltoken.auth.ApiKeyAuthenticator;
+import dev.portaltoken.auth.ApiKeyFormat;
+import dev.portaltoken.auth.ApiKeyRepository;
+import dev.portaltoken.auth.Caller;
+import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.RateLimitConfig;
+import dev.portaltoken.crypto.SignerProvider;
+import dev.portaltoken.crypto.Signers;
+import dev.portaltoken.customer.CustomerRepository;
+import dev.portaltoken.customer.Customers;
+import dev.portaltoken.db.Database;
+import dev.portaltoken.http.Json;
+import dev.portaltoken.ids.Uuids;
+import dev.portaltoken.ratelimit.KeyRateLimiter;
+import dev.portaltoken.tenant.Tenant;
+import dev.portaltoken.tenant.TenantRepository;
+import dev.portaltoken.tenant.Tenants;
+import dev.portaltoken.token.PortalTokenIssuer;
+import dev.portaltoken.token.PortalTokenService;
+import dev.portaltoken.token.SigningKey;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole portal-token request path in one process, without HTTP: the API key verified (from
+ * the verified-key cache, as in steady state), the per-key rate limit taken, the customer found
+ * (from the found-customer cache), the token minted and signed, and the response serialised to
+ * JSON, built from the server's own classes over a real embedded PostgreSQL. {@code health} is the
+ * baseline: what {@code GET /healthz} does besides HTTP, serialising its answer. Compare ops/s.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@State(Scope.Benchmark)
+@Fork(1)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class RequestPathBenchmark {
+    /** The signing algorithm, as {@code PORTAL_TOKEN_ALG}. */
+    @Param({"EdDSA", "HS256"})
+    public String algorithm;
+
+    private Database database;
+    private ApiKeyAuthenticator authenticator;
+    private KeyRateLimiter limiter;
+    private PortalTokenService tokens;
+    private ObjectMapper json;
+    private String apiKey;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
+                Files.createTempDirectory("portal-token-bench"), 4), "bench", true, null);
+        Tenant tenant = new Tenants(new TenantRepository(database.dataSource())).create("bench", "Bench", null);
+        ApiKeyFormat.Generated key = ApiKeyFormat.generate(Uuids.v7());
+        ApiKeyRepository keys = new ApiKeyRepository(database.dataSource());
+        keys.insert(tenant.id(), "bench", key);
+        apiKey = key.key();
+        Customers customers = new Customers(new CustomerRepository(database.dataSource()), Duration.ofSeconds(5));
+        customers.create(tenant.id(), "bench-customer", "Bench Customer", null);
+
+        SigningKey signingKey;
+        if (JWSAlgorithm.HS256.getName().equals(algorithm)) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            signingKey = SigningKey.hmac(secret);
+        } else {
+            JWK jwk = Signers.generate(JWSAlgorithm.parse(algorithm));
+            signingKey = new SigningKey(JWSAlgorithm.parse(algorithm), jwk.getKeyID(),
+                    Signers.signer(jwk, SignerProvider.BOUNCYCASTLE));
+        }
+        authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30));
+        limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));
+        tokens = new PortalTokenService(customers,
+                new PortalTokenIssuer(() -> signingKey, "portal-token-server", "customer-portal", Clock.systemUTC()),
+                URI.create("https://portal.example.com"), new SimpleMeterRegistry().counter("minted"));
+        json = Json.mapper();
+        if (mint().length < 100) {
+            throw new IllegalStateException("no token");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        database.close();
+    }
+
+    @Benchmark
+    public byte[] mint() throws Exception {
+        Caller caller = authenticator.authenticate(apiKey).orElseThrow();
+        if (!limiter.acquire(caller.apiKeyId()).allowed()) {
+            throw new IllegalStateException("rate limited");
+        }
+        PortalTokenService.IssuedToken issued = tokens.issue(caller, "bench-customer", null);
+        return json.writeValueAsBytes(new CustomerPortalTokenResponse(issued.portalUrl(), issued.token()));
+    }
+
+    @Benchmark
+    public byte[] health() throws Exception {
+        return json.writeValueAsBytes(new Health(Health.StatusEnum.OK));
+    }
+}

@@ -2,18 +2,14 @@ package dev.portaltoken.cli;
 
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.ApiKeyRepository;
-import dev.portaltoken.db.Database;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.Base62;
 import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.tenant.Tenant;
-import dev.portaltoken.tenant.TenantRepository;
-import dev.portaltoken.tenant.Tenants;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,90 +18,71 @@ final class ApiKeyCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List a tenant's keys: id, hint, name, created, last_used, revoked. Never the keys themselves.")
-    static final class List implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The tenant.")
-        String tenant;
+    static final class List extends TenantScoped {
         @Option(names = "--json", description = "One JSON array of objects, nothing else.")
         boolean json;
 
         List(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            try (Database db = database.open(context.env())) {
-                Tenant owner = new Tenants(new TenantRepository(db.dataSource())).require(tenant);
-                Listing listing = new Listing("id", "hint", "name", "created", "last_used", "revoked");
-                for (ApiKeyRepository.Listed key : new ApiKeyRepository(db.dataSource()).list(owner.id())) {
-                    listing.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(),
-                            key.revoked());
-                }
-                listing.print(context.out(), json);
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            Listing listing = new Listing("id", "hint", "name", "created", "last_used", "revoked");
+            for (ApiKeyRepository.Listed key : new ApiKeyRepository(dataSource).list(owner.id())) {
+                listing.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(), key.revoked());
             }
-            return 0;
+            listing.print(context.out(), json);
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create an API key. It is printed once, alone on the last line; only a hash of its secret is stored.")
-    static final class Create implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The tenant the key acts for.")
-        String tenant;
+    static final class Create extends TenantScoped {
         @Option(names = "--name", description = "A label for the key.")
         String name;
 
         Create(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            try (Database db = database.open(context.env())) {
-                Tenant owner = new Tenants(new TenantRepository(db.dataSource())).require(tenant);
-                ApiKeyFormat.Generated key = ApiKeyFormat.generate(Uuids.v7());
-                new ApiKeyRepository(db.dataSource()).insert(owner.id(), name, key);
-                context.out().println("created API key " + Base62.encode(key.id()) + " for tenant " + owner.slug()
-                        + "; it is shown only this once:");
-                context.out().println(key.key());
-            }
-            return 0;
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            ApiKeyFormat.Generated key = ApiKeyFormat.generate(Uuids.v7());
+            new ApiKeyRepository(dataSource).insert(owner.id(), name, key);
+            context.out().println("created API key " + Base62.encode(key.id()) + " for tenant " + owner.slug()
+                    + "; it is shown only this once:");
+            context.out().println(key.key());
         }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
             description = "Revoke an API key. Running servers stop accepting it within PORTAL_API_KEY_CACHE_SECONDS (30 s by default).")
-    static final class Revoke implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The tenant that owns the key.")
-        String tenant;
+    static final class Revoke extends TenantScoped {
         @Parameters(paramLabel = "KEY_ID", description = "The key's id (the part after '/', as api-key list shows it).")
         String keyId;
 
         Revoke(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            UUID id = parseKeyId(keyId).orElseThrow(() -> ApiException.badRequest(
-                    "that is not an API key id (give the part after '/', as api-key list shows it)"));
-            try (Database db = database.open(context.env())) {
-                Tenant owner = new Tenants(new TenantRepository(db.dataSource())).require(tenant);
-                if (!new ApiKeyRepository(db.dataSource()).revoke(owner.id(), id)) {
-                    throw ApiException.notFound("tenant " + owner.slug() + " has no active API key " + keyId);
-                }
-                context.out().println("revoked API key " + Base62.encode(id));
+        void validate() {
+            parsed();
+        }
+
+        @Override
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            UUID id = parsed();
+            if (!new ApiKeyRepository(dataSource).revoke(owner.id(), id)) {
+                throw ApiException.notFound("tenant " + owner.slug() + " has no active API key " + keyId);
             }
-            return 0;
+            context.out().println("revoked API key " + Base62.encode(id));
+        }
+
+        private UUID parsed() {
+            return parseKeyId(keyId).orElseThrow(() -> ApiException.badRequest(
+                    "that is not an API key id (give the part after '/', as api-key list shows it)"));
         }
     }
 

@@ -3,12 +3,9 @@ package dev.portaltoken.cli;
 import dev.portaltoken.customer.CustomerImport;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
-import dev.portaltoken.db.Database;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.tenant.Tenant;
-import dev.portaltoken.tenant.TenantRepository;
-import dev.portaltoken.tenant.Tenants;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -16,64 +13,38 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.UUID;
-import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "customer", description = "Manage customers.", mixinStandardHelpOptions = true)
 final class CustomerCommand extends CommandGroup {
 
-    /** Opens the database and resolves {@code --tenant} for a customer command. */
-    private interface TenantTask {
-        void run(Customers customers, Tenant tenant) throws Exception;
-    }
-
-    private static void withTenant(Cli.Context context, DatabaseOptions database, String slug, TenantTask task)
-            throws Exception {
-        try (Database db = database.open(context.env())) {
-            Tenant tenant = new Tenants(new TenantRepository(db.dataSource())).require(slug);
-            task.run(new Customers(new CustomerRepository(db.dataSource())), tenant);
-        }
-    }
-
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List a tenant's customers: id, alias, name, email, created, archived.")
-    static final class List implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The owning tenant.")
-        String tenant;
+    static final class List extends TenantScoped {
         @Option(names = "--json", description = "One JSON array of objects, nothing else.")
         boolean json;
 
         List(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            withTenant(context, database, tenant, (customers, owner) -> {
-                Listing listing = new Listing("id", "alias", "name", "email", "created", "archived");
-                for (CustomerRepository.Listed c : customers.list(owner.id())) {
-                    listing.row(CustomerIds.format(c.id()), c.alias(), c.name(), c.email(), c.created(), c.archived());
-                }
-                listing.print(context.out(), json);
-            });
-            return 0;
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            Customers customers = new Customers(new CustomerRepository(dataSource));
+            Listing listing = new Listing("id", "alias", "name", "email", "created", "archived");
+            for (CustomerRepository.Listed c : customers.list(owner.id())) {
+                listing.row(CustomerIds.format(c.id()), c.alias(), c.name(), c.email(), c.created(), c.archived());
+            }
+            listing.print(context.out(), json);
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Create a customer; prints its id (cus_...) alone on the last line.")
-    static final class Create implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The owning tenant.")
-        String tenant;
+    static final class Create extends TenantScoped {
         @Option(names = "--alias", description = "Your own id for the customer, unique within the tenant.")
         String alias;
         @Option(names = "--name", description = "Display name.")
@@ -82,27 +53,20 @@ final class CustomerCommand extends CommandGroup {
         String email;
 
         Create(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            withTenant(context, database, tenant, (customers, owner) -> {
-                UUID id = customers.create(owner.id(), alias, name, email);
-                context.out().println(CustomerIds.format(id));
-            });
-            return 0;
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            Customers customers = new Customers(new CustomerRepository(dataSource));
+            UUID id = customers.create(owner.id(), alias, name, email);
+            context.out().println(CustomerIds.format(id));
         }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
             description = "Change a customer's alias, name or email (an empty value clears it).")
-    static final class Update implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The owning tenant.")
-        String tenant;
+    static final class Update extends TenantScoped {
         @Parameters(paramLabel = "ID_OR_ALIAS", description = "The customer's cus_ id or alias.")
         String idOrAlias;
         @Option(names = "--alias", description = "New alias.")
@@ -113,88 +77,68 @@ final class CustomerCommand extends CommandGroup {
         String email;
 
         Update(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            withTenant(context, database, tenant, (customers, owner) -> {
-                customers.update(owner.id(), idOrAlias, alias, name, email);
-                context.out().println("updated customer " + idOrAlias);
-            });
-            return 0;
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            Customers customers = new Customers(new CustomerRepository(dataSource));
+            customers.update(owner.id(), idOrAlias, alias, name, email);
+            context.out().println("updated customer " + idOrAlias);
         }
     }
 
     @Command(name = "archive", mixinStandardHelpOptions = true,
             description = "Archive a customer: no more portal tokens are minted for it.")
-    static final class Archive implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The owning tenant.")
-        String tenant;
+    static final class Archive extends TenantScoped {
         @Parameters(paramLabel = "ID_OR_ALIAS", description = "The customer's cus_ id or alias.")
         String idOrAlias;
 
         Archive(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            withTenant(context, database, tenant, (customers, owner) -> {
-                customers.archive(owner.id(), idOrAlias);
-                context.out().println("archived customer " + idOrAlias);
-            });
-            return 0;
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            Customers customers = new Customers(new CustomerRepository(dataSource));
+            customers.archive(owner.id(), idOrAlias);
+            context.out().println("archived customer " + idOrAlias);
         }
     }
 
     @Command(name = "unarchive", mixinStandardHelpOptions = true,
             description = "Unarchive a customer: portal tokens can be minted for it again.")
-    static final class Unarchive implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The owning tenant.")
-        String tenant;
+    static final class Unarchive extends TenantScoped {
         @Parameters(paramLabel = "ID_OR_ALIAS", description = "The customer's cus_ id or alias.")
         String idOrAlias;
 
         Unarchive(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
         @Override
-        public Integer call() throws Exception {
-            withTenant(context, database, tenant, (customers, owner) -> {
-                customers.unarchive(owner.id(), idOrAlias);
-                context.out().println("unarchived customer " + idOrAlias);
-            });
-            return 0;
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            Customers customers = new Customers(new CustomerRepository(dataSource));
+            customers.unarchive(owner.id(), idOrAlias);
+            context.out().println("unarchived customer " + idOrAlias);
         }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {"Create or update customers by alias from a CSV file with the header row alias,name,email.",
                     "All or nothing: any bad row is reported with its line number and nothing is imported."})
-    static final class Import implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
-        @Option(names = "--tenant", required = true, paramLabel = "SLUG", description = "The owning tenant.")
-        String tenant;
+    static final class Import extends TenantScoped {
         @Parameters(paramLabel = "FILE.csv", description = "The file to import.")
         Path file;
 
         Import(Cli.Context context) {
-            this.context = context;
+            super(context);
         }
 
+        private CustomerImport.Parsed parsed;
+
         @Override
-        public Integer call() throws Exception {
-            CustomerImport.Parsed parsed;
+        void validate() {
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 parsed = CustomerImport.read(reader);
             } catch (NoSuchFileException e) {
@@ -209,14 +153,16 @@ final class CustomerCommand extends CommandGroup {
                 throw ApiException.badRequest(parsed.errors().size() + " bad row(s) in " + file.getFileName()
                         + "; nothing was imported");
             }
+        }
+
+        @Override
+        void run(DataSource dataSource, Tenant owner) throws Exception {
             Progress progress = new Progress(context, parsed.rows().size());
-            withTenant(context, database, tenant, (customers, owner) -> {
-                CustomerRepository.ImportResult result = customers.importRows(owner.id(), parsed, progress::rows);
-                progress.done();
-                context.out().printf("imported %s into tenant %s: %d created, %d updated, %d skipped (unchanged)%n",
-                        file.getFileName(), owner.slug(), result.created(), result.updated(), result.skipped());
-            });
-            return 0;
+            CustomerRepository.ImportResult result = new Customers(new CustomerRepository(dataSource))
+                    .importRows(owner.id(), parsed, progress::rows);
+            progress.done();
+            context.out().printf("imported %s into tenant %s: %d created, %d updated, %d skipped (unchanged)%n",
+                    file.getFileName(), owner.slug(), result.created(), result.updated(), result.skipped());
         }
     }
 

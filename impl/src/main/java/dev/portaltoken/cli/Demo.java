@@ -50,8 +50,8 @@ final class Demo {
             Optional<Tenant> existing = new TenantRepository(dataSource).findBySlug(TENANT);
             Tenant tenant = existing.isPresent() ? existing.get() : tenants.create(TENANT, "Demo tenant", null);
             Customers customers = new Customers(new CustomerRepository(dataSource));
-            UUID customer = customers.findActive(tenant.id(), CUSTOMER_ALIAS).isPresent()
-                    ? customers.findActive(tenant.id(), CUSTOMER_ALIAS).get()
+            Optional<UUID> found = customers.findActive(tenant.id(), CUSTOMER_ALIAS);
+            UUID customer = found.isPresent() ? found.get()
                     : customers.create(tenant.id(), CUSTOMER_ALIAS, "Demo Customer", "billing@demo.example");
             return new Demo(apiKey(dataSource, tenant, dataDir.resolve(KEY_FILE)), CustomerIds.format(customer));
         } catch (SQLException e) {

@@ -5,12 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Secret;
+import dev.portaltoken.util.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,11 +43,7 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.description = description;
-        this.retrier = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "database-migrations");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.retrier = DaemonThreads.scheduler("database-migrations");
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.portaltoken.ops;
 
+import dev.portaltoken.util.DaemonThreads;
 import java.sql.Connection;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -35,11 +35,7 @@ public final class Readiness implements AutoCloseable {
         this.dataSource = dataSource;
         this.migrated = migrated;
         this.signingKeyLoaded = signingKeyLoaded;
-        this.prober = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "readiness-probe");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.prober = DaemonThreads.scheduler("readiness-probe");
         probe();
         prober.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL_MILLIS, PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }

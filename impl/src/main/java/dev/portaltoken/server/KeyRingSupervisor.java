@@ -4,10 +4,10 @@ import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.keys.KeyRing;
 import dev.portaltoken.token.SigningKey;
+import dev.portaltoken.util.DaemonThreads;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,11 +32,7 @@ final class KeyRingSupervisor implements AutoCloseable {
     private final Opener opener;
     private final BooleanSupplier databaseReady;
     private final AtomicReference<KeyRing> ring = new AtomicReference<>();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "signing-key-refresh");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("signing-key-refresh");
 
     KeyRingSupervisor(Opener opener, BooleanSupplier databaseReady) {
         this.opener = opener;

@@ -71,6 +71,9 @@ public final class PortalTokenRequestReader implements MessageBodyReader<Custome
                     + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
             throw ApiException.badRequest("request body could not be read");
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Jackson reads big numbers eagerly; an exponent beyond int range fails outside its own exceptions.
+            throw ApiException.badRequest("request body has a number that cannot be read (exponent too large)");
         }
         if (root == null || root.isNull() || root.isMissingNode()) {
             return null;
@@ -87,12 +90,12 @@ public final class PortalTokenRequestReader implements MessageBodyReader<Custome
             throw ApiException.badRequest(FIELD + " must be an integer number of seconds or null, not " + describe(value));
         }
         BigDecimal number = value.decimalValue();
-        if (number.signum() != 0 && number.stripTrailingZeros().scale() > 0) {
-            throw ApiException.badRequest(FIELD + " must be a whole number of seconds; got " + quote(value));
-        }
         if (number.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) < 0
                 || number.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
             throw TokenLifetime.outOfRange(quote(value));
+        }
+        if (number.signum() != 0 && number.stripTrailingZeros().scale() > 0) {
+            throw ApiException.badRequest(FIELD + " must be a whole number of seconds; got " + quote(value));
         }
         return request.expiresInSeconds(number.intValueExact());
     }

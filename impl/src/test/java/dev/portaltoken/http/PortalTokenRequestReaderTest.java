@@ -55,7 +55,10 @@ class PortalTokenRequestReaderTest {
             "{\"a\": 1,}|not valid JSON",
             "{\"a\": 1} x|not valid JSON",
             "{\"expires_in_seconds\": 60, \"expires_in_seconds\": 61}|not valid JSON",
-            "/* comment */ {}|not valid JSON"})
+            "/* comment */ {}|not valid JSON",
+            "{\"ignored\": 6e3104901177}|cannot be read",
+            "{\"expires_in_seconds\": 1e2147483648}|cannot be read",
+            "{\"expires_in_seconds\": 1e-2147483647}|whole number"})
     void refused(String body, String message) {
         ApiException e = assertThrows(ApiException.class, () -> parse(body));
         assertEquals(ApiException.Kind.BAD_REQUEST, e.kind());

@@ -106,7 +106,8 @@ public final class Conformance {
      * @throws AssertionError when the answer does not conform
      */
     public void check(String method, String rawPath, int status, Map<String, String> headers, String body) {
-        String m = method.toLowerCase(Locale.ROOT);
+        // Methods are case-sensitive (RFC 9110): only GET, POST, ... name the documents' get, post, ...
+        String m = method.equals(method.toUpperCase(Locale.ROOT)) ? method.toLowerCase(Locale.ROOT) : "\u0000" + method;
         boolean head = m.equals("head");
         List<PathTemplate> matching = paths.stream().filter(p -> p.pattern().matcher(rawPath).matches()).toList();
         Optional<Operation> operation = operations.stream()

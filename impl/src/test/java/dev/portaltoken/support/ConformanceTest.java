@@ -119,6 +119,12 @@ class ConformanceTest {
     }
 
     @Test
+    void methodsAreCaseSensitive() {
+        passes("Post", MINT, 405, JSON, "{\"code\":\"BAD_REQUEST\",\"message\":\"not allowed\"}");
+        fails("get", "/healthz", 200, JSON, "{\"status\":\"ok\"}");
+    }
+
+    @Test
     void aServerWithoutTheOperationsDocumentMustAnswerItsPathsAsUnknown() {
         Conformance api = Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS);
         assertDoesNotThrow(() -> api.check("GET", "/healthz", 404, JSON, "{\"code\":\"NOT_FOUND\",\"message\":\"x\"}"));

@@ -182,14 +182,22 @@ public final class JarProcess {
             return output.toString();
         }
 
-        /** Sends SIGTERM and waits for the exit code. */
+        /**
+         * Sends SIGTERM (through the process handle: {@code Process.destroy()} would also close the
+         * streams and lose the shutdown's log lines) and waits for the exit code.
+         */
         public int stop() throws InterruptedException {
-            process.destroy();
+            sigterm();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("server did not stop on SIGTERM");
             }
             return process.exitValue();
+        }
+
+        /** SIGTERM, leaving stdout and stderr open so the shutdown's output is still read. */
+        public void sigterm() {
+            process.toHandle().destroy();
         }
 
         @Override

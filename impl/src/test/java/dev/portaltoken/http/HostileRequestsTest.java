@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Requests off the happy path, sent byte for byte on a raw connection: each must be answered, below
- * 500, with the contract's JSON error, like every other error ({@link Http} checks the answer against
+ * Requests off the happy path, most sent byte for byte on a raw connection: each must be answered,
+ * below 500, with the contract's JSON error, like every other error ({@link Http} checks the answer against
  * the OpenAPI documents; this class adds the status bound). Each case is one the fuzz tests found or
  * one of their kind, kept here so each stays visible and named on its own.
  */
@@ -73,6 +73,15 @@ class HostileRequestsTest {
     void aNulInThePathValueIsA404NotA500(String segment) {
         Http.Reply reply = send("POST", String.format(MINT, segment), "Authorization: Bearer {key}", "Content-Length: 0");
         assertJsonErrorBelow500(reply);
+    }
+
+    /** A JSON number whose exponent does not fit an int, wherever it stands in the body. */
+    @ParameterizedTest(name = "body {0}")
+    @ValueSource(strings = {"6e3104901177", "{\"expires_in_seconds\": 1e2147483648}",
+            "{\"expires_in_seconds\": 1e-2147483649}", "{\"ignored\": 1e9999999999}"})
+    void aNumberWithAnOverflowingExponentIsA400(String body) {
+        Http.Reply reply = http.mint(key, customer, body);
+        assertTrue(reply.status() == 400 && "BAD_REQUEST".equals(reply.json().path("code").asText()), reply::toString);
     }
 
     /** OPTIONS is no documented operation: answered like any other undeclared method. */

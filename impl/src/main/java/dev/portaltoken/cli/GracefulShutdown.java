@@ -25,7 +25,8 @@ final class GracefulShutdown {
             System.exit(0);
         };
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> new Thread(stop, "shutdown").start());
+            // Not a daemon (the signal-handler thread it is created from is one): the JVM must not end before it does.
+            Signal.handle(new Signal(name), signal -> { Thread t = new Thread(stop, "shutdown"); t.setDaemon(false); t.start(); });
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown-hook"));
     }

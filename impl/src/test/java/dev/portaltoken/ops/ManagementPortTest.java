@@ -15,7 +15,7 @@ class ManagementPortTest {
     void operationsEndpointsLiveOnlyOnTheManagementPort() {
         try (TestServer server = TestServer.start(Map.of("MANAGEMENT_PORT", "0"))) {
             Http api = server.http();
-            Http management = new Http(server.server().managementUri());
+            Http management = server.managementHttp();
             assertNotEquals(server.server().baseUri(), server.server().managementUri());
             for (String path : new String[] {"/healthz", "/readyz", "/metrics"}) {
                 assertEquals(200, management.get(path).status(), path);

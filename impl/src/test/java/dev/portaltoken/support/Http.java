@@ -17,14 +17,25 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A small real-HTTP client for the tests. */
+/**
+ * A small real-HTTP client for the tests. Every answer it receives, through the JDK client or a raw
+ * socket, is checked against the OpenAPI documents the server serves ({@link Conformance}) before
+ * the test sees it.
+ */
 public final class Http {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
+    private final Conformance conformance;
 
+    /** A client for a server that serves all three documents (no separate management port). */
     public Http(URI base) {
+        this(base, Conformance.allSpecs());
+    }
+
+    public Http(URI base, Conformance conformance) {
         this.base = base;
+        this.conformance = conformance;
     }
 
     /** A response with its body parsed as JSON when it is JSON. */
@@ -41,9 +52,10 @@ public final class Http {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
+        /** Status and body, with tokens and keys masked. */
         @Override
         public String toString() {
-            return "HTTP " + status + " " + (body.length() > 300 ? body.substring(0, 300) + "..." : body);
+            return "HTTP " + status + " " + Redact.shown(body, 300);
         }
     }
 
@@ -78,6 +90,14 @@ public final class Http {
         return send(request.build());
     }
 
+    /** Any method with any body bytes ({@code null}: none) and headers as given. */
+    public Reply send(String method, String path, Map<String, String> headers, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
     public Reply get(String path) {
         return send("GET", path, Map.of());
     }
@@ -87,7 +107,9 @@ public final class Http {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             Map<String, String> headers = new LinkedHashMap<>();
             response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
-            return new Reply(response.statusCode(), headers, response.body());
+            Reply reply = new Reply(response.statusCode(), headers, response.body());
+            conformance.check(request.method(), request.uri().getRawPath(), reply.status(), reply.headers(), reply.body());
+            return reply;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -98,17 +120,54 @@ public final class Http {
 
     /**
      * Sends raw bytes on a fresh connection (for requests no HTTP client library will produce, such
-     * as a POST without Content-Length or Content-Type) and returns the raw response.
+     * as a POST without Content-Length or Content-Type) and returns the raw response, after checking
+     * it like every other answer.
      */
     public String raw(String request) {
+        byte[] bytes = request.getBytes(StandardCharsets.UTF_8);
+        byte[] response = exchange(bytes);
+        RequestLine line = RequestLine.of(bytes);
+        check(line, RawResponse.parse(response, line.method().equals("HEAD")));
+        return new String(response, StandardCharsets.UTF_8);
+    }
+
+    /** {@link #raw(String)} for any bytes, the answer parsed (1xx interim answers skipped). */
+    public Reply rawReply(byte[] request) {
+        byte[] response = exchange(request);
+        RequestLine line = RequestLine.of(request);
+        Reply reply = RawResponse.parse(response, line.method().equals("HEAD"));
+        check(line, reply);
+        return reply;
+    }
+
+    /** The method and the path (percent-encoded as sent, without query) of a raw request. */
+    private record RequestLine(String method, String path) {
+        static RequestLine of(byte[] request) {
+            String first = new String(request, StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+            String[] parts = first.split(" ", -1);
+            String target = parts.length > 1 ? parts[1] : "";
+            if (target.startsWith("http://") || target.startsWith("https://")) {
+                int slash = target.indexOf('/', target.indexOf("//") + 2);
+                target = slash < 0 ? "/" : target.substring(slash);
+            }
+            int query = target.indexOf('?');
+            return new RequestLine(parts[0], query < 0 ? target : target.substring(0, query));
+        }
+    }
+
+    private void check(RequestLine request, Reply reply) {
+        conformance.check(request.method(), request.path(), reply.status(), reply.headers(), reply.body());
+    }
+
+    private byte[] exchange(byte[] request) {
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.write(request);
             out.flush();
             socket.shutdownOutput();
             InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

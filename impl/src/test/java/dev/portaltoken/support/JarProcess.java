@@ -1,17 +1,21 @@
 package dev.portaltoken.support;
 
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,12 +55,30 @@ public final class JarProcess {
         }
     }
 
-    /** Runs a command to completion (at most two minutes). */
+    /**
+     * Where each process's stderr (its log stream) is kept for the log scan (LogScanIT): the
+     * {@code portal.logs} system property (set by the build to {@code target/server-logs}).
+     */
+    static Path logFile(String what) {
+        Path dir = Path.of(System.getProperty("portal.logs", "target/server-logs"));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir.resolve(String.format(Locale.ROOT, "%d-%03d-%s.stderr.log", ProcessHandle.current().pid(),
+                SEQUENCE.incrementAndGet(), what.replaceAll("[^A-Za-z0-9-]", "_")));
+    }
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    /** Runs a command to completion (at most two minutes); its stderr is also kept in a log file. */
     public static Result run(Map<String, String> env, String... args) {
         try {
             Process process = builder(env, List.of(args)).start();
             CompletableFuture<String> out = drain(process.getInputStream());
-            CompletableFuture<String> err = drain(process.getErrorStream());
+            CompletableFuture<String> err = drain(process.getErrorStream())
+                    .thenApply(text -> keep(text, String.join("-", List.of(args).subList(0, Math.min(2, args.length)))));
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new AssertionError("timed out: " + String.join(" ", args));
@@ -70,7 +92,19 @@ public final class JarProcess {
         }
     }
 
-    /** A running {@code serve}; its stdout and stderr are collected. */
+    private static String keep(String stderr, String what) {
+        try {
+            Files.writeString(logFile(what), stderr, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return stderr;
+    }
+
+    /**
+     * A running {@code serve}; its stdout and stderr are collected together in {@link #output()},
+     * and its stderr (the log stream) is also written line by line to a file for the log scan.
+     */
     public static final class Server implements AutoCloseable {
         private final Process process;
         private final URI baseUri;
@@ -86,9 +120,27 @@ public final class JarProcess {
             List<String> all = new ArrayList<>(List.of("serve"));
             all.addAll(List.of(args));
             try {
-                Process process = builder(env, all).redirectErrorStream(true).start();
+                Process process = builder(env, all).start();
                 StringBuffer output = new StringBuffer();
                 CompletableFuture<URI> listening = new CompletableFuture<>();
+                Path log = logFile("serve");
+                Thread logReader = new Thread(() -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+                         BufferedWriter file = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            output.append(line).append('\n');
+                            file.write(line);
+                            file.newLine();
+                            file.flush();
+                        }
+                    } catch (IOException e) {
+                        // process ended
+                    }
+                }, "serve-stderr");
+                logReader.setDaemon(true);
+                logReader.start();
                 Thread reader = new Thread(() -> {
                     URI found = null;
                     try (BufferedReader in = new BufferedReader(
@@ -108,7 +160,7 @@ public final class JarProcess {
                         // process ended
                     }
                     listening.completeExceptionally(new AssertionError("server exited before listening:\n" + output));
-                }, "serve-output");
+                }, "serve-stdout");
                 reader.setDaemon(true);
                 reader.start();
                 URI uri = listening.get(3, TimeUnit.MINUTES);
@@ -130,14 +182,22 @@ public final class JarProcess {
             return output.toString();
         }
 
-        /** Sends SIGTERM and waits for the exit code. */
+        /**
+         * Sends SIGTERM (through the process handle: {@code Process.destroy()} would also close the
+         * streams and lose the shutdown's log lines) and waits for the exit code.
+         */
         public int stop() throws InterruptedException {
-            process.destroy();
+            sigterm();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("server did not stop on SIGTERM");
             }
             return process.exitValue();
+        }
+
+        /** SIGTERM, leaving stdout and stderr open so the shutdown's output is still read. */
+        public void sigterm() {
+            process.toHandle().destroy();
         }
 
         @Override

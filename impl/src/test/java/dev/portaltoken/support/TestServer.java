@@ -25,12 +25,20 @@ public final class TestServer implements AutoCloseable {
     private final Map<String, String> env;
     private final PortalTokenServer server;
     private final Http http;
+    private final Http managementHttp;
 
     private TestServer(Path dataDir, Map<String, String> env, PortalTokenServer server) {
         this.dataDir = dataDir;
         this.env = env;
         this.server = server;
-        this.http = new Http(server.baseUri());
+        if (server.managementUri().equals(server.baseUri())) {
+            this.http = new Http(server.baseUri(), Conformance.allSpecs());
+            this.managementHttp = http;
+        } else {
+            // With a management port the API port serves the contract and the JWKS, the other the operations.
+            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS));
+            this.managementHttp = new Http(server.managementUri(), Conformance.of(Conformance.OPERATIONS));
+        }
     }
 
     /** Starts a server; {@code extraEnv} adds or overrides settings by environment variable name. */
@@ -59,8 +67,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dataDir, Map.copyOf(env), server);
     }
 
+    /** A client for the API port; its answers are checked against the documents that port serves. */
     public Http http() {
         return http;
+    }
+
+    /** A client for /healthz, /readyz and /metrics (the API port when no management port is set). */
+    public Http managementHttp() {
+        return managementHttp;
     }
 
     public PortalTokenServer server() {

@@ -1,0 +1,708 @@
+package dev.portaltoken.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.portaltoken.support.Http;
+import dev.portaltoken.support.Property;
+import dev.portaltoken.support.Property.Shrinkable;
+import dev.portaltoken.support.TestServer;
+import dev.portaltoken.support.Tokens;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Property-based fuzzing of the running server through real HTTP: arbitrary bodies, path values,
+ * headers and methods. Every answer must be below 500 and either a token that verifies through the
+ * JWKS or the contract's {@code RestErrorResponse} (HEAD: no body); {@link Http} checks each against
+ * the OpenAPI documents as well. Where the outcome is knowable (a known customer, a valid body) it
+ * is asserted exactly. After each property the server must still be healthy and mint.
+ *
+ * <p>Tries per property are modest for a 2-core CI box; {@code -Dfuzz.tries=N} and
+ * {@code -Dfuzz.seed=S} scale or replay a run. 429 is accepted wherever the contract declares it,
+ * so a rate limit cannot make a property fail, but each property also asserts it saw the outcomes
+ * it is meant to explore, so a limit that answered everything would not pass unnoticed.
+ */
+class RequestFuzzTest {
+    private static final ObjectMapper STRICT_JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final String UNRESERVED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~";
+
+    private static TestServer server;
+    private static Http http;
+    private static String acmeKey;
+    private static String globexKey;
+    private static String revokedKey;
+    private static String acmeId;
+    private static String acmeSharedId;
+    private static String globexId;
+    private static Map<String, String> acmeCustomers;
+    private final Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of());
+        http = server.http();
+        server.createTenant("acme");
+        server.createTenant("globex");
+        acmeKey = server.createApiKey("acme");
+        globexKey = server.createApiKey("globex");
+        revokedKey = server.createApiKey("acme");
+        server.cliOk("api-key", "revoke", "--tenant", "acme", revokedKey.substring(revokedKey.indexOf('/') + 1));
+        acmeId = server.createCustomer("acme", "fuzz-alias");
+        acmeSharedId = server.createCustomer("acme", "shared");
+        globexId = server.createCustomer("globex", "shared");
+        server.createCustomer("globex", "globex-only");
+        acmeCustomers = Map.of(acmeId, acmeId, "fuzz-alias", acmeId, acmeSharedId, acmeSharedId, "shared", acmeSharedId);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** After every property: alive, healthy, and a normal mint still works. */
+    @AfterEach
+    void theServerStillServes() throws Exception {
+        assertEquals(200, server.managementHttp().get("/healthz").status());
+        Http.Reply mint = http.mint(acmeKey, acmeId, "{\"expires_in_seconds\": 600}");
+        assertEquals(200, mint.status(), mint::toString);
+        assertEquals(acmeId, Tokens.verifyWithJwks(http, mint.json().get("token").asText()).getSubject());
+    }
+
+    // ---------------------------------------------------------------- bodies
+
+    private record BodyCase(String kind, byte[] body, String contentType) implements Shrinkable<BodyCase> {
+        @Override
+        public Stream<BodyCase> shrink() {
+            Stream<BodyCase> types = contentType == null ? Stream.empty() : Stream.of(new BodyCase(kind, body, null));
+            Stream<BodyCase> bodies = body == null ? Stream.empty()
+                    : Property.shrinkString(new String(body, StandardCharsets.ISO_8859_1))
+                    .map(s -> new BodyCase(kind, s.getBytes(StandardCharsets.ISO_8859_1), contentType));
+            return Stream.concat(types, bodies);
+        }
+
+        @Override
+        public String toString() {
+            return kind + ": Content-Type " + (contentType == null ? "<none>" : "'" + contentType + "'") + ", body "
+                    + (body == null ? "<none>" : body.length + " bytes " + printable(body, 160));
+        }
+    }
+
+    @Test
+    void arbitraryBodiesAreAnsweredWithATokenOrA400() {
+        Property.forAll("bodies", 400, RequestFuzzTest::bodyCase, c -> {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Authorization", "Bearer " + acmeKey);
+            if (c.contentType() != null) {
+                headers.put("Content-Type", c.contentType());
+            }
+            Http.Reply reply = http.send("POST", mintPath(acmeId), headers, c.body());
+            count(reply);
+            JWTClaimsSet claims = assertSound("POST", true, reply);
+            if (reply.status() == 429) {
+                return;
+            }
+            Optional<Long> expected = expectedLifetime(c);
+            if (expected == null) {
+                assertTrue(reply.status() == 200 || reply.status() == 400, reply::toString);
+            } else if (expected.isEmpty()) {
+                assertEquals(400, reply.status(), () -> "expected a 400: " + reply);
+                assertEquals("BAD_REQUEST", reply.json().get("code").asText());
+            } else {
+                assertEquals(200, reply.status(), () -> "expected a token of " + expected.get() + " s: " + reply);
+                assertEquals(acmeId, claims.getSubject());
+                assertEquals(expected.get(), (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+            }
+        });
+        assertExplored(200, 400);
+    }
+
+    private static BodyCase bodyCase(Random r) {
+        String contentType = Property.oneOf(r, null, null, "application/json", "application/json; charset=utf-8",
+                "APPLICATION/JSON", "application/json;charset=UTF-16", "text/plain", "application/x-www-form-urlencoded",
+                "application/merge-patch+json", "*/*", "application/octet-stream", "application/xml",
+                "multipart/form-data; boundary=x");
+        switch (r.nextInt(6)) {
+            case 0 -> {
+                return new BodyCase("json value", utf8(jsonValue(r, 3)), contentType);
+            }
+            case 1, 2 -> {
+                String member = "\"expires_in_seconds\"" + Property.oneOf(r, ":", " : ", ":\n") + oddNumber(r);
+                String body = r.nextBoolean() ? "{" + member + "}" : "{\"" + randomText(r, 6) + "\":" + jsonValue(r, 1) + "," + member + "}";
+                return new BodyCase("expires_in_seconds", utf8(body), contentType);
+            }
+            case 3 -> {
+                return new BodyCase("json-ish garbage", utf8(mutate(r, jsonValue(r, 3))), contentType);
+            }
+            case 4 -> {
+                byte[] bytes = new byte[r.nextInt(300)];
+                r.nextBytes(bytes);
+                return new BodyCase("random bytes", bytes, contentType);
+            }
+            default -> {
+                String body = Property.oneOf(r, "", " ", "\r\n\t ", "null", " null ", "{}", "[]", "\uFEFF{}",
+                        "[".repeat(3000) + "]".repeat(3000), "{\"a\":".repeat(2000) + "1" + "}".repeat(2000),
+                        "{\"expires_in_seconds\": 60, \"expires_in_seconds\": 70}", "{\"pad\":\"" + "x".repeat(20_000) + "\"}",
+                        "{\"expires_in_seconds\": 3600}\u0000", "\"\\ud800\"", "{\"\\u0000\": 1}");
+                return new BodyCase("edge body", body == null ? null : utf8(body), contentType);
+            }
+        }
+    }
+
+    /**
+     * What the README's body rules say the answer must be: a lifetime, empty for a 400, or null when
+     * the rules do not decide it (a content type neither JSON nor absent, or a charset we do not model).
+     */
+    private static Optional<Long> expectedLifetime(BodyCase c) {
+        if (c.contentType() != null) {
+            String base = c.contentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
+            if (!base.equals("application/json")) {
+                return null;
+            }
+            if (c.contentType().toLowerCase(Locale.ROOT).contains("utf-16")) {
+                return null;
+            }
+        }
+        byte[] body = c.body();
+        if (body == null || new String(body, StandardCharsets.ISO_8859_1).matches("[ \t\r\n]*")) {
+            return Optional.of(86_400L);
+        }
+        if (body.length > dev.portaltoken.http.PortalTokenRequestReader.MAX_BODY_BYTES) {
+            return Optional.empty();
+        }
+        JsonNode json;
+        try {
+            json = STRICT_JSON.readTree(body);
+        } catch (Exception e) {
+            return (body[0] & 0xff) == 0xef ? null : Optional.empty(); // a BOM is left to the server
+        }
+        if (json == null || json.isNull()) {
+            return Optional.of(86_400L);
+        }
+        if (!json.isObject()) {
+            return Optional.empty();
+        }
+        JsonNode seconds = json.get("expires_in_seconds");
+        if (seconds == null || seconds.isNull()) {
+            return Optional.of(86_400L);
+        }
+        if (!seconds.isNumber()) {
+            return Optional.empty();
+        }
+        BigDecimal value = seconds.decimalValue();
+        if (value.stripTrailingZeros().scale() > 0 || value.compareTo(BigDecimal.valueOf(60)) < 0
+                || value.compareTo(BigDecimal.valueOf(2_592_000)) > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(value.longValueExact());
+    }
+
+    private static String oddNumber(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> Property.oneOf(r, "0", "-0", "59", "60", "61", "2592000", "2592001", "86400", "1e2", "6e1", "6E+1",
+                    "60.0", "60.000000000000000000001", "59.999999999999999999", "1e400", "-1e400", "1e-400",
+                    "9223372036854775807", "9223372036854775808", "-9223372036854775809", "2147483647", "2147483648",
+                    "NaN", "Infinity", "-Infinity", "0x3C", "060", "+60", ".5", "60.", "1" + "0".repeat(400),
+                    "1e999999999", "6e-999999999", "1e2147483648", "1e-2147483649", "null", "true", "\"60\"", "[60]", "{}");
+            case 1 -> String.valueOf(r.nextInt());
+            case 2 -> String.valueOf(r.nextLong());
+            default -> String.valueOf(r.nextDouble() * Math.pow(10, r.nextInt(12)));
+        };
+    }
+
+    // ---------------------------------------------------------------- path values
+
+    private record PathCase(String kind, String segment) implements Shrinkable<PathCase> {
+        @Override
+        public Stream<PathCase> shrink() {
+            return Property.shrinkString(segment).filter(s -> !s.isEmpty()).map(s -> new PathCase(kind, s));
+        }
+
+        @Override
+        public String toString() {
+            return kind + ": POST /api/v1/customers/" + segment + "/portal-token";
+        }
+    }
+
+    @Test
+    void arbitraryIdOrAliasValuesFindOnlyTheCallersOwnCustomers() {
+        Property.forAll("id_or_alias", 300, RequestFuzzTest::pathCase, c -> {
+            Http.Reply reply = http.rawReply(rawRequest("POST", mintPathRaw(c.segment()),
+                    List.of("Authorization: Bearer " + acmeKey, "Content-Length: 0"), null));
+            count(reply);
+            JWTClaimsSet claims = assertSound("POST", true, reply);
+            if (reply.status() == 429) {
+                return;
+            }
+            String decoded = percentDecode(c.segment());
+            if (decoded == null || hasRawIllegal(c.segment())) {
+                assertTrue(reply.status() == 400 || reply.status() == 404, () -> "a malformed path value: " + reply);
+                return;
+            }
+            String expected = acmeCustomers.get(decoded);
+            if (expected == null) {
+                assertEquals(404, reply.status(), () -> "'" + decoded + "' is no customer of the caller: " + reply);
+                assertEquals("NOT_FOUND", reply.json().get("code").asText());
+            } else {
+                assertEquals(200, reply.status(), () -> "'" + decoded + "' is the caller's customer: " + reply);
+                assertEquals(expected, claims.getSubject());
+            }
+        });
+        assertExplored(200, 404);
+    }
+
+    private static PathCase pathCase(Random r) {
+        return switch (r.nextInt(8)) {
+            case 0 -> new PathCase("encoded text", percentEncode(randomText(r, 1 + r.nextInt(40))));
+            case 1 -> new PathCase("near id", percentEncode(nearId(r)));
+            case 2 -> new PathCase("alias variant", percentEncode(Property.oneOf(r, "fuzz-alias", "FUZZ-ALIAS", "fuzz-alias ",
+                    " fuzz-alias", "fuzz_alias", "fuzz-alia", "shared", "Shared", "globex-only", globexId, acmeId, acmeSharedId,
+                    acmeId.toUpperCase(Locale.ROOT), "cus_", "cus", acmeId + "\n", "fuzz-alias\u0000")));
+            case 3 -> new PathCase("dots", Property.oneOf(r, ".", "..", "...", "%2e", "%2E%2E", ".%2e", "a.b", "..%2f..",
+                    "%2e%2e%2f", "fuzz-alias.", ".fuzz-alias", "fuzz-alias%2e"));
+            case 4 -> new PathCase("unicode", percentEncode(Property.oneOf(r, "é", "ß", "ǅ", "İ", "\u0130x", "😀",
+                    "\u202Efuzz", "ｆｕｚｚ", "fuzz\u00ADalias", "\uFEFF", "a\u0301") + randomText(r, r.nextInt(5))));
+            case 5 -> new PathCase("raw specials", randomRawSegment(r));
+            case 6 -> new PathCase("encoded separators", Property.oneOf(r, "%2F", "a%2Fb", "%5C", "%3B", "a%3Bb", "%3F",
+                    "%23", "%25", "%252F", "%00", "a%00b", "%0D%0A", "%20", "+", "%2B", "%7B%7D"));
+            // Long, but within the request-line size every HTTP server accepts (about 4 KB encoded).
+            default -> new PathCase("long", percentEncode(randomText(r, 100 + r.nextInt(300))));
+        };
+    }
+
+    private static String nearId(Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> "cus_" + randomFrom(r, BASE62, 18 + r.nextInt(9));
+            case 1 -> {
+                char[] id = acmeId.toCharArray();
+                int at = 4 + r.nextInt(id.length - 4);
+                id[at] = BASE62.charAt(r.nextInt(62));
+                yield new String(id);
+            }
+            case 2 -> acmeId.substring(0, 4 + r.nextInt(acmeId.length() - 4));
+            default -> acmeId + randomFrom(r, BASE62, 1 + r.nextInt(3));
+        };
+    }
+
+    private static String randomRawSegment(Random r) {
+        String alphabet = UNRESERVED + "!$&'()*+,;=:@{}|\\^[]\"<>`%/";
+        StringBuilder s = new StringBuilder();
+        int n = 1 + r.nextInt(12);
+        for (int i = 0; i < n; i++) {
+            s.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+
+    // ---------------------------------------------------------------- headers
+
+    /** One Authorization header, described without its secret. */
+    private enum Auth {
+        VALID, VALID_LOWER_SCHEME, VALID_EXTRA_SPACES, VALID_TAB, OTHER_TENANT, REVOKED, WRONG_SECRET, UNKNOWN_ID,
+        TRUNCATED, TRAILING_GARBAGE, EMPTY, SCHEME_ONLY, BASIC, GARBAGE, NO_SCHEME;
+
+        String value(Random r) {
+            int slash = acmeKey.indexOf('/');
+            return switch (this) {
+                case VALID -> "Bearer " + acmeKey;
+                case VALID_LOWER_SCHEME -> "bearer " + acmeKey;
+                case VALID_EXTRA_SPACES -> "Bearer    " + acmeKey + "   ";
+                case VALID_TAB -> "Bearer\t" + acmeKey;
+                case OTHER_TENANT -> "Bearer " + globexKey;
+                case REVOKED -> "Bearer " + revokedKey;
+                case WRONG_SECRET -> {
+                    char[] key = acmeKey.toCharArray();
+                    int at = 8 + r.nextInt(slash - 8);
+                    key[at] = key[at] == 'a' ? 'b' : 'a';
+                    yield "Bearer " + new String(key);
+                }
+                case UNKNOWN_ID -> "Bearer " + acmeKey.substring(0, slash + 1) + randomFrom(r, BASE62, 22);
+                case TRUNCATED -> "Bearer " + acmeKey.substring(0, 8 + r.nextInt(acmeKey.length() - 8));
+                case TRAILING_GARBAGE -> "Bearer " + acmeKey + randomFrom(r, BASE62 + "/=.", 1 + r.nextInt(4));
+                case EMPTY -> "";
+                case SCHEME_ONLY -> "Bearer";
+                case BASIC -> "Basic dXNlcjpwYXNz";
+                case GARBAGE -> randomFrom(r, UNRESERVED + " !#$%&'()*+,/:;<=>?@[]^`{|}", 1 + r.nextInt(80)).strip();
+                case NO_SCHEME -> acmeKey;
+            };
+        }
+
+        boolean grants() {
+            return this == VALID || this == VALID_LOWER_SCHEME || this == VALID_EXTRA_SPACES;
+        }
+    }
+
+    private record HeaderCase(List<Auth> authorizations, String contentType, String accept, String bodyMode,
+                              boolean lowerCaseNames, long valueSeed) implements Shrinkable<HeaderCase> {
+        @Override
+        public Stream<HeaderCase> shrink() {
+            List<HeaderCase> simpler = new ArrayList<>();
+            if (contentType != null) {
+                simpler.add(new HeaderCase(authorizations, null, accept, bodyMode, lowerCaseNames, valueSeed));
+            }
+            if (accept != null) {
+                simpler.add(new HeaderCase(authorizations, contentType, null, bodyMode, lowerCaseNames, valueSeed));
+            }
+            if (!bodyMode.equals("none")) {
+                simpler.add(new HeaderCase(authorizations, contentType, accept, "none", lowerCaseNames, valueSeed));
+            }
+            if (lowerCaseNames) {
+                simpler.add(new HeaderCase(authorizations, contentType, accept, bodyMode, false, valueSeed));
+            }
+            for (int i = 0; i < authorizations.size(); i++) {
+                List<Auth> fewer = new ArrayList<>(authorizations);
+                fewer.remove(i);
+                simpler.add(new HeaderCase(fewer, contentType, accept, bodyMode, lowerCaseNames, valueSeed));
+            }
+            return simpler.stream();
+        }
+
+        @Override
+        public String toString() {
+            return "Authorization " + authorizations + ", Content-Type " + quoted(contentType) + ", Accept " + quoted(accept)
+                    + ", body " + bodyMode + (lowerCaseNames ? ", lower-case names" : "") + ", value seed " + valueSeed;
+        }
+    }
+
+    @Test
+    void arbitraryHeadersNeverMintWithoutTheCallersKey() {
+        Property.forAll("headers", 300, RequestFuzzTest::headerCase, c -> {
+            Random values = new Random(c.valueSeed());
+            List<String> headers = new ArrayList<>();
+            String auth = c.lowerCaseNames() ? "authorization: " : "Authorization: ";
+            c.authorizations().forEach(a -> headers.add(auth + a.value(values)));
+            if (c.contentType() != null) {
+                headers.add((c.lowerCaseNames() ? "content-type: " : "Content-Type: ") + c.contentType());
+            }
+            if (c.accept() != null) {
+                headers.add("Accept: " + c.accept());
+            }
+            byte[] body = null;
+            switch (c.bodyMode()) {
+                case "json" -> {
+                    body = utf8("{\"expires_in_seconds\": 300}");
+                    headers.add("Content-Length: " + body.length);
+                }
+                case "chunked" -> {
+                    body = utf8("1b\r\n{\"expires_in_seconds\": 300}\r\n0\r\n\r\n");
+                    headers.add("Transfer-Encoding: chunked");
+                }
+                case "no length" -> body = utf8("{\"expires_in_seconds\": 300}");
+                default -> headers.add("Content-Length: 0");
+            }
+            Http.Reply reply = http.rawReply(rawRequest("POST", mintPath(acmeId), headers, body));
+            count(reply);
+            JWTClaimsSet claims = assertSound("POST", true, reply);
+            boolean granted = c.authorizations().size() == 1 && c.authorizations().get(0).grants();
+            if (reply.status() == 200) {
+                assertTrue(granted, () -> "a token without exactly one valid Authorization: " + reply);
+                assertEquals(acmeId, claims.getSubject());
+            }
+            if (c.authorizations().stream().noneMatch(a -> a.grants() || a == Auth.OTHER_TENANT)) {
+                assertTrue(reply.status() == 401 || reply.status() == 400 || reply.status() == 429,
+                        () -> "no key that could be valid must be a 401: " + reply);
+            }
+        });
+        assertExplored(200, 401);
+    }
+
+    private static HeaderCase headerCase(Random r) {
+        int count = Property.oneOf(r, 0, 1, 1, 1, 1, 2, 2, 3);
+        List<Auth> auths = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            auths.add(Auth.values()[r.nextInt(Auth.values().length)]);
+        }
+        String contentType = Property.oneOf(r, null, null, null, "application/json", "application/json; charset=bogus",
+                ";;;", "", "application/json, text/plain", "text/plain", "application/json;charset=", "*/*",
+                "application/json; boundary", "application/" + randomFrom(r, UNRESERVED, 8));
+        String accept = Property.oneOf(r, null, null, "*/*", "text/html", "application/xml", "application/json;q=0",
+                "", ";;", "text/*, application/json;q=0.1");
+        String body = Property.oneOf(r, "none", "json", "chunked", "no length");
+        return new HeaderCase(auths, contentType, accept, body, r.nextInt(4) == 0, r.nextLong());
+    }
+
+    // ---------------------------------------------------------------- methods and routes
+
+    private record MethodCase(String method, String route, boolean withKey) implements Shrinkable<MethodCase> {
+        @Override
+        public Stream<MethodCase> shrink() {
+            return withKey ? Stream.of(new MethodCase(method, route, false)) : Stream.empty();
+        }
+
+        @Override
+        public String toString() {
+            return method + " " + route + (withKey ? " with the caller's key" : " without a key");
+        }
+    }
+
+    @Test
+    void arbitraryMethodsOnRealAndUnknownRoutesAreAnsweredSoundly() {
+        Property.forAll("methods", 300, RequestFuzzTest::methodCase, c -> {
+            List<String> headers = new ArrayList<>();
+            if (c.withKey()) {
+                headers.add("Authorization: Bearer " + acmeKey);
+            }
+            headers.add("Content-Length: 0");
+            Http.Reply reply = http.rawReply(rawRequest(c.method(), c.route(), headers, null));
+            count(reply);
+            boolean mintRoute = c.route().endsWith("/portal-token");
+            JWTClaimsSet claims = assertSound(c.method(), mintRoute, reply);
+            boolean mints = c.method().equals("POST") && c.route().equals(mintPath(acmeId)) && c.withKey();
+            boolean reads = (c.method().equals("GET") || c.method().equals("HEAD")) && List.of("/.well-known/jwks.json", "/healthz", "/readyz", "/metrics")
+                    .contains(c.route());
+            if (mints) {
+                assertTrue(reply.status() == 200 || reply.status() == 429, reply::toString);
+                if (reply.status() == 200) {
+                    assertEquals(acmeId, claims.getSubject());
+                }
+            } else if (reads) {
+                assertEquals(200, reply.status(), reply::toString);
+            } else {
+                assertTrue(reply.status() >= 400, () -> "no operation, so an error: " + reply);
+            }
+        });
+        assertExplored(200, 404, 405);
+    }
+
+    private static MethodCase methodCase(Random r) {
+        String method = switch (r.nextInt(3)) {
+            case 0 -> Property.oneOf(r, "GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "POST", "TRACE", "CONNECT");
+            case 1 -> Property.oneOf(r, "FOO", "get", "Post", "M-SEARCH", "PROPFIND", "X", "BREW", "PRI", "QUERY", "G@T",
+                    "GET,POST", "POST\u00e9".replace('\u00e9', 'e'));
+            default -> randomFrom(r, "ABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&'*+-.^_`|~0123456789", 1 + r.nextInt(12));
+        };
+        String route = Property.oneOf(r, mintPath(acmeId), mintPath(acmeId), mintPath(globexId), mintPath("nobody"),
+                "/.well-known/jwks.json", "/healthz", "/readyz", "/metrics", "/", "/api", "/api/v1/customers",
+                "/api/v1/customers/" + acmeId, "/.well-known/", "/api/v1/customers/" + acmeId + "/portal-token/x",
+                "/" + percentEncode(randomText(r, 1 + r.nextInt(20))));
+        return new MethodCase(method, route, r.nextBoolean());
+    }
+
+    // ---------------------------------------------------------------- the invariant
+
+    /**
+     * The answer is below 500 and, unless a HEAD, either a token that verifies through the JWKS (a 200
+     * on the portal-token route; its claims are returned) or a {@code RestErrorResponse}.
+     */
+    private static JWTClaimsSet assertSound(String method, boolean mintRoute, Http.Reply reply) {
+        assertTrue(reply.status() < 500, () -> "a server error: " + reply);
+        if (method.equals("HEAD")) {
+            assertEquals("", reply.body(), "HEAD has no body");
+            return null;
+        }
+        if (mintRoute && reply.status() == 200) {
+            try {
+                return Tokens.verifyWithJwks(http, reply.json().get("token").asText());
+            } catch (AssertionError e) {
+                throw e;
+            } catch (Exception e) {
+                throw new AssertionError("the token does not verify: " + e, e);
+            }
+        }
+        if (reply.status() >= 400) {
+            JsonNode error = reply.json();
+            assertTrue(error.path("code").isTextual() && error.path("message").isTextual(), reply::toString);
+        }
+        return null;
+    }
+
+    private void count(Http.Reply reply) {
+        statuses.computeIfAbsent(reply.status(), s -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** The property reached the outcomes it is meant to explore (it did not, say, only see 429s). */
+    private void assertExplored(int... expected) {
+        Map<Integer, Integer> seen = new TreeMap<>();
+        statuses.forEach((k, v) -> seen.put(k, v.get()));
+        System.out.println("statuses seen: " + seen);
+        for (int status : expected) {
+            assertTrue(seen.getOrDefault(status, 0) > 0, () -> "never saw HTTP " + status + "; saw " + seen);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String mintPath(String idOrAlias) {
+        return "/api/v1/customers/" + idOrAlias + "/portal-token";
+    }
+
+    private static String mintPathRaw(String segment) {
+        return "/api/v1/customers/" + segment + "/portal-token";
+    }
+
+    private static byte[] rawRequest(String method, String target, List<String> headers, byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        headers.forEach(h -> head.append(h).append("\r\n"));
+        head.append("Connection: close\r\n\r\n");
+        out.writeBytes(head.toString().getBytes(StandardCharsets.UTF_8));
+        if (body != null) {
+            out.writeBytes(body);
+        }
+        return out.toByteArray();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String randomFrom(Random r, String alphabet, int length) {
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            s.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+
+    /** Text from ASCII, Latin-1, other planes and control characters. */
+    private static String randomText(Random r, int length) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            int cp = switch (r.nextInt(5)) {
+                case 0 -> 0x20 + r.nextInt(0x5f);
+                case 1 -> 'a' + r.nextInt(26);
+                case 2 -> 0xa0 + r.nextInt(0x2000);
+                case 3 -> r.nextInt(0x20);
+                default -> 0x1f300 + r.nextInt(0x300);
+            };
+            s.appendCodePoint(cp);
+        }
+        return s.toString();
+    }
+
+    private static String jsonValue(Random r, int depth) {
+        int kind = depth <= 0 ? r.nextInt(4) : r.nextInt(6);
+        return switch (kind) {
+            case 0 -> Property.oneOf(r, "null", "true", "false");
+            case 1 -> oddNumber(r);
+            case 2 -> STRICT_JSON.valueToTree(randomText(r, r.nextInt(12))).toString();
+            case 3 -> String.valueOf(r.nextInt(100));
+            case 4 -> {
+                List<String> items = new ArrayList<>();
+                for (int i = r.nextInt(4); i > 0; i--) {
+                    items.add(jsonValue(r, depth - 1));
+                }
+                yield "[" + String.join(",", items) + "]";
+            }
+            default -> {
+                List<String> members = new ArrayList<>();
+                for (int i = r.nextInt(4); i > 0; i--) {
+                    String name = r.nextInt(3) == 0 ? "expires_in_seconds" : randomText(r, 1 + r.nextInt(8));
+                    members.add(STRICT_JSON.valueToTree(name).toString() + ":" + jsonValue(r, depth - 1));
+                }
+                yield "{" + String.join(",", members) + "}";
+            }
+        };
+    }
+
+    /** Deletes, inserts, duplicates or truncates a few characters of some JSON. */
+    private static String mutate(Random r, String json) {
+        StringBuilder s = new StringBuilder(json);
+        for (int n = 1 + r.nextInt(3); n > 0; n--) {
+            int at = s.length() == 0 ? 0 : r.nextInt(s.length());
+            switch (r.nextInt(4)) {
+                case 0 -> {
+                    if (s.length() > 0) {
+                        s.deleteCharAt(at);
+                    }
+                }
+                case 1 -> {
+                    String inserts = "{}[]\":,\\ \u0000'e.-+";
+                    s.insert(at, inserts.charAt(r.nextInt(inserts.length())));
+                }
+                case 2 -> s.insert(at, s.substring(at, Math.min(s.length(), at + 1 + r.nextInt(5))));
+                default -> s.setLength(at);
+            }
+        }
+        return s.toString();
+    }
+
+    /** Percent-encodes every UTF-8 byte that is not unreserved. */
+    private static String percentEncode(String text) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            if (b >= 0 && UNRESERVED.indexOf(b) >= 0) {
+                s.append((char) b);
+            } else {
+                s.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
+            }
+        }
+        return s.toString();
+    }
+
+    /** The path value as the server should see it: percent-decoded UTF-8, matrix parameters dropped; null when malformed. */
+    private static String percentDecode(String segment) {
+        int semicolon = segment.indexOf(';');
+        String value = semicolon < 0 ? segment : segment.substring(0, semicolon);
+        if (value.contains("/")) {
+            return value; // not one segment: no customer can be named this way
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < value.length(); i++) {
+            char ch = value.charAt(i);
+            if (ch == '%') {
+                if (i + 2 >= value.length()) {
+                    return null;
+                }
+                try {
+                    bytes.write(HexFormat.fromHexDigits(value, i + 1, i + 3));
+                } catch (RuntimeException e) {
+                    return null;
+                }
+                i += 2;
+            } else {
+                bytes.writeBytes(String.valueOf(ch).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Characters RFC 3986 does not allow in a path, sent unencoded. */
+    private static boolean hasRawIllegal(String segment) {
+        return segment.chars().anyMatch(ch -> "{}|\\^[]\"<>`".indexOf(ch) >= 0 || ch > 0x7e);
+    }
+
+    private static String printable(byte[] bytes, int max) {
+        StringBuilder s = new StringBuilder("'");
+        for (int i = 0; i < Math.min(bytes.length, max); i++) {
+            int b = bytes[i] & 0xff;
+            if (b >= 0x20 && b < 0x7f && b != '\\') {
+                s.append((char) b);
+            } else {
+                s.append(String.format(Locale.ROOT, "\\x%02x", b));
+            }
+        }
+        return s.append(bytes.length > max ? "'..." : "'").toString();
+    }
+
+    private static String quoted(String value) {
+        return value == null ? "<none>" : "'" + value + "'";
+    }
+}

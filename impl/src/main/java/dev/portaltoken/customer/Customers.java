@@ -18,7 +18,6 @@ public final class Customers {
     /** Aliases travel in a URL path segment, so they keep to characters that need no escaping there. */
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._~@:+-]{1,255}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
-    private static final int MAX_ALIAS_LENGTH = 255;
 
     private final CustomerRepository repository;
     private final Cache<Lookup, UUID> found;
@@ -147,8 +146,8 @@ public final class Customers {
         if (ref.id() != null) {
             return repository.findActiveById(tenantId, ref.id());
         }
-        if (ref.alias().isEmpty() || ref.alias().length() > MAX_ALIAS_LENGTH) {
-            return Optional.empty();
+        if (!ALIAS.matcher(ref.alias()).matches()) {
+            return Optional.empty(); // no alias outside the allowed characters can exist (nor reach SQL)
         }
         return repository.findActiveByAlias(tenantId, ref.alias());
     }

@@ -1,5 +1,6 @@
 package dev.portaltoken.http;
 
+import dev.portaltoken.api.model.ErrorCode;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -20,9 +21,24 @@ public final class JsonOnlyFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         var headers = request.getHeaders();
+        String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
+        if (contentType != null && !isMediaType(contentType)) {
+            request.abortWith(ErrorResponses.of(400, ErrorCode.BAD_REQUEST,
+                    "Content-Type is not a valid media type; send application/json (or no body)"));
+            return;
+        }
         if (request.hasEntity() && request.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
             headers.putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
         }
         headers.putSingle(HttpHeaders.ACCEPT, MediaType.WILDCARD);
+    }
+
+    private static boolean isMediaType(String value) {
+        try {
+            MediaType type = MediaType.valueOf(value);
+            return !type.getType().isEmpty() && !type.getSubtype().isEmpty();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -4,7 +4,11 @@ import java.nio.charset.StandardCharsets;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.http.HttpContent;
+import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpRequestPacket;
+import org.glassfish.grizzly.http.Method;
+import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.KeepAlive;
@@ -50,9 +54,9 @@ final class HttpCodecAddOn implements AddOn {
         String message = switch (status) {
             case 400 -> "malformed or oversized HTTP request";
             case 413 -> "request too large";
+            case 405 -> "method not allowed here";
             case 414 -> "request URL too long";
             case 431 -> "request headers too large";
-            case 505 -> "HTTP version not supported";
             default -> "request refused (HTTP " + status + ")";
         };
         return "{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}";
@@ -68,13 +72,32 @@ final class HttpCodecAddOn implements AddOn {
             httpHeader.getUpgradeDC().recycle();
         }
 
+        /** CONNECT would make the codec wait for tunnel data: refuse it at once instead. */
+        @Override
+        protected boolean onHttpHeaderParsed(HttpHeader httpHeader, Buffer buffer, FilterChainContext ctx) {
+            boolean error = super.onHttpHeaderParsed(httpHeader, buffer, ctx);
+            if (!error && httpHeader instanceof HttpRequestPacket request && request.getMethod() == Method.CONNECT) {
+                request.getResponse().setStatus(405);
+                return true;
+            }
+            return error;
+        }
+
         @Override
         protected HttpContent customizeErrorResponse(HttpResponsePacket response) {
+            if (response.getStatus() >= 500 || response.getStatus() == 0) {
+                // The codec only refuses what it cannot parse (an unknown HTTP version, a folded header
+                // line, ...): a malformed request like any other, answered 400 as the specs declare.
+                response.setStatus(400);
+                response.setReasonPhrase("Bad Request");
+            }
             byte[] body = errorJson(response.getStatus()).getBytes(StandardCharsets.UTF_8);
             response.setContentType("application/json");
             response.setContentLength(body.length);
-            response.setHeader(org.glassfish.grizzly.http.util.Header.ContentType, "application/json");
-            response.setHeader(org.glassfish.grizzly.http.util.Header.ContentLength, Integer.toString(body.length));
+            if (!response.getHeaders().contains(Header.ContentType)) {
+                // Some early error paths encode only the raw header list, not the content-type field.
+                response.getHeaders().addValue(Header.ContentType).setString("application/json");
+            }
             return HttpContent.builder(response)
                     .content(Buffers.wrap(MemoryManager.DEFAULT_MEMORY_MANAGER, body))
                     .last(true)

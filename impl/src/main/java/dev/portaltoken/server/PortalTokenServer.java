@@ -19,6 +19,7 @@ import dev.portaltoken.http.Json;
 import dev.portaltoken.http.JsonOnlyFilter;
 import dev.portaltoken.http.JwksResource;
 import dev.portaltoken.http.OperationsResource;
+import dev.portaltoken.http.OptionsFilter;
 import dev.portaltoken.http.PortalTokenRequestReader;
 import dev.portaltoken.http.PortalTokenResource;
 import dev.portaltoken.http.ProcessingExceptionMapper;
@@ -177,6 +178,7 @@ public final class PortalTokenServer implements AutoCloseable {
                 .register(new BodySizeFilter())
                 .register(new JsonOnlyFilter())
                 .register(new ResponseHeadersFilter(jwksMaxAgeSeconds))
+                .register(new OptionsFilter())
                 .register(new JacksonJsonProvider(mapper))
                 .register(new ApiExceptionMapper())
                 .register(new WebApplicationExceptionMapper(unexpected))

@@ -61,7 +61,8 @@ public final class Database implements AutoCloseable {
             hikari.setPoolName("portal-token-" + role);
             hikari.setMaximumPoolSize(config.poolSize());
             hikari.setMinimumIdle(Math.min(2, config.poolSize()));
-            hikari.setConnectionTimeout(2_000);
+            // A server fails requests fast while the database is away; a one-off admin command waits longer.
+            hikari.setConnectionTimeout(forServer ? 3_000 : 15_000);
             hikari.setValidationTimeout(1_000);
             String description;
             if (config.embedded()) {

@@ -48,7 +48,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -77,17 +76,19 @@ public final class PortalTokenServer implements AutoCloseable {
     private final KeyRingSupervisor keys;
     private final Readiness readiness;
     private final List<HttpServer> servers;
+    private final Drain drain;
     private final URI baseUri;
     private final URI managementUri;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PortalTokenServer(Metrics metrics, Database database, KeyRingSupervisor keys, Readiness readiness,
-                              List<HttpServer> servers, URI baseUri, URI managementUri) {
+                              List<HttpServer> servers, Drain drain, URI baseUri, URI managementUri) {
         this.metrics = metrics;
         this.database = database;
         this.keys = keys;
         this.readiness = readiness;
         this.servers = servers;
+        this.drain = drain;
         this.baseUri = baseUri;
         this.managementUri = managementUri;
     }
@@ -102,6 +103,7 @@ public final class PortalTokenServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         Database database = Database.open(config.database(), "server", true, metrics.registry());
         List<HttpServer> servers = new ArrayList<>();
+        Drain drain = new Drain();
         KeyRingSupervisor keys = null;
         Readiness readiness = null;
         try {
@@ -132,17 +134,17 @@ public final class PortalTokenServer implements AutoCloseable {
             if (config.managementPort().isEmpty()) {
                 api.registerResources(operations);
             }
-            HttpServer main = listen(config.host(), config.port(), api, config.workerThreads());
+            HttpServer main = listen(config.host(), config.port(), api, config.workerThreads(), drain);
             servers.add(main);
             URI baseUri = uri(config.host(), main);
             URI managementUri = baseUri;
             if (config.managementPort().isPresent()) {
                 HttpServer management = listen(config.host(), config.managementPort().getAsInt(),
-                        application(metrics, signing.refreshInterval().toSeconds()).registerResources(operations), 2);
+                        application(metrics, signing.refreshInterval().toSeconds()).registerResources(operations), 2, drain);
                 servers.add(management);
                 managementUri = uri(config.host(), management);
             }
-            return new PortalTokenServer(metrics, database, keys, readiness, servers, baseUri, managementUri);
+            return new PortalTokenServer(metrics, database, keys, readiness, servers, drain, baseUri, managementUri);
         } catch (SQLException e) {
             stop(servers, keys, readiness, database, metrics);
             throw new DataAccessException(e);
@@ -196,9 +198,10 @@ public final class PortalTokenServer implements AutoCloseable {
      * request body timed out after 10 s and any request cut off after 30 s, unread bodies over
      * 64 KiB not drained (the connection is closed instead).
      */
-    private static HttpServer listen(String host, int port, ResourceConfig application, int workers) {
+    private static HttpServer listen(String host, int port, ResourceConfig application, int workers, Drain drain) {
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
                 URI.create("http://" + host + ":" + port + "/"), application, false);
+        http.getServerConfiguration().getMonitoringConfig().getWebServerConfig().addProbes(drain);
         http.getServerConfiguration().setMaxPayloadRemainderToSkip(64 * 1024);
         http.getServerConfiguration().setDefaultErrorPageGenerator(HttpErrorPages::json);
         for (NetworkListener listener : http.getListeners()) {
@@ -258,8 +261,9 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets in-flight requests finish (up to 10 s), then stops refreshing the keys
-     * and closes the pool and the embedded PostgreSQL. Idempotent.
+     * Stops accepting connections, keeps serving requests on the open ones (each answer then closes
+     * its connection) until none has been in progress for 200 ms (at most 10 s), closes what is left,
+     * then stops the key refresher and closes the pool and the embedded PostgreSQL. Idempotent.
      */
     @Override
     public void close() {
@@ -267,15 +271,15 @@ public final class PortalTokenServer implements AutoCloseable {
             return;
         }
         try {
+            drain.start();
             for (HttpServer server : servers) {
-                server.shutdown(10, TimeUnit.SECONDS).get();
+                server.getListeners().forEach(listener -> listener.getTransport().unbindAll());
             }
+            drain.awaitIdle(200, 10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            servers.forEach(HttpServer::shutdownNow);
         } finally {
-            stop(List.of(), keys, readiness, database, metrics);
+            stop(servers, keys, readiness, database, metrics);
         }
     }
 

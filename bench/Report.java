@@ -138,7 +138,8 @@ public class Report {
         row("Fixture", "10 tenants, 100 API keys (10 per tenant), 10,000 customers (1,000 per tenant, with aliases);"
                 + " requests spread over every key and customer, by `cus_` id and by alias");
         row("Rounds", meta.get("rounds") + " per scenario, " + meta.get("duration") + " s each, healthz and token"
-                + " alternating (order swapped every round), after " + meta.get("warmup") + " s of warm-up per endpoint");
+                + " alternating (order swapped every round), after a warm-up of " + meta.get("warmup") + " s token and "
+                + meta.get("warmup_healthz") + " s healthz traffic");
         row("Server settings", meta.get("settings") + "; everything else as shipped (request log on, to a file)");
         row("Load average (1/5/15 min)", "before " + meta.get("load_before") + ", after " + meta.get("load_after"));
         row("Harness run time", meta.get("elapsed") + " s");

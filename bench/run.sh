@@ -15,8 +15,9 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
                           PostgreSQL process; embedded: serve --data-dir). Start-up time is
                           reported for both either way.
   --rounds N              measured rounds per scenario, alternating healthz/token (default 3)
-  --duration S            seconds per measurement (default 5)
-  --warmup S              seconds of warm-up per endpoint before the rounds (default 5)
+  --duration S            seconds per measurement (default 4)
+  --warmup S              seconds of token warm-up before the rounds, followed by max(2, S/3)
+                          seconds of healthz (default 15; the JIT needs it on 2 busy cores)
   --algorithms LIST       comma-separated: eddsa, hs256 (default eddsa,hs256)
   --output FILE           where to write the Markdown report (default docs/benchmarks.md)
   -h, --help              this text
@@ -39,8 +40,8 @@ done
 BUILD=1
 DB=external
 ROUNDS=3
-DURATION=5
-WARMUP=5
+DURATION=4
+WARMUP=15
 ALGORITHMS=eddsa,hs256
 OUTPUT=docs/benchmarks.md
 while [ $# -gt 0 ]; do
@@ -62,6 +63,7 @@ for n in "$ROUNDS" "$DURATION" "$WARMUP"; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench/run.sh: rounds, duration and warmup are whole numbers" >&2; exit 2; }
 done
 [ "$ROUNDS" -ge 1 ] && [ "$DURATION" -ge 1 ] || { echo "bench/run.sh: --rounds and --duration must be >= 1" >&2; exit 2; }
+WARMUP_HEALTHZ=$(( WARMUP / 3 > 2 ? WARMUP / 3 : 2 ))
 IFS=',' read -r -a ALGOS <<<"$ALGORITHMS"
 for a in "${ALGOS[@]}"; do
     case "$a" in eddsa|hs256) ;; *) echo "bench/run.sh: unknown algorithm '$a' (eddsa, hs256)" >&2; exit 2 ;; esac
@@ -283,10 +285,10 @@ measure_server() {
     start_server "$db" "$algo"
     if [ "$load" = yes ]; then
         start_rss_sampler "$SERVER_PID" "$BENCH_TMP/rss-$db-$algo"
-        log "$db-$algo: warm-up (${WARMUP}s per endpoint), then $ROUNDS rounds of ${DURATION}s per scenario"
+        log "$db-$algo: warm-up (${WARMUP}s token, ${WARMUP_HEALTHZ}s healthz), then $ROUNDS rounds of ${DURATION}s per scenario"
         if [ "$WARMUP" -gt 0 ]; then
             run_wrk "$db" "$algo" token 32 0 "$WARMUP"
-            run_wrk "$db" "$algo" healthz 32 0 "$WARMUP"
+            run_wrk "$db" "$algo" healthz 32 0 "$WARMUP_HEALTHZ"
         fi
         for ((r = 1; r <= ROUNDS; r++)); do
             if (( r % 2 == 1 )); then order=(healthz token); else order=(token healthz); fi
@@ -335,6 +337,7 @@ machine_info() {
         echo "rounds=$ROUNDS"
         echo "duration=$DURATION"
         echo "warmup=$WARMUP"
+        echo "warmup_healthz=$WARMUP_HEALTHZ"
         echo "algorithms=$ALGORITHMS"
         echo "load_before=$LOAD_BEFORE"
         echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)"

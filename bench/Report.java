@@ -27,13 +27,13 @@ public class Report {
 
     /** One wrk run: db algo kind conns round requests duration_us p50_us p99_us status connect read write timeouts. */
     record Run(String db, String algo, String kind, int conns, int round, long requests, long durationUs,
-               double p50Us, double p99Us, long statusErrors, long socketErrors) {
+               double p50Us, double p99Us, long statusErrors, long socketErrors, long timeouts) {
         double rps() {
             return requests * 1e6 / Math.max(1, durationUs);
         }
 
         boolean valid() {
-            return statusErrors == 0 && socketErrors == 0;
+            return statusErrors == 0 && socketErrors == 0 && timeouts == 0;
         }
     }
 
@@ -51,7 +51,7 @@ public class Report {
         for (String[] f : rows(Path.of(opts.get("--results")))) {
             runs.add(new Run(f[0], f[1], f[2], Integer.parseInt(f[3]), Integer.parseInt(f[4]), Long.parseLong(f[5]),
                     Long.parseLong(f[6]), Double.parseDouble(f[7]), Double.parseDouble(f[8]), Long.parseLong(f[9]),
-                    Long.parseLong(f[10]) + Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13])));
+                    Long.parseLong(f[10]) + Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13])));
         }
         List<Server> servers = new ArrayList<>();
         for (String[] f : rows(Path.of(opts.get("--servers")))) {
@@ -104,8 +104,8 @@ public class Report {
                 + " (see [bench/README.md](../bench/README.md)).");
         line("");
         if (!valid()) {
-            line("**INVALID RUN: some requests were not answered 2xx or failed at the socket level (see the"
-                    + " Errors columns). The figures below must not be read as performance.**");
+            line("**INVALID RUN: some requests were not answered 2xx, failed at the socket level or took over"
+                    + " 10 s (see the error columns). The figures below must not be read as performance.**");
             line("");
         }
         line("Reproduce from the repository root (the jar, PostgreSQL and the fixture are all set up by the script):");
@@ -170,7 +170,7 @@ public class Report {
                                 ? "requests/s " + ratioText(ratios(db, algo, conns, Run::rps))
                                 : "p99 " + ratioText(ratios(db, algo, conns, Run::p99Us));
                     }
-                    long errors = rs.stream().mapToLong(r -> r.statusErrors() + r.socketErrors()).sum();
+                    long errors = rs.stream().mapToLong(r -> r.statusErrors() + r.socketErrors() + r.timeouts()).sum();
                     line("| " + serverName(db, algo) + " | " + (kind.equals("healthz") ? "`GET /healthz`"
                             : "`POST .../portal-token`") + " | " + conns + " | "
                             + String.format(Locale.ROOT, "%,.0f", median(rs, Run::rps)) + " | "
@@ -244,14 +244,14 @@ public class Report {
     private void rounds() {
         line("## Every round");
         line("");
-        line("Round 0 is the warm-up (not in the medians).");
+        line("Round 0 is the warm-up (not in the medians). Errors: answers with status >= 400, connect/read/write errors, and responses slower than wrk's 10 s timeout; any of them makes the run invalid.");
         line("");
-        line("| Server | Scenario | Connections | Round | Requests | Requests/s | p50 | p99 | Non-2xx | Socket errors |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        line("| Server | Scenario | Connections | Round | Requests | Requests/s | p50 | p99 | Non-2xx | Socket errors | Timeouts (> 10 s) |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Run r : runs) {
             line("| " + serverName(r.db(), r.algo()) + " | " + r.kind() + " | " + r.conns() + " | " + r.round() + " | "
                     + r.requests() + " | " + String.format(Locale.ROOT, "%,.0f", r.rps()) + " | " + ms(r.p50Us()) + " | "
-                    + ms(r.p99Us()) + " | " + r.statusErrors() + " | " + r.socketErrors() + " |");
+                    + ms(r.p99Us()) + " | " + r.statusErrors() + " | " + r.socketErrors() + " | " + r.timeouts() + " |");
         }
     }
 

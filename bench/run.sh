@@ -17,7 +17,7 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
   --rounds N              measured rounds per scenario, alternating healthz/token (default 3)
   --duration S            seconds per measurement (default 4)
   --warmup S              seconds of token warm-up before the rounds, followed by max(2, S/3)
-                          seconds of healthz (default 15; the JIT needs it on 2 busy cores)
+                          seconds of healthz (default 20; the JIT needs it on 2 busy cores)
   --algorithms LIST       comma-separated: eddsa, hs256 (default eddsa,hs256)
   --output FILE           where to write the Markdown report (default docs/benchmarks.md)
   -h, --help              this text
@@ -41,7 +41,7 @@ BUILD=1
 DB=external
 ROUNDS=3
 DURATION=4
-WARMUP=15
+WARMUP=20
 ALGORITHMS=eddsa,hs256
 OUTPUT=docs/benchmarks.md
 while [ $# -gt 0 ]; do
@@ -265,7 +265,7 @@ run_wrk() {
     local db=$1 algo=$2 kind=$3 conns=$4 round=$5 seconds=$6 out line latency=()
     out=$BENCH_TMP/wrk.out
     [ "$conns" -le 8 ] && latency=(--latency)
-    wrk -t2 -c"$conns" -d"${seconds}s" "${latency[@]}" -s bench/load.lua "$SERVER_URL" -- "$kind" "$FIXTURE" \
+    wrk -t2 -c"$conns" -d"${seconds}s" --timeout 10s "${latency[@]}" -s bench/load.lua "$SERVER_URL" -- "$kind" "$FIXTURE" \
         >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
     line=$(grep '^BENCHRESULT ' "$out" || true)
     [ -n "$line" ] || { cat "$out" >&2; die "wrk printed no result"; }

@@ -39,7 +39,7 @@ public class Report {
 
     /** One server process: db algo loaded startup_ms rss_start_kb hwm_kb sampled_kb log_bytes log_errors. */
     record Server(String db, String algo, boolean loaded, long startupMs, long rssStartKb, long hwmKb,
-                  long sampledKb, long logBytes, long logErrors) {
+                  long sampledKb, long logBytes, long logErrors, long warmupS) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -56,7 +56,8 @@ public class Report {
         List<Server> servers = new ArrayList<>();
         for (String[] f : rows(Path.of(opts.get("--servers")))) {
             servers.add(new Server(f[0], f[1], f[2].equals("yes"), Long.parseLong(f[3]), Long.parseLong(f[4]),
-                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8])));
+                    Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
+                    Long.parseLong(f[9])));
         }
         Map<String, String> meta = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of(opts.get("--meta")), StandardCharsets.UTF_8)) {
@@ -138,8 +139,9 @@ public class Report {
         row("Fixture", "10 tenants, 100 API keys (10 per tenant), 10,000 customers (1,000 per tenant, with aliases);"
                 + " requests spread over every key and customer, by `cus_` id and by alias");
         row("Rounds", meta.get("rounds") + " per scenario, " + meta.get("duration") + " s each, healthz and token"
-                + " alternating (order swapped every round), after a warm-up of " + meta.get("warmup") + " s token and "
-                + meta.get("warmup_healthz") + " s healthz traffic");
+                + " alternating (order swapped every round), after a warm-up of 4 s token + 4 s healthz pairs for at"
+                + " least " + meta.get("warmup") + " s, until healthz throughput moved by less than 10% between pairs,"
+                + " at most " + meta.get("warmup_max") + " s (per server: see Server processes)");
         row("Server settings", meta.get("settings") + "; everything else as shipped (request log on, to a file)");
         row("Load average (1/5/15 min)", "before " + meta.get("load_before") + ", after " + meta.get("load_after"));
         row("Harness run time", meta.get("elapsed") + " s");
@@ -186,11 +188,12 @@ public class Report {
                 + " the token endpoint (polled every 20 ms). RSS is the server's java process only (PostgreSQL runs"
                 + " in processes of its own, embedded or not); peak is VmHWM at the end of the run.");
         line("");
-        line("| Server | Database | Start-up to first 200 | RSS after start-up | Peak RSS | Max sampled RSS under load | Request log | ERROR log lines |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|");
+        line("| Server | Database | Start-up to first 200 | RSS after start-up | Warm-up | Peak RSS | Max sampled RSS under load | Request log | ERROR log lines |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Server s : servers) {
             line("| " + algoName(s.algo()) + " | " + s.db() + " | " + String.format(Locale.ROOT, "%.2f s", s.startupMs() / 1000.0)
-                    + " | " + mb(s.rssStartKb()) + " | " + mb(s.hwmKb()) + (s.loaded() ? "" : " (no load)") + " | "
+                    + " | " + mb(s.rssStartKb()) + " | " + (s.loaded() ? s.warmupS() + " s" : "-") + " | "
+                    + mb(s.hwmKb()) + (s.loaded() ? "" : " (no load)") + " | "
                     + (s.loaded() ? mb(s.sampledKb()) : "-") + " | "
                     + String.format(Locale.ROOT, "%.1f MB", s.logBytes() / 1e6) + " | " + s.logErrors() + " |");
         }

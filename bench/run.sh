@@ -16,8 +16,9 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
                           reported for both either way.
   --rounds N              measured rounds per scenario, alternating healthz/token (default 3)
   --duration S            seconds per measurement (default 4)
-  --warmup S              seconds of token warm-up before the rounds, followed by max(2, S/3)
-                          seconds of healthz (default 20; the JIT needs it on 2 busy cores)
+  --warmup S              minimum warm-up: pairs of 4 s token + 4 s healthz until healthz
+                          throughput changes by < 10% between pairs (default 16; 0: none)
+  --warmup-max S          cap on the warm-up (default 40)
   --algorithms LIST       comma-separated: eddsa, hs256 (default eddsa,hs256)
   --output FILE           where to write the Markdown report (default docs/benchmarks.md)
   -h, --help              this text
@@ -41,7 +42,8 @@ BUILD=1
 DB=external
 ROUNDS=3
 DURATION=4
-WARMUP=20
+WARMUP=16
+WARMUP_MAX=40
 ALGORITHMS=eddsa,hs256
 OUTPUT=docs/benchmarks.md
 while [ $# -gt 0 ]; do
@@ -51,6 +53,7 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=${2:?--rounds needs a value}; shift ;;
         --duration) DURATION=${2:?--duration needs a value}; shift ;;
         --warmup) WARMUP=${2:?--warmup needs a value}; shift ;;
+        --warmup-max) WARMUP_MAX=${2:?--warmup-max needs a value}; shift ;;
         --algorithms) ALGORITHMS=${2:?--algorithms needs a value}; shift ;;
         --output) OUTPUT=${2:?--output needs a value}; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -59,11 +62,11 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$DB" in external|embedded) ;; *) echo "bench/run.sh: --db must be external or embedded" >&2; exit 2 ;; esac
-for n in "$ROUNDS" "$DURATION" "$WARMUP"; do
+for n in "$ROUNDS" "$DURATION" "$WARMUP" "$WARMUP_MAX"; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench/run.sh: rounds, duration and warmup are whole numbers" >&2; exit 2; }
 done
 [ "$ROUNDS" -ge 1 ] && [ "$DURATION" -ge 1 ] || { echo "bench/run.sh: --rounds and --duration must be >= 1" >&2; exit 2; }
-WARMUP_HEALTHZ=$(( WARMUP / 3 > 2 ? WARMUP / 3 : 2 ))
+[ "$WARMUP_MAX" -ge "$WARMUP" ] || WARMUP_MAX=$WARMUP
 IFS=',' read -r -a ALGOS <<<"$ALGORITHMS"
 for a in "${ALGOS[@]}"; do
     case "$a" in eddsa|hs256) ;; *) echo "bench/run.sh: unknown algorithm '$a' (eddsa, hs256)" >&2; exit 2 ;; esac
@@ -82,7 +85,7 @@ die() {
 # Everything the run creates lives in one private temp directory, removed on exit together with
 # every process the run started (and any PostgreSQL left running in that directory).
 umask 077
-BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/portal-token-bench.XXXXXX")
+BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/portal-token-bench-run.XXXXXX")
 PIDS=()
 
 forget_pid() { # so that a stopped process's id, if reused, is never signalled
@@ -273,23 +276,45 @@ run_wrk() {
     read -r -a fields <<<"$(sed 's/[a-z_0-9]*=//g; s/^BENCHRESULT //' <<<"$line")"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$algo" "$kind" "$conns" "$round" "$(IFS=$'\t'; echo "${fields[*]}")" >>"$RESULTS"
     local rps=$(( fields[0] * 1000000 / (fields[1] > 0 ? fields[1] : 1) ))
+    LAST_RPS=$rps
     local errors=$(( fields[4] + fields[5] + fields[6] + fields[7] + fields[8] ))
     log "  $(printf '%-7s %-7s c=%-2s round %s: %6d req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d' \
         "$algo" "$kind" "$conns" "$round" "$rps" "$(awk "BEGIN{print ${fields[2]}/1000}")" \
         "$(awk "BEGIN{print ${fields[3]}/1000}")" "$errors")"
 }
 
+# warm_up db algo: 4 s token + 4 s healthz at 32 connections, repeated for at least $WARMUP s until
+# healthz throughput moved by less than 10% from the previous pair, at most $WARMUP_MAX s. A fresh
+# JVM on 2 busy cores keeps speeding up for tens of seconds (JIT compilation, G1 sizing its heap),
+# and a healthz baseline measured too early would flatter the ratio. Sets WARMED_S.
+warm_up() {
+    local db=$1 algo=$2 previous=0
+    WARMED_S=0
+    [ "$WARMUP" -gt 0 ] || return 0
+    while :; do
+        run_wrk "$db" "$algo" token 32 0 4
+        run_wrk "$db" "$algo" healthz 32 0 4
+        WARMED_S=$(( WARMED_S + 8 ))
+        if [ "$WARMED_S" -ge "$WARMUP" ] && [ "$previous" -gt 0 ] \
+            && [ $(( (LAST_RPS - previous) * 100 / previous )) -lt 10 ] \
+            && [ $(( (previous - LAST_RPS) * 100 / previous )) -lt 10 ]; then
+            break
+        fi
+        [ "$WARMED_S" -ge "$WARMUP_MAX" ] && break
+        previous=$LAST_RPS
+    done
+    return 0
+}
+
 # measure_server db algo load(yes|no)
 measure_server() {
     local db=$1 algo=$2 load=$3 r order kind conns hwm sampled=0
+    WARMED_S=0
     start_server "$db" "$algo"
     if [ "$load" = yes ]; then
         start_rss_sampler "$SERVER_PID" "$BENCH_TMP/rss-$db-$algo"
-        log "$db-$algo: warm-up (${WARMUP}s token, ${WARMUP_HEALTHZ}s healthz), then $ROUNDS rounds of ${DURATION}s per scenario"
-        if [ "$WARMUP" -gt 0 ]; then
-            run_wrk "$db" "$algo" token 32 0 "$WARMUP"
-            run_wrk "$db" "$algo" healthz 32 0 "$WARMUP_HEALTHZ"
-        fi
+        warm_up "$db" "$algo"
+        log "$db-$algo: warm after ${WARMED_S}s; $ROUNDS rounds of ${DURATION}s per scenario"
         for ((r = 1; r <= ROUNDS; r++)); do
             if (( r % 2 == 1 )); then order=(healthz token); else order=(token healthz); fi
             for conns in 32 8; do
@@ -306,8 +331,8 @@ measure_server() {
     local log_bytes log_errors
     log_bytes=$(wc -c <"$SERVER_LOG")
     log_errors=$(grep -c -E '^[0-9T:.+-]+Z? *ERROR' "$SERVER_LOG" || true)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$algo" "$load" "$STARTUP_MS" "$RSS_START_KB" \
-        "$hwm" "$sampled" "$log_bytes" "$log_errors" >>"$SERVERS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$algo" "$load" "$STARTUP_MS" "$RSS_START_KB" \
+        "$hwm" "$sampled" "$log_bytes" "$log_errors" "$WARMED_S" >>"$SERVERS"
     [ "$load" = yes ] && log "$db-$algo: peak RSS (VmHWM) $(( hwm / 1024 )) MiB; request log $(( log_bytes / 1048576 )) MiB, $log_errors ERROR lines"
     return 0
 }
@@ -337,7 +362,7 @@ machine_info() {
         echo "rounds=$ROUNDS"
         echo "duration=$DURATION"
         echo "warmup=$WARMUP"
-        echo "warmup_healthz=$WARMUP_HEALTHZ"
+        echo "warmup_max=$WARMUP_MAX"
         echo "algorithms=$ALGORITHMS"
         echo "load_before=$LOAD_BEFORE"
         echo "load_after=$(cut -d' ' -f1-3 /proc/loadavg)"

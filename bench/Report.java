@@ -59,6 +59,10 @@ public class Report {
                     Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
                     Long.parseLong(f[9])));
         }
+        Map<String, List<Long>> startups = new LinkedHashMap<>();
+        for (String[] f : rows(Path.of(opts.get("--startups")))) {
+            startups.computeIfAbsent(f[0] + "/" + f[1], k -> new ArrayList<>()).add(Long.parseLong(f[2]));
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         for (String line : Files.readAllLines(Path.of(opts.get("--meta")), StandardCharsets.UTF_8)) {
             int eq = line.indexOf('=');
@@ -66,7 +70,7 @@ public class Report {
                 meta.put(line.substring(0, eq), line.substring(eq + 1));
             }
         }
-        Report report = new Report(runs, servers, meta);
+        Report report = new Report(runs, servers, startups, meta);
         String markdown = report.render();
         Files.writeString(Path.of(opts.get("--output")), markdown, StandardCharsets.UTF_8);
         System.out.print(markdown);
@@ -85,12 +89,14 @@ public class Report {
 
     private final List<Run> runs;
     private final List<Server> servers;
+    private final Map<String, List<Long>> startups;
     private final Map<String, String> meta;
     private final StringBuilder out = new StringBuilder();
 
-    Report(List<Run> runs, List<Server> servers, Map<String, String> meta) {
+    Report(List<Run> runs, List<Server> servers, Map<String, List<Long>> startups, Map<String, String> meta) {
         this.runs = runs;
         this.servers = servers;
+        this.startups = startups;
         this.meta = meta;
     }
 
@@ -198,6 +204,25 @@ public class Report {
                     + String.format(Locale.ROOT, "%.1f MB", s.logBytes() / 1e6) + " | " + s.logErrors() + " |");
         }
         line("");
+        line("### Start-up");
+        line("");
+        line("Cold launches of `java -jar ... serve` to the first 200 from the token endpoint, each a new JVM;"
+                + " the external PostgreSQL was already running.");
+        line("");
+        line("| Server | Database | Launches | Median | Every launch |");
+        line("|---|---|---:|---:|---|");
+        startups.forEach((key, times) -> line("| " + algoName(key.split("/")[1]) + " | " + key.split("/")[0] + " | "
+                + times.size() + " | " + seconds(medianStartup(key)) + " | "
+                + String.join(", ", times.stream().map(Report::seconds).toList()) + " |"));
+        line("");
+    }
+
+    private double medianStartup(String key) {
+        return median(startups.get(key).stream().map(Long::doubleValue).toList());
+    }
+
+    private static String seconds(double millis) {
+        return String.format(Locale.ROOT, "%.2f s", millis / 1000.0);
     }
 
     private void targets() {
@@ -212,33 +237,32 @@ public class Report {
             boolean valid = runs.stream().filter(r -> r.db().equals(db) && r.algo().equals(algo)).allMatch(Run::valid);
             List<Double> rps = ratios(db, algo, 32, Run::rps);
             if (!rps.isEmpty()) {
-                double m = median(rps);
-                target(name + ": token requests/s >= " + MIN_RPS_RATIO + " x healthz (32 connections)",
-                        String.format(Locale.ROOT, "%.2fx", m), valid, m >= MIN_RPS_RATIO);
+                ratioTarget(name + ": token requests/s >= " + MIN_RPS_RATIO + " x healthz (32 connections)", rps, valid,
+                        r -> r >= MIN_RPS_RATIO);
             }
             List<Double> p99 = ratios(db, algo, 8, Run::p99Us);
             if (!p99.isEmpty()) {
-                double m = median(p99);
-                target(name + ": token p99 <= " + MAX_P99_RATIO + " x healthz p99 (8 connections)",
-                        String.format(Locale.ROOT, "%.2fx", m), valid, m <= MAX_P99_RATIO);
+                ratioTarget(name + ": token p99 <= " + MAX_P99_RATIO + " x healthz p99 (8 connections)", p99, valid,
+                        r -> r <= MAX_P99_RATIO);
             }
             servers.stream().filter(s -> s.loaded() && s.db().equals(db) && s.algo().equals(algo)).forEach(s ->
                     target(name + ": peak RSS under load < " + (int) MAX_RSS_MB + " MB", mb(s.hwmKb()), valid,
                             s.hwmKb() * 1024 / 1e6 < MAX_RSS_MB));
         }
-        for (Server s : servers) {
-            if (s.db().equals("external")) {
-                target(algoName(s.algo()) + ": start-up to first 200 < " + (int) MAX_STARTUP_S + " s, external PostgreSQL",
-                        String.format(Locale.ROOT, "%.2f s", s.startupMs() / 1000.0), true,
-                        s.startupMs() < MAX_STARTUP_S * 1000);
+        startups.forEach((key, times) -> {
+            if (key.startsWith("external/")) {
+                double m = medianStartup(key);
+                target(algoName(key.split("/")[1]) + ": start-up to first 200 < " + (int) MAX_STARTUP_S
+                        + " s, external PostgreSQL (median of " + times.size() + ")", seconds(m), true,
+                        m < MAX_STARTUP_S * 1000);
             }
-        }
-        for (Server s : servers) {
-            if (s.db().equals("embedded")) {
-                line("| " + algoName(s.algo()) + ": start-up to first 200, embedded PostgreSQL (reported separately) | "
-                        + String.format(Locale.ROOT, "%.2f s", s.startupMs() / 1000.0) + " | no target |");
+        });
+        startups.forEach((key, times) -> {
+            if (key.startsWith("embedded/")) {
+                line("| " + algoName(key.split("/")[1]) + ": start-up to first 200, embedded PostgreSQL (median of "
+                        + times.size() + ", reported separately) | " + seconds(medianStartup(key)) + " | no target |");
             }
-        }
+        });
         long elapsed = Long.parseLong(meta.getOrDefault("elapsed", "0"));
         target("harness finishes in under 5 minutes", elapsed + " s", true, elapsed < MAX_ELAPSED_S);
         line("");
@@ -256,6 +280,17 @@ public class Report {
                     + r.requests() + " | " + String.format(Locale.ROOT, "%,.0f", r.rps()) + " | " + ms(r.p50Us()) + " | "
                     + ms(r.p99Us()) + " | " + r.statusErrors() + " | " + r.socketErrors() + " | " + r.timeouts() + " |");
         }
+    }
+
+    /** A target on per-round ratios, judged on their median; says so when the rounds fall on both sides. */
+    private void ratioTarget(String what, List<Double> ratios, boolean valid, java.util.function.DoublePredicate passes) {
+        double m = median(ratios);
+        long passing = ratios.stream().filter(passes::test).count();
+        String measured = String.format(Locale.ROOT, "%.2fx", m);
+        if (passing > 0 && passing < ratios.size()) {
+            measured += String.format(Locale.ROOT, " (rounds disagree: %d of %d pass; noisy, re-run)", passing, ratios.size());
+        }
+        target(what, measured, valid, passes.test(m));
     }
 
     private void target(String what, String measured, boolean valid, boolean pass) {

@@ -20,6 +20,8 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
                           throughput changes by < 10% between pairs (default 16; 0: none)
   --warmup-max S          cap on the warm-up (default 40)
   --algorithms LIST       comma-separated: eddsa, hs256 (default eddsa,hs256)
+  --startups N            cold start-ups timed per database with the first algorithm; the
+                          median is reported (default 3)
   --output FILE           where to write the Markdown report (default docs/benchmarks.md)
   -h, --help              this text
 
@@ -45,6 +47,7 @@ DURATION=4
 WARMUP=16
 WARMUP_MAX=40
 ALGORITHMS=eddsa,hs256
+STARTUPS=3
 OUTPUT=docs/benchmarks.md
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -55,6 +58,7 @@ while [ $# -gt 0 ]; do
         --warmup) WARMUP=${2:?--warmup needs a value}; shift ;;
         --warmup-max) WARMUP_MAX=${2:?--warmup-max needs a value}; shift ;;
         --algorithms) ALGORITHMS=${2:?--algorithms needs a value}; shift ;;
+        --startups) STARTUPS=${2:?--startups needs a value}; shift ;;
         --output) OUTPUT=${2:?--output needs a value}; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "bench/run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -62,10 +66,11 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$DB" in external|embedded) ;; *) echo "bench/run.sh: --db must be external or embedded" >&2; exit 2 ;; esac
-for n in "$ROUNDS" "$DURATION" "$WARMUP" "$WARMUP_MAX"; do
+for n in "$ROUNDS" "$DURATION" "$WARMUP" "$WARMUP_MAX" "$STARTUPS"; do
     [[ "$n" =~ ^[0-9]+$ ]] || { echo "bench/run.sh: rounds, duration and warmup are whole numbers" >&2; exit 2; }
 done
-[ "$ROUNDS" -ge 1 ] && [ "$DURATION" -ge 1 ] || { echo "bench/run.sh: --rounds and --duration must be >= 1" >&2; exit 2; }
+[ "$ROUNDS" -ge 1 ] && [ "$DURATION" -ge 1 ] && [ "$STARTUPS" -ge 1 ] \
+    || { echo "bench/run.sh: --rounds, --duration and --startups must be >= 1" >&2; exit 2; }
 [ "$WARMUP_MAX" -ge "$WARMUP" ] || WARMUP_MAX=$WARMUP
 IFS=',' read -r -a ALGOS <<<"$ALGORITHMS"
 for a in "${ALGOS[@]}"; do
@@ -164,11 +169,13 @@ FIXTURE=$BENCH_TMP/fixture.txt         # API keys and customers, mode 600
 PROBE_HEADERS=$BENCH_TMP/probe-headers # "Authorization: Bearer <key>" for curl -H @file (never on a command line)
 RESULTS=$BENCH_TMP/results.tsv
 SERVERS=$BENCH_TMP/servers.tsv
+STARTUP_TIMES=$BENCH_TMP/startups.tsv
 META=$BENCH_TMP/meta.properties
 BENCH_DATA=$BENCH_TMP/data               # PostgreSQL cluster in data/postgres, signing key
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')
 : >"$RESULTS"
 : >"$SERVERS"
+: >"$STARTUP_TIMES"
 
 start_database() {
     log "starting PostgreSQL and loading the fixture (10 tenants, 100 API keys, 10,000 customers)"
@@ -233,6 +240,7 @@ start_server() {
     [ "$code" = 200 ] || die "the $name server did not answer 200 within 120 s (last status $code)"
     STARTUP_MS=$(( $(now_ms) - t0 ))
     RSS_START_KB=$(rss_kb "$SERVER_PID" VmRSS)
+    printf '%s\t%s\t%s\n' "$db" "$algo" "$STARTUP_MS" >>"$STARTUP_TIMES"
     check_token "$algo"
     log "$name: first 200 from the token endpoint $STARTUP_MS ms after launch; RSS $(( RSS_START_KB / 1024 )) MiB"
 }
@@ -376,6 +384,15 @@ machine_info() {
     } >"$META"
 }
 
+# more_startups db algo: times STARTUPS - 1 further cold start-ups (the measured server was the first).
+more_startups() {
+    local i
+    for ((i = 1; i < STARTUPS; i++)); do
+        start_server "$1" "$2"
+        stop_pid "$SERVER_PID" 30
+    done
+}
+
 # ---------------------------------------------------------------------------------------------
 # Settings that would redirect the harness (its database, port, keys, limits) are its own.
 unset DATABASE_URL DATABASE_USER DATABASE_PASSWORD DATA_DIR PORT HOST MANAGEMENT_PORT PORTAL_JWT_SECRET \
@@ -390,19 +407,32 @@ if [ "$BUILD" = 1 ]; then
 fi
 [ -f "$JAR" ] || die "$JAR is missing (run without --skip-build)"
 
+# Every algorithm gets a loaded server on the chosen database. Start-up is timed STARTUPS times per
+# database with the first algorithm, and once for the others where they run anyway.
 start_database
 for algo in "${ALGOS[@]}"; do
-    measure_server external "$algo" "$([ "$DB" = external ] && echo yes || echo no)"
+    if [ "$DB" = external ]; then
+        measure_server external "$algo" yes
+    elif [ "$algo" = "${ALGOS[0]}" ]; then
+        measure_server external "$algo" no
+    fi
 done
+more_startups external "${ALGOS[0]}"
 stop_database
 log "PostgreSQL stopped; the same cluster is now the embedded database of serve --data-dir"
 for algo in "${ALGOS[@]}"; do
-    measure_server embedded "$algo" "$([ "$DB" = embedded ] && echo yes || echo no)"
+    if [ "$DB" = embedded ]; then
+        measure_server embedded "$algo" yes
+    elif [ "$algo" = "${ALGOS[0]}" ]; then
+        measure_server embedded "$algo" no
+    fi
 done
+more_startups embedded "${ALGOS[0]}"
 
 machine_info
 mkdir -p "$(dirname "$OUTPUT")"
 status=0
-java bench/Report.java --results "$RESULTS" --servers "$SERVERS" --meta "$META" --output "$OUTPUT" || status=$?
+java bench/Report.java --results "$RESULTS" --servers "$SERVERS" --startups "$STARTUP_TIMES" --meta "$META" \
+    --output "$OUTPUT" || status=$?
 log "report written to $OUTPUT ($(( $(date +%s) - STARTED )) s in all)"
 exit "$status"

@@ -39,7 +39,7 @@ public class Report {
 
     /** One server process: db algo loaded startup_ms rss_start_kb hwm_kb sampled_kb log_bytes log_errors. */
     record Server(String db, String algo, boolean loaded, long startupMs, long rssStartKb, long hwmKb,
-                  long sampledKb, long logBytes, long logErrors, long warmupS) {
+                  long sampledKb, long logBytes, long logErrors, long warmupS, long jitQueue) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -57,7 +57,7 @@ public class Report {
         for (String[] f : rows(Path.of(opts.get("--servers")))) {
             servers.add(new Server(f[0], f[1], f[2].equals("yes"), Long.parseLong(f[3]), Long.parseLong(f[4]),
                     Long.parseLong(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]),
-                    Long.parseLong(f[9])));
+                    Long.parseLong(f[9]), Long.parseLong(f[10])));
         }
         Map<String, List<Long>> startups = new LinkedHashMap<>();
         for (String[] f : rows(Path.of(opts.get("--startups")))) {
@@ -146,8 +146,8 @@ public class Report {
                 + " requests spread over every key and customer, by `cus_` id and by alias");
         row("Rounds", meta.get("rounds") + " per scenario, " + meta.get("duration") + " s each, healthz and token"
                 + " alternating (order swapped every round), after a warm-up of 4 s token + 4 s healthz pairs for at"
-                + " least " + meta.get("warmup") + " s, until healthz throughput moved by less than 10% between pairs,"
-                + " at most " + meta.get("warmup_max") + " s (per server: see Server processes)");
+                + " least " + meta.get("warmup") + " s, until the server's JIT compile queue was drained, at most "
+                + meta.get("warmup_max") + " s (per server: see Server processes)");
         row("Server settings", meta.get("settings") + "; everything else as shipped (request log on, to a file)");
         row("Load average (1/5/15 min)", "before " + meta.get("load_before") + ", after " + meta.get("load_after"));
         row("Harness run time", meta.get("elapsed") + " s");
@@ -198,7 +198,9 @@ public class Report {
         line("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Server s : servers) {
             line("| " + algoName(s.algo()) + " | " + s.db() + " | " + String.format(Locale.ROOT, "%.2f s", s.startupMs() / 1000.0)
-                    + " | " + mb(s.rssStartKb()) + " | " + (s.loaded() ? s.warmupS() + " s" : "-") + " | "
+                    + " | " + mb(s.rssStartKb()) + " | " + (!s.loaded() ? "-" : s.warmupS() + " s"
+                            + (s.jitQueue() < 0 ? "" : s.jitQueue() <= 5 ? ", JIT queue drained"
+                            : ", **" + s.jitQueue() + " methods still queued for the JIT**")) + " | "
                     + mb(s.hwmKb()) + (s.loaded() ? "" : " (no load)") + " | "
                     + (s.loaded() ? mb(s.sampledKb()) : "-") + " | "
                     + String.format(Locale.ROOT, "%.1f MB", s.logBytes() / 1e6) + " | " + s.logErrors() + " |");

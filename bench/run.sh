@@ -16,9 +16,9 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
                           reported for both either way.
   --rounds N              measured rounds per scenario, alternating healthz/token (default 3)
   --duration S            seconds per measurement (default 4)
-  --warmup S              minimum warm-up: pairs of 4 s token + 4 s healthz until healthz
-                          throughput changes by < 10% between pairs (default 16; 0: none)
-  --warmup-max S          cap on the warm-up (default 40)
+  --warmup S              minimum warm-up: pairs of 4 s token + 4 s healthz, continued until
+                          the server's JIT compile queue is drained (default 16; 0: none)
+  --warmup-max S          cap on the warm-up (default 72)
   --algorithms LIST       comma-separated: eddsa, hs256 (default eddsa,hs256)
   --startups N            cold start-ups timed per database with the first algorithm; the
                           median is reported (default 3)
@@ -45,7 +45,7 @@ DB=external
 ROUNDS=3
 DURATION=4
 WARMUP=16
-WARMUP_MAX=40
+WARMUP_MAX=72
 ALGORITHMS=eddsa,hs256
 STARTUPS=3
 OUTPUT=docs/benchmarks.md
@@ -291,19 +291,32 @@ run_wrk() {
         "$(awk "BEGIN{print ${fields[3]}/1000}")" "$errors")"
 }
 
-# warm_up db algo: 4 s token + 4 s healthz at 32 connections, repeated for at least $WARMUP s until
-# healthz throughput moved by less than 10% from the previous pair, at most $WARMUP_MAX s. A fresh
-# JVM on 2 busy cores keeps speeding up for tens of seconds (JIT compilation, G1 sizing its heap),
-# and a healthz baseline measured too early would flatter the ratio. Sets WARMED_S.
+# compile_queue: methods waiting for the server's JIT compilers (jcmd Compiler.queue); -1 without jcmd.
+compile_queue() {
+    command -v jcmd >/dev/null || { echo -1; return 0; }
+    jcmd "$SERVER_PID" Compiler.queue 2>/dev/null | grep -cE '^[0-9]+ ' || true
+}
+
+# warm_up db algo: pairs of 4 s token + 4 s healthz at 32 connections, for at least $WARMUP s and
+# until the JIT compile queue has been drained (<= 5 methods) at two checks in a row, at most
+# $WARMUP_MAX s. A fresh server on 2 busy cores has hundreds of methods queued for C2 for the first
+# 30-60 s, and healthz throughput keeps rising until they are compiled: a baseline measured earlier
+# would flatter the ratio. Without jcmd: until healthz throughput moves by < 10% between pairs.
+# Sets WARMED_S and WARM_QUEUE (the queue length at the end).
 warm_up() {
-    local db=$1 algo=$2 previous=0
+    local db=$1 algo=$2 previous=0 drained=0
     WARMED_S=0
+    WARM_QUEUE=-1
     [ "$WARMUP" -gt 0 ] || return 0
     while :; do
         run_wrk "$db" "$algo" token 32 0 4
         run_wrk "$db" "$algo" healthz 32 0 4
         WARMED_S=$(( WARMED_S + 8 ))
-        if [ "$WARMED_S" -ge "$WARMUP" ] && [ "$previous" -gt 0 ] \
+        WARM_QUEUE=$(compile_queue)
+        if [ "$WARM_QUEUE" -ge 0 ]; then
+            [ "$WARM_QUEUE" -le 5 ] && drained=$(( drained + 1 )) || drained=0
+            [ "$WARMED_S" -ge "$WARMUP" ] && [ "$drained" -ge 2 ] && break
+        elif [ "$WARMED_S" -ge "$WARMUP" ] && [ "$previous" -gt 0 ] \
             && [ $(( (LAST_RPS - previous) * 100 / previous )) -lt 10 ] \
             && [ $(( (previous - LAST_RPS) * 100 / previous )) -lt 10 ]; then
             break
@@ -318,11 +331,12 @@ warm_up() {
 measure_server() {
     local db=$1 algo=$2 load=$3 r order kind conns hwm sampled=0
     WARMED_S=0
+    WARM_QUEUE=-1
     start_server "$db" "$algo"
     if [ "$load" = yes ]; then
         start_rss_sampler "$SERVER_PID" "$BENCH_TMP/rss-$db-$algo"
         warm_up "$db" "$algo"
-        log "$db-$algo: warm after ${WARMED_S}s; $ROUNDS rounds of ${DURATION}s per scenario"
+        log "$db-$algo: warm-up ${WARMED_S}s (JIT queue $WARM_QUEUE); $ROUNDS rounds of ${DURATION}s per scenario"
         for ((r = 1; r <= ROUNDS; r++)); do
             if (( r % 2 == 1 )); then order=(healthz token); else order=(token healthz); fi
             for conns in 32 8; do
@@ -339,8 +353,8 @@ measure_server() {
     local log_bytes log_errors
     log_bytes=$(wc -c <"$SERVER_LOG")
     log_errors=$(grep -c -E '^[0-9T:.+-]+Z? *ERROR' "$SERVER_LOG" || true)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$algo" "$load" "$STARTUP_MS" "$RSS_START_KB" \
-        "$hwm" "$sampled" "$log_bytes" "$log_errors" "$WARMED_S" >>"$SERVERS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$db" "$algo" "$load" "$STARTUP_MS" "$RSS_START_KB" \
+        "$hwm" "$sampled" "$log_bytes" "$log_errors" "$WARMED_S" "$WARM_QUEUE" >>"$SERVERS"
     [ "$load" = yes ] && log "$db-$algo: peak RSS (VmHWM) $(( hwm / 1024 )) MiB; request log $(( log_bytes / 1048576 )) MiB, $log_errors ERROR lines"
     return 0
 }

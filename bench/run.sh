@@ -171,7 +171,7 @@ RESULTS=$BENCH_TMP/results.tsv
 SERVERS=$BENCH_TMP/servers.tsv
 STARTUP_TIMES=$BENCH_TMP/startups.tsv
 META=$BENCH_TMP/meta.properties
-BENCH_DATA=$BENCH_TMP/data               # PostgreSQL cluster in data/postgres, signing key
+BENCH_DATA=$BENCH_TMP/data             # PostgreSQL cluster in data/postgres, signing key
 JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')
 : >"$RESULTS"
 : >"$SERVERS"
@@ -213,15 +213,19 @@ rss_kb() { # pid field
 # endpoint and sets SERVER_PID, SERVER_URL, STARTUP_MS, RSS_START_KB.
 start_server() {
     local db=$1 algo=$2 name="$1-$2" i code=none
-    local env_args=(PORTAL_RATE_LIMIT_PER_SECOND=0)
-    [ "$algo" = hs256 ] && env_args+=("PORTAL_JWT_SECRET=$JWT_SECRET")
-    [ "$db" = external ] && env_args+=("DATABASE_URL=jdbc:postgresql://localhost:$PG_PORT/postgres" DATABASE_USER=postgres)
     SERVER_OUT=$BENCH_TMP/server-$name.out
     SERVER_LOG=$BENCH_TMP/server-$name.log
     local t0
     t0=$(now_ms)
-    env "${env_args[@]}" java -jar "$JAR" serve --host 127.0.0.1 --port 0 --data-dir "$BENCH_DATA" \
-        >"$SERVER_OUT" 2>"$SERVER_LOG" </dev/null &
+    # Settings go through the environment of a subshell that becomes java (never argv, where ps shows them).
+    (
+        export PORTAL_RATE_LIMIT_PER_SECOND=0
+        if [ "$algo" = hs256 ]; then export PORTAL_JWT_SECRET="$JWT_SECRET"; fi
+        if [ "$db" = external ]; then
+            export DATABASE_URL="jdbc:postgresql://localhost:$PG_PORT/postgres" DATABASE_USER=postgres
+        fi
+        exec java -jar "$JAR" serve --host 127.0.0.1 --port 0 --data-dir "$BENCH_DATA"
+    ) >"$SERVER_OUT" 2>"$SERVER_LOG" </dev/null &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     SERVER_URL=

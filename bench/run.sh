@@ -18,7 +18,7 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
   --duration S            seconds per measurement (default 4)
   --warmup S              minimum warm-up: pairs of 4 s token + 4 s healthz, continued until
                           the server's JIT compile queue is drained (default 16; 0: none)
-  --warmup-max S          cap on the warm-up (default 72)
+  --warmup-max S          cap on the warm-up (default 64)
   --algorithms LIST       comma-separated: eddsa, hs256 (default eddsa,hs256)
   --startups N            cold start-ups timed per server configuration (external: each
                           algorithm; embedded: the first); the median is judged (default 3)
@@ -45,7 +45,7 @@ DB=external
 ROUNDS=3
 DURATION=4
 WARMUP=16
-WARMUP_MAX=72
+WARMUP_MAX=64
 ALGORITHMS=eddsa,hs256
 STARTUPS=3
 OUTPUT=docs/benchmarks.md
@@ -176,6 +176,7 @@ JWT_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n=+/')
 : >"$RESULTS"
 : >"$SERVERS"
 : >"$STARTUP_TIMES"
+LAUNCHES=0
 
 start_database() {
     log "starting PostgreSQL and loading the fixture (10 tenants, 100 API keys, 10,000 customers)"
@@ -212,11 +213,16 @@ rss_kb() { # pid field
 # start_server db algorithm: launches `java -jar ... serve`, waits for the first 200 from the token
 # endpoint and sets SERVER_PID, SERVER_URL, STARTUP_MS, RSS_START_KB.
 start_server() {
-    local db=$1 algo=$2 name="$1-$2" i code=none
-    SERVER_OUT=$BENCH_TMP/server-$name.out
-    SERVER_LOG=$BENCH_TMP/server-$name.log
-    local t0
+    local db=$1 algo=$2 name="$1-$2" code=none t0 deadline
+    # A file per launch, created before the launch: a reused one could still show the previous
+    # launch's banner (and port) when it is first read.
+    LAUNCHES=$(( LAUNCHES + 1 ))
+    SERVER_OUT=$BENCH_TMP/server-$LAUNCHES-$name.out
+    SERVER_LOG=$BENCH_TMP/server-$LAUNCHES-$name.log
+    : >"$SERVER_OUT"
+    : >"$SERVER_LOG"
     t0=$(now_ms)
+    deadline=$(( t0 + 120000 ))
     # Settings go through the environment of a subshell that becomes java (never argv, where ps shows them).
     (
         export PORTAL_RATE_LIMIT_PER_SECOND=0
@@ -229,7 +235,7 @@ start_server() {
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
     SERVER_URL=
-    for ((i = 0; i < 6000; i++)); do
+    while [ "$(now_ms)" -lt "$deadline" ]; do
         kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 20 "$SERVER_LOG" >&2; die "the $name server exited during start-up"; }
         if [ -z "$SERVER_URL" ]; then
             SERVER_URL=$(sed -n 's|^ *listening on \(http://[^/]*\)/.*$|\1|p' "$SERVER_OUT" 2>/dev/null || true)
@@ -241,7 +247,7 @@ start_server() {
         fi
         sleep 0.02
     done
-    [ "$code" = 200 ] || die "the $name server did not answer 200 within 120 s (last status $code)"
+    [ "$code" = 200 ] || { tail -n 20 "$SERVER_LOG" >&2; die "the $name server did not answer 200 within 120 s (last status $code)"; }
     STARTUP_MS=$(( $(now_ms) - t0 ))
     RSS_START_KB=$(rss_kb "$SERVER_PID" VmRSS)
     printf '%s\t%s\t%s\n' "$db" "$algo" "$STARTUP_MS" >>"$STARTUP_TIMES"

@@ -251,12 +251,17 @@ public class Report {
                     target(name + ": peak RSS under load < " + (int) MAX_RSS_MB + " MB", mb(s.hwmKb()), valid,
                             s.hwmKb() * 1024 / 1e6 < MAX_RSS_MB));
         }
+        String judged = "external/" + meta.getOrDefault("algorithms", "eddsa").split(",")[0];
         startups.forEach((key, times) -> {
-            if (key.startsWith("external/")) {
+            if (key.equals(judged)) {
                 double m = medianStartup(key);
                 target(algoName(key.split("/")[1]) + ": start-up to first 200 < " + (int) MAX_STARTUP_S
                         + " s, external PostgreSQL (median of " + times.size() + ")", seconds(m), true,
                         m < MAX_STARTUP_S * 1000);
+            } else if (key.startsWith("external/")) {
+                line("| " + algoName(key.split("/")[1]) + ": start-up to first 200, external PostgreSQL (median of "
+                        + times.size() + "; the target is judged on " + algoName(judged.split("/")[1]) + ") | "
+                        + seconds(medianStartup(key)) + " | reported |");
             }
         });
         startups.forEach((key, times) -> {

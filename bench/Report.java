@@ -145,8 +145,9 @@ public class Report {
         row("Fixture", "10 tenants, 100 API keys (10 per tenant), 10,000 customers (1,000 per tenant, with aliases);"
                 + " requests spread over every key and customer, by `cus_` id and by alias");
         row("Rounds", meta.get("rounds") + " per scenario, " + meta.get("duration") + " s each, healthz and token"
-                + " alternating (order swapped every round), after a warm-up of 4 s token + 4 s healthz pairs for at"
-                + " least " + meta.get("warmup") + " s, until the server's JIT compile queue was drained, at most "
+                + " alternating (order swapped every round), after a warm-up of 4 s token + 4 s healthz pairs at 4"
+                + " connections for at least " + meta.get("warmup") + " s, until the server's JIT compile queue was"
+                + " drained and healthz throughput changed by less than 10% between pairs, at most "
                 + meta.get("warmup_max") + " s (per server: see Server processes)");
         row("Server settings", meta.get("settings") + "; everything else as shipped (request log on, to a file)");
         row("Load average (1/5/15 min)", "before " + meta.get("load_before") + ", after " + meta.get("load_after"));

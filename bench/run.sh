@@ -16,8 +16,9 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
                           reported for both either way.
   --rounds N              measured rounds per scenario, alternating healthz/token (default 3)
   --duration S            seconds per measurement (default 3)
-  --warmup S              minimum warm-up: pairs of 4 s token + 4 s healthz, continued until
-                          the server's JIT compile queue is drained (default 16; 0: none)
+  --warmup S              minimum warm-up: pairs of 4 s token + 4 s healthz at 4 connections,
+                          continued until the server's JIT compile queue is drained and healthz
+                          throughput has levelled off (default 16; 0: none)
   --warmup-max S          cap on the warm-up (default 56)
   --algorithms LIST       comma-separated: eddsa, hs256 (default eddsa,hs256)
   --startups N            cold start-ups timed per database with the first algorithm; their
@@ -307,28 +308,29 @@ compile_queue() {
     jcmd "$SERVER_PID" Compiler.queue 2>/dev/null | grep -cE '^[0-9]+ ' || true
 }
 
-# warm_up db algo: pairs of 4 s token + 4 s healthz at 32 connections, for at least $WARMUP s and
-# until the JIT compile queue has been drained (<= 5 methods) at two checks in a row, at most
-# $WARMUP_MAX s. A fresh server on 2 busy cores has hundreds of methods queued for C2 for the first
-# 30-60 s, and healthz throughput keeps rising until they are compiled: a baseline measured earlier
-# would flatter the ratio. Without jcmd: until healthz throughput moves by < 10% between pairs.
-# Sets WARMED_S and WARM_QUEUE (the queue length at the end).
+# warm_up db algo: pairs of 4 s token + 4 s healthz at 4 connections, for at least $WARMUP s and
+# until the JIT compile queue is drained (<= 5 methods) and healthz throughput moved by less than
+# 10% from the previous pair, at most $WARMUP_MAX s. A fresh server on 2 busy cores keeps getting
+# faster for about a minute, and a baseline measured earlier would flatter the ratio (the
+# database-bound token path speeds up far less than healthz). Light load matters: at 32
+# connections the compiler threads starve and ~200 methods stay queued for over a minute, at 4 they
+# keep up, and the server is warmer after the same time. Sets WARMED_S and WARM_QUEUE.
 warm_up() {
-    local db=$1 algo=$2 previous=0 drained=0
+    local db=$1 algo=$2 previous=0 stable
     WARMED_S=0
     WARM_QUEUE=-1
     [ "$WARMUP" -gt 0 ] || return 0
     while :; do
-        run_wrk "$db" "$algo" token 32 0 4
-        run_wrk "$db" "$algo" healthz 32 0 4
+        run_wrk "$db" "$algo" token 4 0 4
+        run_wrk "$db" "$algo" healthz 4 0 4
         WARMED_S=$(( WARMED_S + 8 ))
         WARM_QUEUE=$(compile_queue)
-        if [ "$WARM_QUEUE" -ge 0 ]; then
-            [ "$WARM_QUEUE" -le 5 ] && drained=$(( drained + 1 )) || drained=0
-            [ "$WARMED_S" -ge "$WARMUP" ] && [ "$drained" -ge 2 ] && break
-        elif [ "$WARMED_S" -ge "$WARMUP" ] && [ "$previous" -gt 0 ] \
-            && [ $(( (LAST_RPS - previous) * 100 / previous )) -lt 10 ] \
+        stable=no
+        if [ "$previous" -gt 0 ] && [ $(( (LAST_RPS - previous) * 100 / previous )) -lt 10 ] \
             && [ $(( (previous - LAST_RPS) * 100 / previous )) -lt 10 ]; then
+            stable=yes
+        fi
+        if [ "$WARMED_S" -ge "$WARMUP" ] && [ "$stable" = yes ] && [ "$WARM_QUEUE" -le 5 ]; then
             break
         fi
         [ "$WARMED_S" -ge "$WARMUP_MAX" ] && break

@@ -15,7 +15,7 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
                           PostgreSQL process; embedded: serve --data-dir). Start-up time is
                           reported for both either way.
   --rounds N              measured rounds per scenario, alternating healthz/token (default 3)
-  --duration S            seconds per measurement (default 3)
+  --duration S            seconds per measurement (default 4)
   --warmup S              minimum warm-up: pairs of 4 s token + 4 s healthz at 4 connections,
                           continued until the server's JIT compile queue is drained and healthz
                           throughput has levelled off (default 16; 0: none)
@@ -44,7 +44,7 @@ done
 BUILD=1
 DB=external
 ROUNDS=3
-DURATION=3
+DURATION=4
 WARMUP=16
 WARMUP_MAX=56
 ALGORITHMS=eddsa,hs256

@@ -65,6 +65,7 @@ public class RequestPathBenchmark {
     @Param({"EdDSA", "HS256"})
     public String algorithm;
 
+    private java.nio.file.Path dataDir;
     private Database database;
     private ApiKeyAuthenticator authenticator;
     private KeyRateLimiter limiter;
@@ -74,8 +75,9 @@ public class RequestPathBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        dataDir = Files.createTempDirectory("portal-token-bench");
         database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-                Files.createTempDirectory("portal-token-bench"), 4), "bench", true, null);
+                dataDir, 4), "bench", true, null);
         Tenant tenant = new Tenants(new TenantRepository(database.dataSource())).create("bench", "Bench", null);
         ApiKeyFormat.Generated key = ApiKeyFormat.generate(Uuids.v7());
         ApiKeyRepository keys = new ApiKeyRepository(database.dataSource());
@@ -106,8 +108,11 @@ public class RequestPathBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws java.io.IOException {
         database.close();
+        try (var paths = Files.walk(dataDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Benchmark

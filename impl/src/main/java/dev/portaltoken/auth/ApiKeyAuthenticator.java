@@ -43,6 +43,17 @@ public final class ApiKeyAuthenticator {
     }
 
     /**
+     * The caller of a key verified within the cache lifetime, without touching the database; empty
+     * when it is not cached (which says nothing about whether it is valid).
+     */
+    public Optional<Caller> cached(String presentedKey) {
+        if (verified == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(verified.getIfPresent(ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey))));
+    }
+
+    /**
      * @param presentedKey the bearer credential as sent, possibly garbage
      * @return the caller, or empty when the key is malformed, unknown, revoked or has a wrong secret
      * @throws SQLException when the key store cannot be read (the caller answers 500, not 401)

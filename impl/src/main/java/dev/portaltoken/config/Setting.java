@@ -37,7 +37,7 @@ public enum Setting {
     LOG_FORMAT("LOG_FORMAT", "plain", false, "Log lines as plain text or json."),
     API_KEY_CACHE_SECONDS("PORTAL_API_KEY_CACHE_SECONDS", "30", false,
             "How long a verified API key is cached (0-30 s); also the longest delay before a revocation takes effect."),
-    CUSTOMER_CACHE_SECONDS("PORTAL_CUSTOMER_CACHE_SECONDS", "5", false,
+    CUSTOMER_CACHE_SECONDS("PORTAL_CUSTOMER_CACHE_SECONDS", "30", false,
             "How long a found customer is remembered (0-30 s); also the longest an archive or alias change takes to apply."),
     RATE_LIMIT_PER_SECOND("PORTAL_RATE_LIMIT_PER_SECOND", "50", false,
             "Sustained requests per second allowed per API key, across all instances (0 disables the limit)."),

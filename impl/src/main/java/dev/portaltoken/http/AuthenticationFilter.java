@@ -56,11 +56,17 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
         if (!(path.startsWith("api/") || path.startsWith("/api/"))) {
             return;
         }
-        String address = addresses.resolve(connection.get().getRemoteAddr(), request.getHeaderString("X-Forwarded-For"));
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         boolean bearer = header != null && header.length() > BEARER.length()
                 && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
         String key = bearer ? header.substring(BEARER.length()).trim() : null;
+        Optional<Caller> verifiedRecently = key == null ? Optional.empty() : authenticator.cached(key);
+        if (verifiedRecently.isPresent()) {
+            accept(request, verifiedRecently.get()); // the hot path: no address, no database
+            return;
+        }
+
+        String address = addresses.resolve(connection.get().getRemoteAddr(), request.getHeaderString("X-Forwarded-For"));
 
         long blockedSeconds = failures.blockedForSeconds(address);
         if (blockedSeconds > 0 && (key == null || !authenticator.recentlyValid(key))) {
@@ -89,8 +95,12 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
             reject(request, address, "invalid", "invalid API key");
             return;
         }
-        request.setProperty(CALLER_PROPERTY, caller.get());
-        request.setSecurityContext(new CallerSecurityContext(caller.get(), request.getSecurityContext().isSecure()));
+        accept(request, caller.get());
+    }
+
+    private static void accept(ContainerRequestContext request, Caller caller) {
+        request.setProperty(CALLER_PROPERTY, caller);
+        request.setSecurityContext(new CallerSecurityContext(caller, request.getSecurityContext().isSecure()));
     }
 
     private void reject(ContainerRequestContext request, String address, String reason, String message) {

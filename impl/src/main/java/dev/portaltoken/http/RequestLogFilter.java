@@ -1,6 +1,7 @@
 package dev.portaltoken.http;
 
 import dev.portaltoken.auth.Caller;
+import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.metrics.Metrics;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -9,7 +10,6 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
@@ -43,7 +43,7 @@ public final class RequestLogFilter implements ContainerRequestFilter, Container
     public void filter(ContainerRequestContext request) {
         request.setProperty(STARTED, System.nanoTime());
         String given = request.getHeaderString(REQUEST_ID_HEADER);
-        String id = given != null && SANE_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        String id = given != null && SANE_ID.matcher(given).matches() ? given : Uuids.unique().toString();
         request.setProperty(REQUEST_ID, id);
         MDC.put(MDC_REQUEST_ID, id);
     }

@@ -2,12 +2,25 @@ package dev.portaltoken.ids;
 
 import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Time-ordered UUIDv7 ids (RFC 9562), as upstream uses for new rows. Thread-safe. */
 public final class Uuids {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Uuids() {
+    }
+
+    /**
+     * A random (version 4) UUID for ids that must be unique but need not be unguessable (token and
+     * request ids): from the thread-local generator, not the JDK's shared SecureRandom, whose one
+     * lock every request would otherwise queue on.
+     */
+    public static UUID unique() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long hi = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lo = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(hi, lo);
     }
 
     public static UUID v7() {

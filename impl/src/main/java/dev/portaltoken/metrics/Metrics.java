@@ -21,6 +21,9 @@ import java.time.Duration;
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Built once per method, route and status: a bounded set, since routes are templates. */
+    private final java.util.concurrent.ConcurrentMap<RequestKey, Timer> requestTimers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Metrics() {
         new ClassLoaderMetrics().bindTo(registry);
@@ -42,14 +45,17 @@ public final class Metrics implements AutoCloseable {
 
     /** Records one HTTP request. {@code route} must be a template (bounded), never a raw path. */
     public void request(String method, String route, int status, long nanos) {
-        Timer.builder("http.server.requests")
-                .description("HTTP requests by route template and status")
-                .tags("method", method, "route", route, "status", Integer.toString(status))
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry)
+        requestTimers.computeIfAbsent(new RequestKey(method, route, status), key -> Timer.builder("http.server.requests")
+                        .description("HTTP requests by route template and status")
+                        .tags("method", key.method(), "route", key.route(), "status", Integer.toString(key.status()))
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofSeconds(10))
+                        .register(registry))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private record RequestKey(String method, String route, int status) {
     }
 
     /** Counts minted tokens by signing algorithm. */

@@ -189,7 +189,9 @@ public final class PortalTokenServer implements AutoCloseable {
                 .property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true)
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true)
-                .property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
+                .property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true)
+                // Answers are well under 1 KiB: a 2 KiB buffer (not 8) still gives them a Content-Length.
+                .property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 2048);
     }
 
     /**

@@ -1,23 +1,35 @@
 package dev.portaltoken.token;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.util.Base64URL;
 import dev.portaltoken.ids.CustomerIds;
+import dev.portaltoken.ids.Uuids;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Date;
-import java.util.Map;
+import java.util.Base64;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * Mints portal tokens: a compact JWS with {@code iss}, {@code aud}, {@code sub} (the {@code cus_}
  * id), {@code iat}, {@code exp}, a unique {@code jti}, {@code tenant_id} and upstream's
- * {@code resource: {"Customer": uuid}} claim, signed with the key current at the time and carrying
- * its {@code kid}. Thread-safe.
+ * {@code resource: {"Customer": uuid}} claim, signed by the Nimbus {@link com.nimbusds.jose.JWSSigner}
+ * of the key current at the time and carrying its {@code kid}. Thread-safe.
+ *
+ * <p>The token is assembled here rather than by Nimbus's {@code SignedJWT}: the header is encoded
+ * once per key, the claims are written straight to JSON, and the public parts are base64url-encoded
+ * with the JDK's codec. Nimbus's claims model and its constant-time codec (meant for secrets) were
+ * a quarter of the cost of a token request.
  */
 public final class PortalTokenIssuer {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
     private final Supplier<SigningKey> currentKey;
     private final String issuer;
     private final String audience;
@@ -32,24 +44,36 @@ public final class PortalTokenIssuer {
     }
 
     public String mint(UUID tenantId, UUID customerId, TokenLifetime lifetime) {
-        Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .audience(audience)
-                .subject(CustomerIds.format(customerId))
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plusSeconds(lifetime.seconds())))
-                .jwtID(UUID.randomUUID().toString())
-                .claim("tenant_id", tenantId.toString())
-                .claim("resource", Map.of("Customer", customerId.toString()))
-                .build();
+        long now = clock.instant().getEpochSecond();
         SigningKey key = currentKey.get();
-        SignedJWT jwt = new SignedJWT(key.header(), claims);
+        byte[] claims = claims(tenantId, customerId, now, now + lifetime.seconds());
+        String signingInput = key.encodedHeader() + "." + BASE64URL.encodeToString(claims);
         try {
-            jwt.sign(key.signer());
+            Base64URL signature = key.signer().sign(key.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
+            return signingInput + "." + signature;
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed", e);
         }
-        return jwt.serialize();
+    }
+
+    private byte[] claims(UUID tenantId, UUID customerId, long issuedAt, long expiresAt) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("iss", issuer);
+            json.writeStringField("aud", audience);
+            json.writeStringField("sub", CustomerIds.format(customerId));
+            json.writeNumberField("iat", issuedAt);
+            json.writeNumberField("exp", expiresAt);
+            json.writeStringField("jti", Uuids.unique().toString());
+            json.writeStringField("tenant_id", tenantId.toString());
+            json.writeObjectFieldStart("resource");
+            json.writeStringField("Customer", customerId.toString());
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 }

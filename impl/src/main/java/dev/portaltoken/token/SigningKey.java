@@ -21,12 +21,14 @@ public final class SigningKey {
     private final String keyId;
     private final JWSSigner signer;
     private final JWSHeader header;
+    private final String encodedHeader;
 
     public SigningKey(JWSAlgorithm algorithm, String keyId, JWSSigner signer) {
         this.algorithm = algorithm;
         this.keyId = keyId;
         this.signer = signer;
         this.header = new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(keyId).build();
+        this.encodedHeader = header.toBase64URL().toString();
     }
 
     /**
@@ -62,6 +64,11 @@ public final class SigningKey {
 
     public JWSSigner signer() {
         return signer;
+    }
+
+    /** The header, base64url-encoded once: the first part of every token this key signs. */
+    public String encodedHeader() {
+        return encodedHeader;
     }
 
     /** {@code {"alg", "typ": "JWT", "kid"}}. */

@@ -4,7 +4,8 @@ import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
 import java.sql.SQLException;
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import dev.portaltoken.db.DataAccessException;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class Customers {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     private final CustomerRepository repository;
-    private final Cache<Lookup, UUID> found;
+    private final LoadingCache<Lookup, UUID> found;
 
     /** For admin work: every lookup reads the database. */
     public Customers(CustomerRepository repository) {
@@ -30,12 +31,27 @@ public final class Customers {
     /**
      * @param cacheTtl how long a found customer is remembered per tenant and id-or-alias (zero: not
      *                 at all); the longest an archive or alias change takes to reach this instance.
-     *                 Misses are never cached, so a new customer is found at once.
+     *                 Misses are never cached, so a new customer is found at once. Entries in use
+     *                 are re-read in the background after two thirds of it, so busy customers never
+     *                 wait for the database and entries do not all expire at once.
      */
     public Customers(CustomerRepository repository, Duration cacheTtl) {
         this.repository = repository;
         this.found = cacheTtl.isZero() ? null
-                : Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(100_000).build();
+                : Caffeine.newBuilder()
+                        .expireAfterWrite(cacheTtl)
+                        .refreshAfterWrite(cacheTtl.multipliedBy(2).dividedBy(3))
+                        .maximumSize(100_000)
+                        .build(this::load);
+    }
+
+    /** The cache's loader: the customer's UUID, or null (not cached) when there is none. */
+    private UUID load(Lookup key) {
+        try {
+            return lookUp(key.tenantId(), key.idOrAlias()).orElse(null);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
     }
 
     private record Lookup(UUID tenantId, String idOrAlias) {
@@ -131,14 +147,11 @@ public final class Customers {
         if (found == null) {
             return lookUp(tenantId, idOrAlias);
         }
-        Lookup key = new Lookup(tenantId, idOrAlias);
-        UUID cached = found.getIfPresent(key);
-        if (cached != null) {
-            return Optional.of(cached);
+        try {
+            return Optional.ofNullable(found.get(new Lookup(tenantId, idOrAlias)));
+        } catch (DataAccessException e) {
+            throw (SQLException) e.getCause();
         }
-        Optional<UUID> id = lookUp(tenantId, idOrAlias);
-        id.ifPresent(value -> found.put(key, value));
-        return id;
     }
 
     private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) throws SQLException {

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Verifies presented API keys against their stored SHA-256 hash, in constant time.
@@ -31,6 +32,20 @@ public final class ApiKeyAuthenticator {
         this.repository = repository;
         this.verified = cacheTtl.isZero() ? null
                 : Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
+    }
+
+    /** Forgets the verification of key {@code keyId} (it was revoked or changed). */
+    public void forgetKey(UUID keyId) {
+        if (verified != null) {
+            verified.asMap().values().removeIf(caller -> caller.apiKeyId().equals(keyId));
+        }
+    }
+
+    /** Forgets every verified key (changes may have been missed). */
+    public void forgetAll() {
+        if (verified != null) {
+            verified.invalidateAll();
+        }
     }
 
     /**

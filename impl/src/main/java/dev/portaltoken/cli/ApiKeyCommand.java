@@ -57,7 +57,7 @@ final class ApiKeyCommand extends CommandGroup {
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke an API key. Running servers stop accepting it within PORTAL_API_KEY_CACHE_SECONDS (30 s by default).")
+            description = "Revoke an API key. Running servers stop accepting it at once (at most PORTAL_API_KEY_CACHE_SECONDS later).")
     static final class Revoke extends TenantScoped {
         @Parameters(paramLabel = "KEY_ID", description = "The key's id (the part after '/', as api-key list shows it).")
         String keyId;

@@ -59,7 +59,7 @@ public final class ConfigLoader {
                 tokenAudience(),
                 signing(),
                 Duration.ofSeconds(integer(Setting.API_KEY_CACHE_SECONDS, 0, 30)),
-                Duration.ofSeconds(integer(Setting.CUSTOMER_CACHE_SECONDS, 0, 30)),
+                Duration.ofSeconds(integer(Setting.CUSTOMER_CACHE_SECONDS, 0, 3600)),
                 new RateLimitConfig(integer(Setting.RATE_LIMIT_PER_SECOND, 0, 1_000_000),
                         integer(Setting.RATE_LIMIT_BURST, 1, 1_000_000),
                         integer(Setting.AUTH_FAILURES_PER_MINUTE, 1, 1_000_000),

@@ -36,9 +36,11 @@ public enum Setting {
                     + " this time, which is also the JWKS max-age."),
     LOG_FORMAT("LOG_FORMAT", "plain", false, "Log lines as plain text or json."),
     API_KEY_CACHE_SECONDS("PORTAL_API_KEY_CACHE_SECONDS", "30", false,
-            "How long a verified API key is cached (0-30 s); also the longest delay before a revocation takes effect."),
-    CUSTOMER_CACHE_SECONDS("PORTAL_CUSTOMER_CACHE_SECONDS", "30", false,
-            "How long a found customer is remembered (0-30 s); also the longest an archive or alias change takes to apply."),
+            "How long a verified API key is cached (0-30 s). Revocations reach every instance at once through"
+                    + " PostgreSQL notifications; this is the longest delay should one be missed."),
+    CUSTOMER_CACHE_SECONDS("PORTAL_CUSTOMER_CACHE_SECONDS", "600", false,
+            "How long a found customer is remembered at most (0-3600 s). Changes reach every instance at once"
+                    + " through PostgreSQL notifications; this bounds staleness should one be missed."),
     RATE_LIMIT_PER_SECOND("PORTAL_RATE_LIMIT_PER_SECOND", "50", false,
             "Sustained requests per second allowed per API key, across all instances (0 disables the limit)."),
     RATE_LIMIT_BURST("PORTAL_RATE_LIMIT_BURST", "100", false,

@@ -45,6 +45,20 @@ public final class Customers {
                         .build(this::load);
     }
 
+    /** Forgets every customer of {@code tenantId} found so far (one of them changed). */
+    public void forgetTenant(UUID tenantId) {
+        if (found != null) {
+            found.asMap().keySet().removeIf(key -> key.tenantId().equals(tenantId));
+        }
+    }
+
+    /** Forgets every customer found so far (changes may have been missed). */
+    public void forgetAll() {
+        if (found != null) {
+            found.invalidateAll();
+        }
+    }
+
     /** The cache's loader: the customer's UUID, or null (not cached) when there is none. */
     private UUID load(Lookup key) {
         try {

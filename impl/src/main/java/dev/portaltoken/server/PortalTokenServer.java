@@ -10,6 +10,7 @@ import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.DataAccessException;
+import dev.portaltoken.db.ChangeListener;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.http.ApiExceptionMapper;
 import dev.portaltoken.http.AuthenticationFilter;
@@ -48,6 +49,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -75,6 +78,7 @@ public final class PortalTokenServer implements AutoCloseable {
     private final Database database;
     private final KeyRingSupervisor keys;
     private final Readiness readiness;
+    private final ChangeListener changes;
     private final List<HttpServer> servers;
     private final Drain drain;
     private final URI baseUri;
@@ -82,11 +86,13 @@ public final class PortalTokenServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PortalTokenServer(Metrics metrics, Database database, KeyRingSupervisor keys, Readiness readiness,
-                              List<HttpServer> servers, Drain drain, URI baseUri, URI managementUri) {
+                              ChangeListener changes, List<HttpServer> servers, Drain drain, URI baseUri,
+                              URI managementUri) {
         this.metrics = metrics;
         this.database = database;
         this.keys = keys;
         this.readiness = readiness;
+        this.changes = changes;
         this.servers = servers;
         this.drain = drain;
         this.baseUri = baseUri;
@@ -106,6 +112,7 @@ public final class PortalTokenServer implements AutoCloseable {
         Drain drain = new Drain();
         KeyRingSupervisor keys = null;
         Readiness readiness = null;
+        ChangeListener changes = null;
         try {
             SigningConfig signing = config.signing();
             keys = new KeyRingSupervisor(() -> openKeyRing(config, database), database::migrated);
@@ -122,6 +129,13 @@ public final class PortalTokenServer implements AutoCloseable {
                             Clock.systemUTC()),
                     config.portalUrl(), metrics.tokensMinted(signing.algorithm().getName()));
             readiness = new Readiness(database.dataSource(), database::migrated, ring::loaded);
+            changes = new ChangeListener(database, Map.of(
+                    "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
+                    "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId))),
+                    () -> {
+                        customers.forgetAll();
+                        authenticator.forgetAll();
+                    }).start();
 
             Resource operations = ContractResources.of(new OperationsResource(readiness, metrics));
             ResourceConfig api = application(metrics, signing.refreshInterval().toSeconds())
@@ -144,12 +158,13 @@ public final class PortalTokenServer implements AutoCloseable {
                 servers.add(management);
                 managementUri = uri(config.host(), management);
             }
-            return new PortalTokenServer(metrics, database, keys, readiness, servers, drain, baseUri, managementUri);
+            return new PortalTokenServer(metrics, database, keys, readiness, changes, servers, drain, baseUri,
+                    managementUri);
         } catch (SQLException e) {
-            stop(servers, keys, readiness, database, metrics);
+            stop(servers, keys, readiness, changes, database, metrics);
             throw new DataAccessException(e);
         } catch (RuntimeException e) {
-            stop(servers, keys, readiness, database, metrics);
+            stop(servers, keys, readiness, changes, database, metrics);
             throw e;
         }
     }
@@ -281,13 +296,16 @@ public final class PortalTokenServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            stop(servers, keys, readiness, database, metrics);
+            stop(servers, keys, readiness, changes, database, metrics);
         }
     }
 
-    private static void stop(List<HttpServer> servers, KeyRingSupervisor keys, Readiness readiness, Database database,
-                             Metrics metrics) {
+    private static void stop(List<HttpServer> servers, KeyRingSupervisor keys, Readiness readiness,
+                             ChangeListener changes, Database database, Metrics metrics) {
         servers.forEach(HttpServer::shutdownNow);
+        if (changes != null) {
+            changes.close();
+        }
         if (keys != null) {
             keys.close();
         }

@@ -35,7 +35,13 @@ public final class Cli implements Runnable {
      * @return the exit code, or {@link #KEEP_RUNNING} when a server was started
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        Context context = new Context(out, err, env, System.console() != null);
+        return run(args, out, err, env, System.console() != null);
+    }
+
+    /** @param interactive whether a person watches a terminal (progress lines are shown then) */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env,
+                          boolean interactive) {
+        Context context = new Context(out, err, env, interactive);
         CommandLine serve = new CommandLine(new ServeCommand(context));
         serve.getCommandSpec().usageMessage().footer(ServeCommand.settingsHelp());
         CommandLine cli = new CommandLine(new Cli())

@@ -205,10 +205,14 @@ class AdminCliCompleteTest {
         }
         Path csv = Files.write(dir.resolve("bulk.csv"), lines);
         long started = System.nanoTime();
-        CliRun.Result result = server.cli("customer", "import", "--tenant", "bulk", csv.toString());
+        CliRun.Result result = CliRun.run(server.env(), true, "customer", "import", "--tenant", "bulk", csv.toString());
         double seconds = (System.nanoTime() - started) / 1e9;
         assertEquals(0, result.exit(), result::toString);
         assertTrue(result.lastLine().contains("100000 created, 0 updated, 0 skipped"), result::toString);
+        assertTrue(result.err().contains("\rimporting: 100000/100000 rows"), "a progress line on a terminal");
+        assertTrue(result.err().contains("\rimporting: 1000/100000 rows"), "updated as it goes");
+        CliRun.Result quiet = server.cli("customer", "import", "--tenant", "bulk", csv.toString());
+        assertTrue(!quiet.err().contains("importing:"), "no progress line when nobody watches: " + quiet.err());
         // Reported, not asserted: timings belong to benchmarks on this shared machine.
         System.out.printf("imported 100000 customers in %.1f s%n", seconds);
         String key = server.createApiKey("bulk");

@@ -25,12 +25,17 @@ public final class CliRun {
     }
 
     public static Result run(Map<String, String> env, String... args) {
+        return run(env, false, args);
+    }
+
+    /** As on a terminal when {@code interactive}: progress lines are printed. */
+    public static Result run(Map<String, String> env, boolean interactive, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exit = Cli.run(args, o, e, env);
+            exit = Cli.run(args, o, e, env, interactive);
         }
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

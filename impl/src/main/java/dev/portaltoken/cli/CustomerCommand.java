@@ -64,11 +64,28 @@ final class CustomerCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "update", mixinStandardHelpOptions = true,
-            description = "Change a customer's alias, name or email (an empty value clears it).")
-    static final class Update extends TenantScoped {
+    /** A command on one customer named by its {@code cus_} id or alias; prints what it did. */
+    private abstract static class OneCustomer extends TenantScoped {
         @Parameters(paramLabel = "ID_OR_ALIAS", description = "The customer's cus_ id or alias.")
         String idOrAlias;
+
+        OneCustomer(Cli.Context context) {
+            super(context);
+        }
+
+        /** Applies the change and returns the past-tense verb to report, e.g. {@code archived}. */
+        abstract String apply(Customers customers, Tenant owner) throws Exception;
+
+        @Override
+        final void run(DataSource dataSource, Tenant owner) throws Exception {
+            String done = apply(new Customers(new CustomerRepository(dataSource)), owner);
+            context.out().println(done + " customer " + idOrAlias);
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change a customer's alias, name or email (an empty value clears it).")
+    static final class Update extends OneCustomer {
         @Option(names = "--alias", description = "New alias.")
         String alias;
         @Option(names = "--name", description = "New display name.")
@@ -81,46 +98,37 @@ final class CustomerCommand extends CommandGroup {
         }
 
         @Override
-        void run(DataSource dataSource, Tenant owner) throws Exception {
-            Customers customers = new Customers(new CustomerRepository(dataSource));
+        String apply(Customers customers, Tenant owner) throws Exception {
             customers.update(owner.id(), idOrAlias, alias, name, email);
-            context.out().println("updated customer " + idOrAlias);
+            return "updated";
         }
     }
 
     @Command(name = "archive", mixinStandardHelpOptions = true,
             description = "Archive a customer: no more portal tokens are minted for it.")
-    static final class Archive extends TenantScoped {
-        @Parameters(paramLabel = "ID_OR_ALIAS", description = "The customer's cus_ id or alias.")
-        String idOrAlias;
-
+    static final class Archive extends OneCustomer {
         Archive(Cli.Context context) {
             super(context);
         }
 
         @Override
-        void run(DataSource dataSource, Tenant owner) throws Exception {
-            Customers customers = new Customers(new CustomerRepository(dataSource));
+        String apply(Customers customers, Tenant owner) throws Exception {
             customers.archive(owner.id(), idOrAlias);
-            context.out().println("archived customer " + idOrAlias);
+            return "archived";
         }
     }
 
     @Command(name = "unarchive", mixinStandardHelpOptions = true,
             description = "Unarchive a customer: portal tokens can be minted for it again.")
-    static final class Unarchive extends TenantScoped {
-        @Parameters(paramLabel = "ID_OR_ALIAS", description = "The customer's cus_ id or alias.")
-        String idOrAlias;
-
+    static final class Unarchive extends OneCustomer {
         Unarchive(Cli.Context context) {
             super(context);
         }
 
         @Override
-        void run(DataSource dataSource, Tenant owner) throws Exception {
-            Customers customers = new Customers(new CustomerRepository(dataSource));
+        String apply(Customers customers, Tenant owner) throws Exception {
             customers.unarchive(owner.id(), idOrAlias);
-            context.out().println("unarchived customer " + idOrAlias);
+            return "unarchived";
         }
     }
 

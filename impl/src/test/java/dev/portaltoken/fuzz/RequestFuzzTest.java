@@ -194,7 +194,7 @@ class RequestFuzzTest {
         if (body == null || new String(body, StandardCharsets.ISO_8859_1).matches("[ \t\r\n]*")) {
             return Optional.of(86_400L);
         }
-        if (body.length > dev.portaltoken.http.PortalTokenRequestReader.MAX_BODY_BYTES) {
+        if (body.length > dev.portaltoken.http.HttpLimits.DEFAULT.maxBodyBytes()) {
             return Optional.empty();
         }
         JsonNode json;
@@ -659,6 +659,9 @@ class RequestFuzzTest {
 
     /** The path value as the server should see it: percent-decoded UTF-8, matrix parameters dropped; null when malformed. */
     private static String percentDecode(String segment) {
+        if (!segment.replaceAll("%[0-9A-Fa-f]{2}", "").chars().noneMatch(c -> c == '%')) {
+            return null; // a '%' without two hex digits anywhere (matrix part included) makes the URL malformed
+        }
         int semicolon = segment.indexOf(';');
         String value = semicolon < 0 ? segment : segment.substring(0, semicolon);
         if (value.contains("/")) {

@@ -10,21 +10,20 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "api-key", description = "Manage API keys.", mixinStandardHelpOptions = true)
+@Command(name = "api-key", description = "Manage API keys.", mixinStandardHelpOptions = true,
+        footer = {"%nExample:", "  portal-token-server api-key create --tenant acme --name production"})
 final class ApiKeyCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List a tenant's keys: id, hint, name, created, last_used, revoked. Never the keys themselves.")
+            description = "List a tenant's keys: id, hint, name, created, last_used, revoked. Never the keys themselves.",
+            footer = {"%nExample:", "  portal-token-server api-key list --tenant acme --json"})
     static final class List extends TenantScoped {
-        @Option(names = "--json", description = "One JSON array of objects, nothing else.")
-        boolean json;
-
-        List(Cli.Context context) {
-            super(context);
-        }
+        @Mixin
+        JsonOutput output;
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
@@ -32,39 +31,33 @@ final class ApiKeyCommand extends CommandGroup {
             for (ApiKeyRepository.Listed key : new ApiKeyRepository(dataSource).list(owner.id())) {
                 listing.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(), key.revoked());
             }
-            listing.print(context.out(), json);
+            listing.print(context().out(), output.json);
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create an API key. It is printed once, alone on the last line; only a hash of its secret is stored.")
+            description = "Create an API key. It is printed once, alone on the last line; only a hash of its secret is stored.",
+            footer = {"%nExample:", "  portal-token-server api-key create --tenant acme --name production"})
     static final class Create extends TenantScoped {
         @Option(names = "--name", description = "A label for the key.")
         String name;
-
-        Create(Cli.Context context) {
-            super(context);
-        }
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
             ApiKeyFormat.Generated key = ApiKeyFormat.generate(Uuids.v7());
             new ApiKeyRepository(dataSource).insert(owner.id(), name, key);
-            context.out().println("created API key " + Base62.encode(key.id()) + " for tenant " + owner.slug()
+            context().out().println("created API key " + Base62.encode(key.id()) + " for tenant " + owner.slug()
                     + "; it is shown only this once:");
-            context.out().println(key.key());
+            context().out().println(key.key());
         }
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke an API key. Running servers stop accepting it at once (at most PORTAL_API_KEY_CACHE_SECONDS later).")
+            description = "Revoke an API key. Running servers stop accepting it at once (at most PORTAL_API_KEY_CACHE_SECONDS later).",
+            footer = {"%nExample:", "  portal-token-server api-key revoke --tenant acme 2vIOgNg2ElyLMxWAPn6Xz"})
     static final class Revoke extends TenantScoped {
         @Parameters(paramLabel = "KEY_ID", description = "The key's id (the part after '/', as api-key list shows it).")
         String keyId;
-
-        Revoke(Cli.Context context) {
-            super(context);
-        }
 
         @Override
         void validate() {
@@ -77,7 +70,7 @@ final class ApiKeyCommand extends CommandGroup {
             if (!new ApiKeyRepository(dataSource).revoke(owner.id(), id)) {
                 throw ApiException.notFound("tenant " + owner.slug() + " has no active API key " + keyId);
             }
-            context.out().println("revoked API key " + Base62.encode(id));
+            context().out().println("revoked API key " + Base62.encode(id));
         }
 
         private UUID parsed() {

@@ -17,13 +17,23 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "portal-token-server", mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
-        description = "Meteroid-compatible portal-token server and its admin CLI.")
+        description = "Meteroid-compatible portal-token server and its admin CLI.",
+        footer = {"%nExample:", "  portal-token-server serve --demo"})
 public final class Cli implements Runnable {
     /** Returned by {@code serve}: the server runs on and the JVM must not exit. */
     public static final int KEEP_RUNNING = -1;
 
+    private final Context context;
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    private Cli(Context context) {
+        this.context = context;
+    }
+
+    Context context() {
+        return context;
+    }
 
     @Override
     public void run() {
@@ -42,31 +52,7 @@ public final class Cli implements Runnable {
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env,
                           boolean interactive) {
         Context context = new Context(out, err, env, interactive);
-        CommandLine serve = new CommandLine(new ServeCommand(context));
-        serve.getCommandSpec().usageMessage().footer(ServeCommand.settingsHelp());
-        CommandLine cli = new CommandLine(new Cli())
-                .addSubcommand(serve)
-                .addSubcommand(new CommandLine(new TenantCommand())
-                        .addSubcommand(new TenantCommand.List(context))
-                        .addSubcommand(new TenantCommand.Create(context))
-                        .addSubcommand(new TenantCommand.Update(context)))
-                .addSubcommand(new CommandLine(new ApiKeyCommand())
-                        .addSubcommand(new ApiKeyCommand.List(context))
-                        .addSubcommand(new ApiKeyCommand.Create(context))
-                        .addSubcommand(new ApiKeyCommand.Revoke(context)))
-                .addSubcommand(new CommandLine(new CustomerCommand())
-                        .addSubcommand(new CustomerCommand.List(context))
-                        .addSubcommand(new CustomerCommand.Create(context))
-                        .addSubcommand(new CustomerCommand.Update(context))
-                        .addSubcommand(new CustomerCommand.Archive(context))
-                        .addSubcommand(new CustomerCommand.Unarchive(context))
-                        .addSubcommand(new CustomerCommand.Import(context)))
-                .addSubcommand(new CommandLine(new KeysCommand())
-                        .addSubcommand(new KeysCommand.ListKeys(context))
-                        .addSubcommand(new KeysCommand.Rotate(context))
-                        .addSubcommand(new KeysCommand.Retire(context)))
-                .addSubcommand(new CommandLine(new TokenCommand())
-                        .addSubcommand(new TokenCommand.Verify(context)));
+        CommandLine cli = tree(context);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -79,6 +65,32 @@ public final class Cli implements Runnable {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** Every command, built explicitly (no scanning). */
+    static CommandLine tree(Context context) {
+        CommandLine serve = ConfiguredCommand.withSettingFlags(new ServeCommand());
+        serve.getCommandSpec().usageMessage().footer(ServeCommand.settingsHelp());
+        return new CommandLine(new Cli(context))
+                .addSubcommand(serve)
+                .addSubcommand(group(new TenantCommand(), new TenantCommand.List(), new TenantCommand.Create(),
+                        new TenantCommand.Update()))
+                .addSubcommand(group(new ApiKeyCommand(), new ApiKeyCommand.List(), new ApiKeyCommand.Create(),
+                        new ApiKeyCommand.Revoke()))
+                .addSubcommand(group(new CustomerCommand(), new CustomerCommand.List(), new CustomerCommand.Create(),
+                        new CustomerCommand.Update(), new CustomerCommand.Archive(), new CustomerCommand.Unarchive(),
+                        new CustomerCommand.Import()))
+                .addSubcommand(group(new KeysCommand(), new KeysCommand.ListKeys(), new KeysCommand.Rotate(),
+                        new KeysCommand.Retire()))
+                .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify()));
+    }
+
+    private static CommandLine group(CommandGroup group, ConfiguredCommand... commands) {
+        CommandLine line = new CommandLine(group);
+        for (ConfiguredCommand command : commands) {
+            line.addSubcommand(ConfiguredCommand.withSettingFlags(command));
+        }
+        return line;
     }
 
     private static String message(Exception e) {

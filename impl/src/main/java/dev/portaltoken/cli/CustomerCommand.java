@@ -15,21 +15,20 @@ import java.nio.file.Path;
 import java.util.UUID;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "customer", description = "Manage customers.", mixinStandardHelpOptions = true)
+@Command(name = "customer", description = "Manage customers.", mixinStandardHelpOptions = true,
+        footer = {"%nExample:", "  portal-token-server customer create --tenant acme --alias acme-42"})
 final class CustomerCommand extends CommandGroup {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List a tenant's customers: id, alias, name, email, created, archived.")
+            description = "List a tenant's customers: id, alias, name, email, created, archived.",
+            footer = {"%nExample:", "  portal-token-server customer list --tenant acme --json"})
     static final class List extends TenantScoped {
-        @Option(names = "--json", description = "One JSON array of objects, nothing else.")
-        boolean json;
-
-        List(Cli.Context context) {
-            super(context);
-        }
+        @Mixin
+        JsonOutput output;
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
@@ -38,12 +37,13 @@ final class CustomerCommand extends CommandGroup {
             for (CustomerRepository.Listed c : customers.list(owner.id())) {
                 listing.row(CustomerIds.format(c.id()), c.alias(), c.name(), c.email(), c.created(), c.archived());
             }
-            listing.print(context.out(), json);
+            listing.print(context().out(), output.json);
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a customer; prints its id (cus_...) alone on the last line.")
+            description = "Create a customer; prints its id (cus_...) alone on the last line.",
+            footer = {"%nExample:", "  portal-token-server customer create --tenant acme --alias acme-42"})
     static final class Create extends TenantScoped {
         @Option(names = "--alias", description = "Your own id for the customer, unique within the tenant.")
         String alias;
@@ -52,15 +52,11 @@ final class CustomerCommand extends CommandGroup {
         @Option(names = "--email", description = "Billing email.")
         String email;
 
-        Create(Cli.Context context) {
-            super(context);
-        }
-
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
             Customers customers = new Customers(new CustomerRepository(dataSource));
             UUID id = customers.create(owner.id(), alias, name, email);
-            context.out().println(CustomerIds.format(id));
+            context().out().println(CustomerIds.format(id));
         }
     }
 
@@ -69,22 +65,19 @@ final class CustomerCommand extends CommandGroup {
         @Parameters(paramLabel = "ID_OR_ALIAS", description = "The customer's cus_ id or alias.")
         String idOrAlias;
 
-        OneCustomer(Cli.Context context) {
-            super(context);
-        }
-
         /** Applies the change and returns the past-tense verb to report, e.g. {@code archived}. */
         abstract String apply(Customers customers, Tenant owner) throws Exception;
 
         @Override
         final void run(DataSource dataSource, Tenant owner) throws Exception {
             String done = apply(new Customers(new CustomerRepository(dataSource)), owner);
-            context.out().println(done + " customer " + idOrAlias);
+            context().out().println(done + " customer " + idOrAlias);
         }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
-            description = "Change a customer's alias, name or email (an empty value clears it).")
+            description = "Change a customer's alias, name or email (an empty value clears it).",
+            footer = {"%nExample:", "  portal-token-server customer update --tenant acme acme-42 --name \"Acme\""})
     static final class Update extends OneCustomer {
         @Option(names = "--alias", description = "New alias.")
         String alias;
@@ -93,8 +86,11 @@ final class CustomerCommand extends CommandGroup {
         @Option(names = "--email", description = "New billing email.")
         String email;
 
-        Update(Cli.Context context) {
-            super(context);
+        @Override
+        void validate() {
+            if (alias == null && name == null && email == null) {
+                throw ApiException.badRequest("nothing to change: give --alias, --name or --email");
+            }
         }
 
         @Override
@@ -105,11 +101,9 @@ final class CustomerCommand extends CommandGroup {
     }
 
     @Command(name = "archive", mixinStandardHelpOptions = true,
-            description = "Archive a customer: no more portal tokens are minted for it.")
+            description = "Archive a customer: no more portal tokens are minted for it.",
+            footer = {"%nExample:", "  portal-token-server customer archive --tenant acme acme-42"})
     static final class Archive extends OneCustomer {
-        Archive(Cli.Context context) {
-            super(context);
-        }
 
         @Override
         String apply(Customers customers, Tenant owner) throws Exception {
@@ -119,11 +113,9 @@ final class CustomerCommand extends CommandGroup {
     }
 
     @Command(name = "unarchive", mixinStandardHelpOptions = true,
-            description = "Unarchive a customer: portal tokens can be minted for it again.")
+            description = "Unarchive a customer: portal tokens can be minted for it again.",
+            footer = {"%nExample:", "  portal-token-server customer unarchive --tenant acme acme-42"})
     static final class Unarchive extends OneCustomer {
-        Unarchive(Cli.Context context) {
-            super(context);
-        }
 
         @Override
         String apply(Customers customers, Tenant owner) throws Exception {
@@ -134,14 +126,11 @@ final class CustomerCommand extends CommandGroup {
 
     @Command(name = "import", mixinStandardHelpOptions = true,
             description = {"Create or update customers by alias from a CSV file with the header row alias,name,email.",
-                    "All or nothing: any bad row is reported with its line number and nothing is imported."})
+                    "All or nothing: any bad row is reported with its line number and nothing is imported."},
+            footer = {"%nExample:", "  portal-token-server customer import --tenant acme customers.csv"})
     static final class Import extends TenantScoped {
         @Parameters(paramLabel = "FILE.csv", description = "The file to import.")
         Path file;
-
-        Import(Cli.Context context) {
-            super(context);
-        }
 
         private CustomerImport.Parsed parsed;
 
@@ -157,7 +146,7 @@ final class CustomerCommand extends CommandGroup {
                 throw ApiException.badRequest("cannot read " + file + ": " + e.getMessage());
             }
             if (!parsed.errors().isEmpty()) {
-                parsed.errors().forEach(error -> context.err().println(file.getFileName() + ": " + error));
+                parsed.errors().forEach(error -> context().err().println(file.getFileName() + ": " + error));
                 throw ApiException.badRequest(parsed.errors().size() + " bad row(s) in " + file.getFileName()
                         + "; nothing was imported");
             }
@@ -165,11 +154,11 @@ final class CustomerCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            Progress progress = new Progress(context, parsed.rows().size());
+            Progress progress = new Progress(context(), parsed.rows().size());
             CustomerRepository.ImportResult result = new Customers(new CustomerRepository(dataSource))
                     .importRows(owner.id(), parsed, progress::rows);
             progress.done();
-            context.out().printf("imported %s into tenant %s: %d created, %d updated, %d skipped (unchanged)%n",
+            context().out().printf("imported %s into tenant %s: %d created, %d updated, %d skipped (unchanged)%n",
                     file.getFileName(), owner.slug(), result.created(), result.updated(), result.skipped());
         }
     }

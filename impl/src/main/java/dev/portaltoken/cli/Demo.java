@@ -1,5 +1,7 @@
 package dev.portaltoken.cli;
 
+import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.db.Database;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.ApiKeyRepository;
@@ -7,7 +9,6 @@ import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
-import dev.portaltoken.server.PortalTokenServer;
 import dev.portaltoken.tenant.Tenant;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
@@ -43,9 +44,14 @@ final class Demo {
         this.customerId = customerId;
     }
 
-    static Demo ensure(PortalTokenServer server, Path dataDir) {
-        try {
-            DataSource dataSource = server.dataSource();
+    /**
+     * Creates what is missing, on the database a server has just opened (for the embedded one, this
+     * attaches to it).
+     */
+    static Demo ensure(DatabaseConfig config) {
+        try (Database database = Database.open(config.withPoolSize(DatabaseCommand.POOL_SIZE), "demo", false, null)) {
+            DataSource dataSource = database.dataSource();
+            Path dataDir = config.dataDir();
             Tenants tenants = new Tenants(new TenantRepository(dataSource));
             Optional<Tenant> existing = new TenantRepository(dataSource).findBySlug(TENANT);
             Tenant tenant = existing.isPresent() ? existing.get() : tenants.create(TENANT, "Demo tenant", null);

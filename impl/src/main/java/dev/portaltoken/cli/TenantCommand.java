@@ -1,48 +1,38 @@
 package dev.portaltoken.cli;
 
-import dev.portaltoken.db.Database;
+import dev.portaltoken.config.ConfigLoader;
+import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.tenant.Tenant;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
-import java.util.concurrent.Callable;
+import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "tenant", description = "Manage tenants.", mixinStandardHelpOptions = true)
+@Command(name = "tenant", description = "Manage tenants.", mixinStandardHelpOptions = true,
+        footer = {"%nExample:", "  portal-token-server tenant create --slug acme --name \"Acme Inc\""})
 final class TenantCommand extends CommandGroup {
 
     @Command(name = "list", description = "List tenants: id, slug, name, portal_url, created.",
-            mixinStandardHelpOptions = true)
-    static final class List implements Callable<Integer> {
-        private final Cli.Context context;
+            mixinStandardHelpOptions = true, footer = {"%nExample:", "  portal-token-server tenant list --json"})
+    static final class List extends DatabaseCommand {
         @Mixin
-        DatabaseOptions database;
-        @Option(names = "--json", description = "One JSON array of objects, nothing else.")
-        boolean json;
-
-        List(Cli.Context context) {
-            this.context = context;
-        }
+        JsonOutput output;
 
         @Override
-        public Integer call() throws Exception {
-            try (Database db = database.open(context.env())) {
-                Listing listing = new Listing("id", "slug", "name", "portal_url", "created");
-                for (Tenant t : new TenantRepository(db.dataSource()).list()) {
-                    listing.row(t.id().toString(), t.slug(), t.name(), t.portalUrl(), t.createdAt());
-                }
-                listing.print(context.out(), json);
+        void run(ConfigLoader settings, DataSource dataSource) throws Exception {
+            Listing listing = new Listing("id", "slug", "name", "portal_url", "created");
+            for (Tenant t : new TenantRepository(dataSource).list()) {
+                listing.row(t.id().toString(), t.slug(), t.name(), t.portalUrl(), t.createdAt());
             }
-            return 0;
+            listing.print(context().out(), output.json);
         }
     }
 
-    @Command(name = "create", description = "Create a tenant.", mixinStandardHelpOptions = true)
-    static final class Create implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
+    @Command(name = "create", description = "Create a tenant.", mixinStandardHelpOptions = true,
+            footer = {"%nExample:", "  portal-token-server tenant create --slug acme --name \"Acme Inc\""})
+    static final class Create extends DatabaseCommand {
         @Option(names = "--slug", required = true, description = "Unique short name: a-z, 0-9 and '-', 1-63 characters.")
         String slug;
         @Option(names = "--name", description = "Display name (default: the slug).")
@@ -50,25 +40,16 @@ final class TenantCommand extends CommandGroup {
         @Option(names = "--portal-url", paramLabel = "URL", description = "Portal base URL for this tenant (default: PORTAL_URL).")
         String portalUrl;
 
-        Create(Cli.Context context) {
-            this.context = context;
-        }
-
         @Override
-        public Integer call() throws Exception {
-            try (Database db = database.open(context.env())) {
-                Tenant tenant = new Tenants(new TenantRepository(db.dataSource())).create(slug, name, portalUrl);
-                context.out().println("created tenant " + tenant.slug() + " (id " + tenant.id() + ")");
-            }
-            return 0;
+        void run(ConfigLoader settings, DataSource dataSource) throws Exception {
+            Tenant tenant = new Tenants(new TenantRepository(dataSource)).create(slug, name, portalUrl);
+            context().out().println("created tenant " + tenant.slug() + " (id " + tenant.id() + ")");
         }
     }
 
-    @Command(name = "update", description = "Change a tenant's name or portal URL.", mixinStandardHelpOptions = true)
-    static final class Update implements Callable<Integer> {
-        private final Cli.Context context;
-        @Mixin
-        DatabaseOptions database;
+    @Command(name = "update", description = "Change a tenant's name or portal URL.", mixinStandardHelpOptions = true,
+            footer = {"%nExample:", "  portal-token-server tenant update --slug acme --name \"Acme Corp\""})
+    static final class Update extends DatabaseCommand {
         @Option(names = "--slug", required = true, description = "The tenant to change.")
         String slug;
         @Option(names = "--name", description = "New display name.")
@@ -78,19 +59,21 @@ final class TenantCommand extends CommandGroup {
         @Option(names = "--clear-portal-url", description = "Use the configured PORTAL_URL for this tenant again.")
         boolean clearPortalUrl;
 
-        Update(Cli.Context context) {
-            this.context = context;
+        @Override
+        void validate() {
+            if (name == null && portalUrl == null && !clearPortalUrl) {
+                throw ApiException.badRequest("nothing to change: give --name, --portal-url or --clear-portal-url");
+            }
+            if (portalUrl != null && clearPortalUrl) {
+                throw ApiException.badRequest("give either --portal-url or --clear-portal-url, not both");
+            }
         }
 
         @Override
-        public Integer call() throws Exception {
-            try (Database db = database.open(context.env())) {
-                Tenant tenant = new Tenants(new TenantRepository(db.dataSource()))
-                        .update(slug, name, portalUrl, clearPortalUrl);
-                context.out().println("updated tenant " + tenant.slug() + " (name '" + tenant.name() + "', portal URL "
-                        + (tenant.portalUrl() == null ? "from PORTAL_URL" : tenant.portalUrl()) + ")");
-            }
-            return 0;
+        void run(ConfigLoader settings, DataSource dataSource) throws Exception {
+            Tenant tenant = new Tenants(new TenantRepository(dataSource)).update(slug, name, portalUrl, clearPortalUrl);
+            context().out().println("updated tenant " + tenant.slug() + " (name '" + tenant.name() + "', portal URL "
+                    + (tenant.portalUrl() == null ? "from PORTAL_URL" : tenant.portalUrl()) + ")");
         }
     }
 }

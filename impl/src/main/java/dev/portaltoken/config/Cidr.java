@@ -38,15 +38,6 @@ public final class Cidr {
         return new Cidr(bytes, prefix);
     }
 
-    public static boolean isValid(String text) {
-        try {
-            parse(text);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
     /** True when the IP literal {@code address} lies in this block (false for anything else). */
     public boolean contains(String address) {
         byte[] bytes = literal(address);

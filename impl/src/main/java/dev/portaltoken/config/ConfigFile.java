@@ -9,9 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +25,7 @@ final class ConfigFile {
     private ConfigFile() {
     }
 
-    static Map<Setting, String> read(Path file) {
+    static Map<Setting<?>, String> read(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         Map<String, String> raw;
         try {
@@ -42,7 +41,7 @@ final class ConfigFile {
         } catch (IOException e) {
             throw new ConfigException("config file " + file + ": cannot be read (" + firstLine(e.getMessage()) + ")");
         }
-        Map<Setting, String> settings = new EnumMap<>(Setting.class);
+        Map<Setting<?>, String> settings = new HashMap<>();
         raw.forEach((key, value) -> settings.put(setting(file, key), value));
         return settings;
     }
@@ -89,13 +88,13 @@ final class ConfigFile {
         }
     }
 
-    private static Setting setting(Path file, String key) {
-        for (Setting setting : Setting.values()) {
+    private static Setting<?> setting(Path file, String key) {
+        for (Setting<?> setting : Setting.values()) {
             if (setting.key().equals(key)) {
                 return setting;
             }
         }
-        Setting closest = Arrays.stream(Setting.values())
+        Setting<?> closest = Setting.values().stream()
                 .min(Comparator.comparingInt(s -> distance(s.key(), key))).orElseThrow();
         String hint = distance(closest.key(), key) <= 3 ? " (did you mean '" + closest.key() + "'?)" : "";
         throw new ConfigException("config file " + file + ": unknown setting '" + key + "'" + hint);

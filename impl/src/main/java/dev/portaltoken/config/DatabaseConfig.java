@@ -13,4 +13,9 @@ public record DatabaseConfig(Optional<String> jdbcUrl, Optional<String> user, Op
     public boolean embedded() {
         return jdbcUrl.isEmpty();
     }
+
+    /** The same database with another pool size (a short admin operation needs few connections). */
+    public DatabaseConfig withPoolSize(int size) {
+        return new DatabaseConfig(jdbcUrl, user, password, dataDir, size);
+    }
 }

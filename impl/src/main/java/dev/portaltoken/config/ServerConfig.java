@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  * The server's whole configuration, validated by {@link ConfigLoader}; immutable.
  *
  * @param managementPort where /healthz, /readyz and /metrics are served; empty: on {@code port}
- * @param trustedProxies addresses or CIDRs whose {@code X-Forwarded-For} is believed; empty: none
+ * @param trustedProxies address blocks whose {@code X-Forwarded-For} is believed; empty: none
  */
 public record ServerConfig(
         String host,
@@ -24,6 +24,6 @@ public record ServerConfig(
         Duration apiKeyCacheTtl,
         Duration customerCacheTtl,
         RateLimitConfig rateLimits,
-        List<String> trustedProxies,
+        List<Cidr> trustedProxies,
         int workerThreads) {
 }

@@ -1,79 +1,155 @@
 package dev.portaltoken.config;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import dev.portaltoken.crypto.SignerProvider;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 /**
- * Every setting the server reads, with its environment variable, its configuration-file key, its
- * default and what it does. This table is the single source for loading, validation messages,
- * {@code serve --help} and the README's configuration reference.
+ * One setting the server reads: its environment variable, configuration-file key, optional flag,
+ * default, help and typed {@link Parser}. These constants are the single source for loading,
+ * validation messages, {@code serve --help} and the README's configuration table
+ * ({@link #readmeRow()}). Immutable.
+ *
+ * @param <T> the parsed type of its value
  */
-public enum Setting {
-    PORT("PORT", "8080", false, "HTTP port to listen on (0 picks a free port)."),
-    MANAGEMENT_PORT("MANAGEMENT_PORT", null, false,
-            "Serve /healthz, /readyz and /metrics on this port only (unset: on the main port)."),
-    HOST("HOST", "0.0.0.0", false, "Address to bind."),
-    DATA_DIR("DATA_DIR", "./data", false,
-            "Directory for the embedded PostgreSQL and the generated key encryption key."),
-    DATABASE_URL("DATABASE_URL", null, false,
-            "JDBC URL of an external PostgreSQL (jdbc:postgresql://host:5432/db). Unset: embedded PostgreSQL in the data directory."),
-    DATABASE_USER("DATABASE_USER", null, false, "User for DATABASE_URL."),
-    DATABASE_PASSWORD("DATABASE_PASSWORD", null, true, "Password for DATABASE_URL."),
-    DATABASE_POOL_SIZE("DATABASE_POOL_SIZE", "10", false, "Maximum connections in the pool (1-100)."),
-    PORTAL_URL("PORTAL_URL", "http://localhost:3000", false,
-            "Base URL of the customer portal returned as portal_url (a tenant may override it)."),
-    TOKEN_ISSUER("PORTAL_TOKEN_ISSUER", "portal-token-server", false, "The iss claim of minted tokens."),
-    TOKEN_AUDIENCE("PORTAL_TOKEN_AUDIENCE", "customer-portal", false, "The aud claim of minted tokens."),
-    TOKEN_ALG("PORTAL_TOKEN_ALG", null, false,
-            "Signing algorithm: EdDSA (Ed25519), ES256 (P-256, for verifiers without EdDSA) or HS256 (needs PORTAL_JWT_SECRET)."
-                    + " Unset: HS256 when PORTAL_JWT_SECRET is set, else EdDSA."),
-    JWT_SECRET("PORTAL_JWT_SECRET", null, true,
-            "Shared secret (at least 32 bytes) for HS256 tokens, as upstream signs them; also lets token verify check them."),
-    KEY_ENCRYPTION_KEY("PORTAL_KEY_ENCRYPTION_KEY", null, true,
-            "Base64 256-bit key (openssl rand -base64 32) that encrypts the signing keys stored in the database."
-                    + " Unset: one is generated once into the data directory (owner-only)."),
-    SIGNER("PORTAL_SIGNER", "bouncycastle", false,
-            "EdDSA and ES256 implementation: bouncycastle (fast) or jdk (the JDK's own, a fallback)."),
-    KEY_REFRESH_SECONDS("PORTAL_KEY_REFRESH_SECONDS", "10", false,
-            "How often a server re-reads the signing keys (1-30 s): rotations made elsewhere are picked up within"
-                    + " this time, which is also the JWKS max-age."),
-    LOG_FORMAT("LOG_FORMAT", "plain", false, "Log lines as plain text or json."),
-    API_KEY_CACHE_SECONDS("PORTAL_API_KEY_CACHE_SECONDS", "30", false,
-            "How long a verified API key is cached (0-30 s). Revocations reach every instance at once through"
-                    + " PostgreSQL notifications; this is the longest delay should one be missed."),
-    CUSTOMER_CACHE_SECONDS("PORTAL_CUSTOMER_CACHE_SECONDS", "600", false,
-            "How long a found customer is remembered at most (0-3600 s). Changes reach every instance at once"
-                    + " through PostgreSQL notifications; this bounds staleness should one be missed."),
-    RATE_LIMIT_PER_SECOND("PORTAL_RATE_LIMIT_PER_SECOND", "50", false,
-            "Sustained requests per second allowed per API key, across all instances (0 disables the limit)."),
-    RATE_LIMIT_BURST("PORTAL_RATE_LIMIT_BURST", "100", false,
-            "Requests an API key may make at once before the sustained rate applies (token bucket size)."),
-    AUTH_FAILURES_PER_MINUTE("PORTAL_AUTH_FAILURES_PER_MINUTE", "60", false,
-            "Failed authentications allowed per client address per minute; beyond it unknown keys get 429."),
-    INSTANCES("PORTAL_INSTANCES", "1", false,
-            "How many instances share the load: each enforces 1/N of the rate limits above."),
-    TRUSTED_PROXIES("PORTAL_TRUSTED_PROXIES", null, false,
-            "Comma-separated addresses or CIDRs of proxies whose X-Forwarded-For names the client address."),
-    HTTP_WORKER_THREADS("HTTP_WORKER_THREADS", "32", false,
-            "Threads that serve requests (1-512); a slow client holds one for at most the body timeout.");
+public final class Setting<T> {
+    private static final List<Setting<?>> ALL = new ArrayList<>();
+
+    public static final Setting<Integer> PORT = flag("PORT", "port", "8080", Parser.integer(0, 65_535),
+            "HTTP port to listen on (0 picks a free port).");
+    public static final Setting<Integer> MANAGEMENT_PORT = flag("MANAGEMENT_PORT", "management-port", null,
+            Parser.integer(0, 65_535), "Serve /healthz, /readyz and /metrics on this port only (unset: on the main port).");
+    public static final Setting<String> HOST = flag("HOST", "host", "0.0.0.0", Parser.text(), "Address to bind.");
+    public static final Setting<Path> DATA_DIR = flag("DATA_DIR", "data-dir", "./data", Parser.path(),
+            "Directory for the embedded PostgreSQL and the generated key encryption key.");
+    public static final Setting<String> DATABASE_URL = plain("DATABASE_URL", "database-url", null, Parser.jdbcUrl(),
+            "JDBC URL of an external PostgreSQL. Unset: embedded PostgreSQL in the data directory.");
+    public static final Setting<String> DATABASE_USER = plain("DATABASE_USER", "database-user", null, Parser.text(),
+            "User for DATABASE_URL.");
+    public static final Setting<Secret> DATABASE_PASSWORD = secret("DATABASE_PASSWORD", "database-password",
+            Parser.secretText(0), "Password for DATABASE_URL.");
+    public static final Setting<Integer> DATABASE_POOL_SIZE = plain("DATABASE_POOL_SIZE", "database-pool-size", "10",
+            Parser.integer(1, 100), "Maximum connections in the pool.");
+    public static final Setting<URI> PORTAL_URL = flag("PORTAL_URL", "portal-url", "http://localhost:3000",
+            Parser.httpUrl(), "Base URL of the customer portal returned as portal_url (a tenant may override it).");
+    public static final Setting<String> TOKEN_ISSUER = plain("PORTAL_TOKEN_ISSUER", "token-issuer",
+            "portal-token-server", Parser.text(), "The iss claim of minted tokens.");
+    public static final Setting<String> TOKEN_AUDIENCE = plain("PORTAL_TOKEN_AUDIENCE", "token-audience",
+            "customer-portal", Parser.text(), "The aud claim of minted tokens.");
+    public static final Setting<JWSAlgorithm> TOKEN_ALG = plain("PORTAL_TOKEN_ALG", "token-alg", null,
+            Parser.oneOf(algorithms()), "Signing algorithm: EdDSA (Ed25519), ES256 (P-256, for verifiers without"
+                    + " EdDSA) or HS256 (needs PORTAL_JWT_SECRET). Unset: HS256 when PORTAL_JWT_SECRET is set, else EdDSA.");
+    public static final Setting<Secret> JWT_SECRET = secret("PORTAL_JWT_SECRET", "jwt-secret", Parser.secretText(32),
+            "Shared secret for HS256 tokens, as upstream signs them; also lets token verify check them.");
+    public static final Setting<Secret> KEY_ENCRYPTION_KEY = secret("PORTAL_KEY_ENCRYPTION_KEY", "key-encryption-key",
+            Parser.base64Key(SigningConfig.KEY_ENCRYPTION_KEY_BYTES), "Key that encrypts the signing keys stored in the database. Unset: one is generated"
+                    + " once into the data directory (owner-only). Set it in production, the same on every instance.");
+    public static final Setting<SignerProvider> SIGNER = plain("PORTAL_SIGNER", "signer", "bouncycastle",
+            Parser.signer(), "EdDSA and ES256 implementation: bouncycastle (fast) or jdk (the JDK's own, a fallback).");
+    public static final Setting<Duration> KEY_REFRESH_SECONDS = plain("PORTAL_KEY_REFRESH_SECONDS",
+            "key-refresh-seconds", "10", Parser.seconds(1, 30), "How often a server re-reads the signing keys:"
+                    + " rotations made elsewhere are picked up within this time, which is also the JWKS max-age.");
+    public static final Setting<LogFormat> LOG_FORMAT = flag("LOG_FORMAT", "log-format", "plain",
+            Parser.oneOf(ordered("plain", LogFormat.PLAIN, "json", LogFormat.JSON)), "Log lines as plain text or json.");
+    public static final Setting<Duration> API_KEY_CACHE_SECONDS = plain("PORTAL_API_KEY_CACHE_SECONDS",
+            "api-key-cache-seconds", "30", Parser.seconds(0, 30), "How long a verified API key is cached. Revocations"
+                    + " reach every instance at once through PostgreSQL notifications; this is the longest delay should"
+                    + " one be missed.");
+    public static final Setting<Duration> CUSTOMER_CACHE_SECONDS = plain("PORTAL_CUSTOMER_CACHE_SECONDS",
+            "customer-cache-seconds", "600", Parser.seconds(0, 3600), "How long a found customer is remembered at most."
+                    + " Changes reach every instance at once through PostgreSQL notifications; this bounds staleness"
+                    + " should one be missed.");
+    public static final Setting<Integer> RATE_LIMIT_PER_SECOND = plain("PORTAL_RATE_LIMIT_PER_SECOND",
+            "rate-limit-per-second", "50", Parser.integer(0, 1_000_000),
+            "Sustained requests per second allowed per API key, across all instances (0 disables the limit).");
+    public static final Setting<Integer> RATE_LIMIT_BURST = plain("PORTAL_RATE_LIMIT_BURST", "rate-limit-burst", "100",
+            Parser.integer(1, 1_000_000), "Requests an API key may make at once (the token bucket's size).");
+    public static final Setting<Integer> AUTH_FAILURES_PER_MINUTE = plain("PORTAL_AUTH_FAILURES_PER_MINUTE",
+            "auth-failures-per-minute", "60", Parser.integer(1, 1_000_000),
+            "Failed authentications allowed per client address per minute; beyond it unknown keys get 429.");
+    public static final Setting<Integer> INSTANCES = plain("PORTAL_INSTANCES", "instances", "1",
+            Parser.integer(1, 1_000), "How many instances share the load: each enforces 1/N of the rate limits above.");
+    public static final Setting<List<Cidr>> TRUSTED_PROXIES = plain("PORTAL_TRUSTED_PROXIES", "trusted-proxies", null,
+            Parser.cidrs(), "Proxies whose X-Forwarded-For names the client address.");
+    public static final Setting<Integer> HTTP_WORKER_THREADS = plain("HTTP_WORKER_THREADS", "http-worker-threads",
+            "32", Parser.integer(1, 512), "Threads that serve requests; a slow client holds one for at most the body"
+                    + " timeout.");
 
     private final String env;
+    private final String key;
     private final String defaultValue;
     private final boolean secret;
+    private final boolean flag;
+    private final Parser<T> parser;
     private final String help;
 
-    Setting(String env, String defaultValue, boolean secret, String help) {
+    private Setting(String env, String key, String defaultValue, boolean secret, boolean flag, Parser<T> parser,
+                    String help) {
         this.env = env;
+        this.key = key;
         this.defaultValue = defaultValue;
         this.secret = secret;
+        this.flag = flag;
+        this.parser = parser;
         this.help = help;
     }
 
-    /** Its name in a configuration file: the enum name in lower kebab case, e.g. {@code database-url}. */
-    public String key() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    private static <T> Setting<T> plain(String env, String key, String defaultValue, Parser<T> parser, String help) {
+        return add(new Setting<>(env, key, defaultValue, false, false, parser, help));
+    }
+
+    private static <T> Setting<T> flag(String env, String key, String defaultValue, Parser<T> parser, String help) {
+        return add(new Setting<>(env, key, defaultValue, false, true, parser, help));
+    }
+
+    private static <T> Setting<T> secret(String env, String key, Parser<T> parser, String help) {
+        return add(new Setting<>(env, key, null, true, false, parser, help));
+    }
+
+    private static <T> Setting<T> add(Setting<T> setting) {
+        ALL.add(setting);
+        return setting;
+    }
+
+    private static Map<String, JWSAlgorithm> algorithms() {
+        return ordered("EdDSA", JWSAlgorithm.EdDSA, "ES256", JWSAlgorithm.ES256, "HS256", JWSAlgorithm.HS256);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Map<String, T> ordered(Object... namesAndValues) {
+        Map<String, T> map = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            map.put((String) namesAndValues[i], (T) namesAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    /** Every setting, in the order of the README's table. */
+    public static List<Setting<?>> values() {
+        return Collections.unmodifiableList(ALL);
     }
 
     /** The environment variable that sets it. */
     public String env() {
         return env;
+    }
+
+    /** Its name in a configuration file, e.g. {@code database-url}. */
+    public String key() {
+        return key;
+    }
+
+    /** Its command-line flag for {@code serve} ({@code --} and the file key), or null when it has none. */
+    public String flagName() {
+        return flag ? "--" + key : null;
     }
 
     /** The default, or null when unset means something of its own (see {@link #help()}). */
@@ -86,7 +162,29 @@ public enum Setting {
         return secret;
     }
 
+    /** What it does, then the rule its value follows. */
     public String help() {
-        return help;
+        return help + parser.sentence();
+    }
+
+    /** Parses a given value. @throws ConfigException naming the setting, without echoing a secret */
+    T parse(String raw) {
+        try {
+            return parser.parse().apply(raw);
+        } catch (Parser.Rejected e) {
+            String shown = secret ? "" : " (got '" + Urls.withoutPassword(e.shown().orElse(raw.trim())) + "')";
+            throw new ConfigException(env + ": must be " + parser.rule() + shown);
+        }
+    }
+
+    /** Its row in the README's configuration table. */
+    public String readmeRow() {
+        return "| `" + env + "` | `" + key + "` | " + (defaultValue == null ? "unset" : "`" + defaultValue + "`") + " | "
+                + help() + (flag ? " Flag `" + flagName() + "`." : "") + " |";
+    }
+
+    @Override
+    public String toString() {
+        return env.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,7 +1,6 @@
 package dev.portaltoken.customer;
 
 import dev.portaltoken.db.Sql;
-import dev.portaltoken.errors.ApiException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +17,8 @@ import javax.sql.DataSource;
 /** Customers in PostgreSQL; every query is scoped to one tenant. Thread-safe. */
 public final class CustomerRepository {
     private static final String INSERT =
-            "INSERT INTO customer (id, tenant_id, alias, name, email) VALUES (?, ?, ?, ?, ?)";
+            "INSERT INTO customer (id, tenant_id, alias, name, email) VALUES (?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (tenant_id, alias) DO NOTHING";
     private static final String FIND_ACTIVE_BY_ID =
             "SELECT id FROM customer WHERE tenant_id = ? AND id = ? AND archived_at IS NULL";
     private static final String FIND_ACTIVE_BY_ALIAS =
@@ -68,20 +68,15 @@ public final class CustomerRepository {
         this.dataSource = dataSource;
     }
 
-    /** @throws ApiException BAD_REQUEST when the alias is taken within the tenant */
-    public void insert(UUID tenantId, UUID id, String alias, String name, String email) throws SQLException {
+    /** @return false when the alias is taken within the tenant (nothing is stored then) */
+    boolean insert(UUID tenantId, UUID id, String alias, String name, String email) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setObject(1, id);
             ps.setObject(2, tenantId);
             ps.setString(3, alias);
             ps.setString(4, name);
             ps.setString(5, email);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e, "customer_tenant_alias_key")) {
-                throw ApiException.badRequest("alias '" + alias + "' is already used by another customer of this tenant");
-            }
-            throw e;
+            return ps.executeUpdate() == 1;
         }
     }
 
@@ -138,11 +133,12 @@ public final class CustomerRepository {
     record Change(String value) {
     }
 
-    /**
-     * @return false when the tenant has no such customer
-     * @throws ApiException BAD_REQUEST when the new alias is taken within the tenant
-     */
-    boolean update(UUID tenantId, CustomerRef ref, Change alias, Change name, Change email) throws SQLException {
+    /** What {@link #update} did. */
+    enum Updated {
+        UPDATED, NOT_FOUND, ALIAS_TAKEN
+    }
+
+    Updated update(UUID tenantId, CustomerRef ref, Change alias, Change name, Change email) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE)) {
             ps.setBoolean(1, alias != null);
             ps.setString(2, alias == null ? null : alias.value());
@@ -154,10 +150,10 @@ public final class CustomerRepository {
             ps.setObject(8, ref.id());
             ps.setObject(9, ref.id());
             ps.setString(10, ref.alias());
-            return ps.executeUpdate() == 1;
+            return ps.executeUpdate() == 1 ? Updated.UPDATED : Updated.NOT_FOUND;
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e, "customer_tenant_alias_key")) {
-                throw ApiException.badRequest("alias '" + alias.value() + "' is already used by another customer of this tenant");
+                return Updated.ALIAS_TAKEN;
             }
             throw e;
         }

@@ -84,30 +84,30 @@ public final class Customers {
             checkEmail(email);
         }
         UUID id = Uuids.v7();
-        repository.insert(tenantId, id, alias, name, email);
+        if (!repository.insert(tenantId, id, alias, name, email)) {
+            throw aliasTaken(alias);
+        }
         return id;
     }
 
     /**
      * Changes a customer's alias, name or email; for each, null keeps it and an empty string clears it.
      *
-     * @throws ApiException BAD_REQUEST for nothing to change, an invalid or taken alias or a bad email;
-     *                      NOT_FOUND when the tenant has no such customer (archived ones included)
+     * @throws ApiException BAD_REQUEST for an invalid or taken alias or a bad email; NOT_FOUND when the
+     *                      tenant has no such customer (archived ones included)
      */
     public void update(UUID tenantId, String idOrAlias, String alias, String name, String email) throws SQLException {
-        if (alias == null && name == null && email == null) {
-            throw ApiException.badRequest("nothing to change: give --alias, --name or --email");
-        }
         if (alias != null && !alias.isEmpty()) {
             checkAlias(alias);
         }
         if (email != null && !email.isEmpty()) {
             checkEmail(email);
         }
-        boolean updated = repository.update(tenantId, CustomerRef.parse(idOrAlias), change(alias), change(name),
-                change(email));
-        if (!updated) {
-            throw ApiException.notFound("no customer '" + idOrAlias + "' in this tenant");
+        switch (repository.update(tenantId, CustomerRef.parse(idOrAlias), change(alias), change(name), change(email))) {
+            case NOT_FOUND -> throw ApiException.notFound("no customer '" + idOrAlias + "' in this tenant");
+            case ALIAS_TAKEN -> throw aliasTaken(alias);
+            default -> {
+            }
         }
     }
 
@@ -150,6 +150,10 @@ public final class Customers {
         if (!EMAIL.matcher(email).matches()) {
             throw ApiException.badRequest("email '" + email + "' is not an email address");
         }
+    }
+
+    private static ApiException aliasTaken(String alias) {
+        return ApiException.badRequest("alias '" + alias + "' is already used by another customer of this tenant");
     }
 
     private static CustomerRepository.Change change(String value) {

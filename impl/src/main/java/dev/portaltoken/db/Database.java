@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Secret;
+import dev.portaltoken.config.Urls;
 import dev.portaltoken.util.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -78,7 +79,7 @@ public final class Database implements AutoCloseable {
                 hikari.setJdbcUrl(url);
                 config.user().ifPresent(hikari::setUsername);
                 config.password().map(Secret::reveal).ifPresent(hikari::setPassword);
-                description = JdbcUrls.withoutPassword(url);
+                description = Urls.withoutPassword(url);
                 if (forServer) {
                     hikari.setInitializationFailTimeout(-1);
                 }

@@ -1,9 +1,9 @@
 package dev.portaltoken.http;
 
-import dev.portaltoken.api.model.ErrorCode;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.db.DataAccessException;
+import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
@@ -29,7 +29,7 @@ import org.glassfish.grizzly.http.server.Request;
  * valid key's traffic is not throttled by someone else's failures from the same address).
  */
 @Priority(Priorities.AUTHENTICATION)
-public final class AuthenticationFilter implements ContainerRequestFilter {
+final class AuthenticationFilter implements ContainerRequestFilter {
     static final String CALLER_PROPERTY = Caller.class.getName();
     private static final String BEARER = "bearer ";
 
@@ -42,7 +42,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
     @Inject
     private Provider<Request> connection;
 
-    public AuthenticationFilter(ApiKeyAuthenticator authenticator, AuthFailureLimiter failures,
+    AuthenticationFilter(ApiKeyAuthenticator authenticator, AuthFailureLimiter failures,
                                 ClientAddresses addresses, Metrics metrics) {
         this.authenticator = authenticator;
         this.failures = failures;
@@ -71,19 +71,14 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
         long blockedSeconds = failures.blockedForSeconds(address);
         if (blockedSeconds > 0 && (key == null || !authenticator.recentlyValid(key))) {
             metrics.rateLimited("auth_failures");
-            request.abortWith(ErrorResponses.builder(429, ErrorCode.TOO_MANY_REQUESTS,
-                            "too many failed authentications from your address; retry in " + blockedSeconds + " s")
-                    .header(HttpHeaders.RETRY_AFTER, blockedSeconds)
-                    .build());
-            return;
+            throw ApiException.tooManyRequests(
+                    "too many failed authentications from your address; retry in " + blockedSeconds + " s", blockedSeconds);
         }
         if (header == null || header.isBlank()) {
-            reject(request, address, "missing", "missing API key: send Authorization: Bearer <api key>");
-            return;
+            throw reject(address, "missing", "missing API key: send Authorization: Bearer <api key>");
         }
         if (key == null) {
-            reject(request, address, "malformed", "malformed Authorization header: expected Bearer <api key>");
-            return;
+            throw reject(address, "malformed", "malformed Authorization header: expected Bearer <api key>");
         }
         Optional<Caller> caller;
         try {
@@ -92,8 +87,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
             throw new DataAccessException(e);
         }
         if (caller.isEmpty()) {
-            reject(request, address, "invalid", "invalid API key");
-            return;
+            throw reject(address, "invalid", "invalid API key");
         }
         accept(request, caller.get());
     }
@@ -103,11 +97,9 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
         request.setSecurityContext(new CallerSecurityContext(caller, request.getSecurityContext().isSecure()));
     }
 
-    private void reject(ContainerRequestContext request, String address, String reason, String message) {
+    private ApiException reject(String address, String reason, String message) {
         failures.recordFailure(address);
         metrics.authFailure(reason);
-        request.abortWith(ErrorResponses.builder(401, ErrorCode.UNAUTHORIZED, message)
-                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"portal-token\"")
-                .build());
+        return new ApiException(401, message).withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"portal-token\"");
     }
 }

@@ -1,6 +1,6 @@
 package dev.portaltoken.http;
 
-import dev.portaltoken.api.model.ErrorCode;
+import dev.portaltoken.errors.ApiException;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -13,7 +13,13 @@ import jakarta.ws.rs.core.HttpHeaders;
  */
 @PreMatching
 @Priority(1)
-public final class BodySizeFilter implements ContainerRequestFilter {
+final class BodySizeFilter implements ContainerRequestFilter {
+    private final int maxBodyBytes;
+
+    BodySizeFilter(int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
     @Override
     public void filter(ContainerRequestContext request) {
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
@@ -26,9 +32,8 @@ public final class BodySizeFilter implements ContainerRequestFilter {
         } catch (NumberFormatException e) {
             declared = Long.MAX_VALUE;
         }
-        if (declared > PortalTokenRequestReader.MAX_BODY_BYTES) {
-            request.abortWith(ErrorResponses.of(400, ErrorCode.BAD_REQUEST,
-                    "request body is larger than " + PortalTokenRequestReader.MAX_BODY_BYTES + " bytes"));
+        if (declared > maxBodyBytes) {
+            throw ApiException.badRequest("request body is larger than " + maxBodyBytes + " bytes");
         }
     }
 }

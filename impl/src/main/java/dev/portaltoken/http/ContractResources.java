@@ -8,12 +8,12 @@ import org.glassfish.jersey.server.model.ResourceMethod;
  * media types and parameters from the interface, but only accepts a class (not an instance) whose
  * {@code @Path} sits on an interface; this builds the same model bound to the given instance.
  */
-public final class ContractResources {
+final class ContractResources {
     private ContractResources() {
     }
 
     /** The resource model of {@code handler}'s generated interface, served by {@code handler}. */
-    public static Resource of(Object handler) {
+    static Resource of(Object handler) {
         Resource model = Resource.from(handler.getClass());
         if (model == null || model.getPath() == null) {
             throw new IllegalArgumentException(handler.getClass() + " implements no JAX-RS root resource interface");

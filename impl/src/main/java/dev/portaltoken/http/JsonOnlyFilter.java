@@ -1,6 +1,6 @@
 package dev.portaltoken.http;
 
-import dev.portaltoken.api.model.ErrorCode;
+import dev.portaltoken.errors.ApiException;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -17,15 +17,13 @@ import jakarta.ws.rs.core.MediaType;
  */
 @PreMatching
 @Priority(Priorities.HEADER_DECORATOR)
-public final class JsonOnlyFilter implements ContainerRequestFilter {
+final class JsonOnlyFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         var headers = request.getHeaders();
         String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
         if (contentType != null && !isMediaType(contentType)) {
-            request.abortWith(ErrorResponses.of(400, ErrorCode.BAD_REQUEST,
-                    "Content-Type is not a valid media type; send application/json (or no body)"));
-            return;
+            throw ApiException.badRequest("Content-Type is not a valid media type; send application/json (or no body)");
         }
         if (request.hasEntity() && request.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
             headers.putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** {@code GET /.well-known/jwks.json}: the public keys that verify portal tokens. */
-public final class JwksResource implements KeysApi {
+final class JwksResource implements KeysApi {
     private final Supplier<List<JWK>> publicKeys;
 
     /** @param publicKeys the keys to publish now; must return public keys only */
-    public JwksResource(Supplier<List<JWK>> publicKeys) {
+    JwksResource(Supplier<List<JWK>> publicKeys) {
         this.publicKeys = publicKeys;
     }
 

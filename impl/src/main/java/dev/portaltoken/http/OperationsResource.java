@@ -9,13 +9,13 @@ import dev.portaltoken.metrics.Metrics;
 import jakarta.ws.rs.core.Response;
 
 /** {@code /healthz}, {@code /readyz} and {@code /metrics} as the operations spec declares them. */
-public final class OperationsResource implements OperationsApi {
+final class OperationsResource implements OperationsApi {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final dev.portaltoken.ops.Readiness readiness;
     private final Metrics metrics;
 
-    public OperationsResource(dev.portaltoken.ops.Readiness readiness, Metrics metrics) {
+    OperationsResource(dev.portaltoken.ops.Readiness readiness, Metrics metrics) {
         this.readiness = readiness;
         this.metrics = metrics;
     }

@@ -23,18 +23,19 @@ import java.math.BigDecimal;
  * <p>No body, an empty body, {@code null}, {@code {}} and {@code {"expires_in_seconds": null}} all
  * mean "default lifetime". {@code expires_in_seconds} must be a JSON number with an integral value
  * (as JSON Schema's {@code integer}); its range is checked by {@link TokenLifetime}. Unknown
- * members are ignored. Bodies over {@link #MAX_BODY_BYTES} are refused without being read whole.
+ * members are ignored. Bodies over the cap are refused without being read whole.
  */
 @Consumes(MediaType.APPLICATION_JSON)
-public final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortalTokenRequest> {
-    public static final int MAX_BODY_BYTES = 16 * 1024;
+final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortalTokenRequest> {
     private static final String FIELD = "expires_in_seconds";
     private static final int MAX_QUOTED_LENGTH = 24;
 
     private final ObjectMapper mapper;
+    private final int maxBodyBytes;
 
-    public PortalTokenRequestReader(ObjectMapper mapper) {
+    PortalTokenRequestReader(ObjectMapper mapper, int maxBodyBytes) {
         this.mapper = mapper;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -48,12 +49,12 @@ public final class PortalTokenRequestReader implements MessageBodyReader<Custome
             InputStream body) throws IOException {
         byte[] bytes;
         try {
-            bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+            bytes = body.readNBytes(maxBodyBytes + 1);
         } catch (IOException e) {
             throw ApiException.badRequest("request body was not received completely");
         }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw ApiException.badRequest("request body is larger than " + MAX_BODY_BYTES + " bytes");
+        if (bytes.length > maxBodyBytes) {
+            throw ApiException.badRequest("request body is larger than " + maxBodyBytes + " bytes");
         }
         return parse(bytes);
     }

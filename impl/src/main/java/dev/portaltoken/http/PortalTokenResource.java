@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import java.sql.SQLException;
 
 /** {@code POST /api/v1/customers/{id_or_alias}/portal-token}, as the contract's interface declares it. */
-public final class PortalTokenResource implements CustomersApi {
+final class PortalTokenResource implements CustomersApi {
     private final PortalTokenService service;
 
     /**
@@ -20,7 +20,7 @@ public final class PortalTokenResource implements CustomersApi {
     @Context
     private SecurityContext securityContext;
 
-    public PortalTokenResource(PortalTokenService service) {
+    PortalTokenResource(PortalTokenService service) {
         this.service = service;
     }
 

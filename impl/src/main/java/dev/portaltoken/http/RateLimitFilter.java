@@ -1,7 +1,7 @@
 package dev.portaltoken.http;
 
-import dev.portaltoken.api.model.ErrorCode;
 import dev.portaltoken.auth.Caller;
+import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
 import jakarta.annotation.Priority;
@@ -10,7 +10,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
-import jakarta.ws.rs.core.HttpHeaders;
 
 /**
  * The per-API-key limit on authenticated calls: over it, 429 {@code TOO_MANY_REQUESTS} with
@@ -19,13 +18,13 @@ import jakarta.ws.rs.core.HttpHeaders;
  * bucket is full again).
  */
 @Priority(Priorities.AUTHORIZATION)
-public final class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
+final class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
     private static final String DECISION = KeyRateLimiter.Decision.class.getName();
 
     private final KeyRateLimiter limiter;
     private final Metrics metrics;
 
-    public RateLimitFilter(KeyRateLimiter limiter, Metrics metrics) {
+    RateLimitFilter(KeyRateLimiter limiter, Metrics metrics) {
         this.limiter = limiter;
         this.metrics = metrics;
     }
@@ -39,10 +38,8 @@ public final class RateLimitFilter implements ContainerRequestFilter, ContainerR
         request.setProperty(DECISION, decision);
         if (!decision.allowed()) {
             metrics.rateLimited("api_key");
-            request.abortWith(ErrorResponses.builder(429, ErrorCode.TOO_MANY_REQUESTS,
-                            "rate limit of this API key exceeded; retry in " + decision.retryAfterSeconds() + " s")
-                    .header(HttpHeaders.RETRY_AFTER, decision.retryAfterSeconds())
-                    .build());
+            throw ApiException.tooManyRequests("rate limit of this API key exceeded; retry in "
+                    + decision.retryAfterSeconds() + " s", decision.retryAfterSeconds());
         }
     }
 

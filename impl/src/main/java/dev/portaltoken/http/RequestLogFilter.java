@@ -25,8 +25,8 @@ import org.slf4j.MDC;
  */
 @PreMatching
 @Priority(0)
-public final class RequestLogFilter implements ContainerRequestFilter, ContainerResponseFilter {
-    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+final class RequestLogFilter implements ContainerRequestFilter, ContainerResponseFilter {
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
     static final String MDC_REQUEST_ID = "request_id";
     private static final Logger LOG = LoggerFactory.getLogger("http.request");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -35,7 +35,7 @@ public final class RequestLogFilter implements ContainerRequestFilter, Container
 
     private final Metrics metrics;
 
-    public RequestLogFilter(Metrics metrics) {
+    RequestLogFilter(Metrics metrics) {
         this.metrics = metrics;
     }
 

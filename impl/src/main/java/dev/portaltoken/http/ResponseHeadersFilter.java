@@ -9,11 +9,11 @@ import jakarta.ws.rs.core.HttpHeaders;
  * Caching and hardening headers: nothing under {@code /api/} (tokens, errors) may be stored by any
  * cache; the JWKS may be cached for no longer than the servers take to pick up a key rotation.
  */
-public final class ResponseHeadersFilter implements ContainerResponseFilter {
+final class ResponseHeadersFilter implements ContainerResponseFilter {
     private final String jwksCacheControl;
 
     /** @param jwksMaxAgeSeconds how long verifiers may cache the JWKS: at most the key refresh interval */
-    public ResponseHeadersFilter(long jwksMaxAgeSeconds) {
+    ResponseHeadersFilter(long jwksMaxAgeSeconds) {
         this.jwksCacheControl = "public, max-age=" + jwksMaxAgeSeconds;
     }
 

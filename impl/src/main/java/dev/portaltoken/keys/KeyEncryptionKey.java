@@ -1,7 +1,7 @@
 package dev.portaltoken.keys;
 
 import dev.portaltoken.config.ConfigException;
-import dev.portaltoken.config.ConfigLoader;
+import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.config.Setting;
 import java.io.IOException;
@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * and the key's {@code kid} as associated data, so that a sealed key cannot be moved to another
  * row. Thread-safe.
  */
-public final class KeyEncryptionKey {
+final class KeyEncryptionKey {
     /** The file in the data directory that holds the generated key when none is configured. */
-    public static final String FILE = "key-encryption-key";
+    static final String FILE = "key-encryption-key";
     private static final Logger LOG = LoggerFactory.getLogger(KeyEncryptionKey.class);
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     private static final int NONCE_BYTES = 12;
@@ -38,7 +38,7 @@ public final class KeyEncryptionKey {
     private final String source;
 
     KeyEncryptionKey(byte[] key, String source) {
-        if (key.length != ConfigLoader.KEY_ENCRYPTION_KEY_BYTES) {
+        if (key.length != SigningConfig.KEY_ENCRYPTION_KEY_BYTES) {
             throw new IllegalArgumentException("a key encryption key is 32 bytes");
         }
         this.key = new SecretKeySpec(key, "AES");
@@ -46,7 +46,7 @@ public final class KeyEncryptionKey {
     }
 
     /**
-     * The configured key ({@code PORTAL_KEY_ENCRYPTION_KEY}, already validated), else the one in
+     * The configured key ({@code PORTAL_KEY_ENCRYPTION_KEY}, already decoded), else the one in
      * {@code <dataDir>/key-encryption-key}, generated there once with owner-only permissions, but
      * only while the database holds no signing key that a lost key encryption key had sealed.
      *
@@ -54,10 +54,9 @@ public final class KeyEncryptionKey {
      * @throws ConfigException when the file cannot be read or created, or does not hold a key, or is
      *                         missing although stored keys need it
      */
-    public static KeyEncryptionKey resolve(Optional<Secret> configured, Path dataDir, boolean storedKeysExist) {
+    static KeyEncryptionKey resolve(Optional<Secret> configured, Path dataDir, boolean storedKeysExist) {
         if (configured.isPresent()) {
-            return new KeyEncryptionKey(Base64.getDecoder().decode(configured.get().reveal()),
-                    Setting.KEY_ENCRYPTION_KEY.env());
+            return new KeyEncryptionKey(configured.get().bytes(), Setting.KEY_ENCRYPTION_KEY.env());
         }
         Path file = dataDir.toAbsolutePath().resolve(FILE);
         if (storedKeysExist && !Files.exists(file)) {
@@ -68,7 +67,7 @@ public final class KeyEncryptionKey {
     }
 
     /** Where the key comes from, for messages: the setting's name or the file. Never the key. */
-    public String source() {
+    String source() {
         return source;
     }
 
@@ -107,7 +106,7 @@ public final class KeyEncryptionKey {
                 return read(file);
             }
             Files.createDirectories(file.getParent());
-            byte[] key = new byte[ConfigLoader.KEY_ENCRYPTION_KEY_BYTES];
+            byte[] key = new byte[SigningConfig.KEY_ENCRYPTION_KEY_BYTES];
             RANDOM.nextBytes(key);
             Path temp = Files.createTempFile(file.getParent(), FILE, ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -134,7 +133,7 @@ public final class KeyEncryptionKey {
         } catch (IllegalArgumentException e) {
             key = new byte[0];
         }
-        if (key.length != ConfigLoader.KEY_ENCRYPTION_KEY_BYTES) {
+        if (key.length != SigningConfig.KEY_ENCRYPTION_KEY_BYTES) {
             throw new ConfigException(file + ": not a base64-encoded 256-bit key encryption key");
         }
         return new KeyEncryptionKey(key, file.toString());

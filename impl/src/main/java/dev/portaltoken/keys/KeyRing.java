@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The keys requests use: the key that signs new tokens and the public keys the JWKS publishes, as
- * one immutable snapshot that {@link #refresh()} replaces atomically from the database. Each
- * signer is built once per key and kept across refreshes. Thread-safe; build once and share.
+ * one immutable snapshot that {@link #reload()} replaces atomically from the database, after
+ * {@link #maintain()} has written what is due. Each signer is built once per key and kept across
+ * reloads.
  *
  * <p>With an asymmetric algorithm, the signing key is that algorithm's active stored key, which is
  * created when there is none (the first start, or after its active key was retired). With HS256
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * it and every JWKS cached before that has expired. Until then, right after a rotation, the key it replaced (now retiring, still published
  * everywhere) keeps signing, so a portal never meets a {@code kid} the JWKS it fetched lacks.
  */
-public final class KeyRing {
+final class KeyRing {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRing.class);
 
     private final SigningKeyRepository repository;
@@ -43,20 +44,12 @@ public final class KeyRing {
     }
 
     /**
+    /**
      * @param algorithm       the algorithm new tokens are signed with
      * @param sharedSecretKey the HS256 key, present exactly when {@code algorithm} is HS256
      */
-    public KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
-                   Optional<SigningKey> sharedSecretKey) {
-        this(repository, store, algorithm, sharedSecretKey, Duration.ZERO, Clock.systemUTC());
-    }
-
-    /**
-     * @param publishDelay how long a new key is only published before it signs: at least the refresh
-     *                     interval of every instance, plus a margin for clock differences
-     */
-    public KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
-                   Optional<SigningKey> sharedSecretKey, Duration publishDelay, Clock clock) {
+    KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
+            Optional<SigningKey> sharedSecretKey, Duration publishDelay, Clock clock) {
         if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
             throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
         }
@@ -69,28 +62,33 @@ public final class KeyRing {
     }
 
     /**
-     * Re-reads the stored keys and swaps in a new snapshot: a rotation made anywhere takes effect
-     * here. Retiring keys past their date are marked retired on the way. Called once at start-up,
-     * then by one scheduled thread; never concurrently with itself.
+     * Writes what is due: retiring keys past their date are marked retired (their private keys
+     * erased), and an asymmetric algorithm without an active key gets one (the first start, or after
+     * its active key was retired). Safe when several instances do this at once.
+     */
+    void maintain() throws SQLException {
+        repository.retireExpired();
+        if (sharedSecretKey.isEmpty()) {
+            store.ensureActive(algorithm);
+        }
+    }
+
+    /**
+     * Re-reads the published keys and swaps in a new snapshot: a rotation made anywhere takes effect
+     * here. Reads only. Called once at start-up, then by one scheduled thread; never concurrently
+     * with itself.
      *
      * @throws dev.portaltoken.config.ConfigException when the key encryption key does not open the
-     *                                                new active key
+     *                                                new signing key
      */
-    public void refresh() throws SQLException {
-        repository.retireExpired();
+    void reload() throws SQLException {
         List<StoredKey> published = repository.findPublished();
         SigningKey signing;
         if (sharedSecretKey.isPresent()) {
             signing = sharedSecretKey.get();
         } else {
-            Optional<StoredKey> active = activeOf(published);
-            if (active.isEmpty()) {
-                store.ensureActive(algorithm);
-                published = repository.findPublished();
-                active = activeOf(published);
-            }
-            String kid = signingKid(active.orElseThrow(() -> new IllegalStateException("no active " + algorithm + " key")),
-                    published);
+            String kid = signingKid(activeOf(published).orElseThrow(
+                    () -> new IllegalStateException("no active " + algorithm + " key")), published);
             Snapshot previous = current.get();
             if (previous != null && previous.signingKey().keyId().equals(kid)) {
                 signing = previous.signingKey();
@@ -102,22 +100,23 @@ public final class KeyRing {
         current.set(new Snapshot(signing, published.stream().map(StoredKey::publicKey).toList()));
     }
 
-    /** {@link #refresh()} for the scheduler: a failure is logged and the current snapshot kept. */
-    public void refreshQuietly() {
+    /** {@link #maintain()} then {@link #reload()}, for the scheduler: a failure is logged and the current snapshot kept. */
+    void maintainAndReloadQuietly() {
         try {
-            refresh();
+            maintain();
+            reload();
         } catch (SQLException | RuntimeException e) {
             LOG.warn("could not refresh the signing keys, keeping the current ones: {}", e.getMessage());
         }
     }
 
     /** The key to sign a token with now. */
-    public SigningKey signingKey() {
+    SigningKey signingKey() {
         return snapshot().signingKey();
     }
 
     /** The public keys to publish now: every active and retiring stored key. */
-    public List<JWK> publishedKeys() {
+    List<JWK> publishedKeys() {
         return snapshot().published();
     }
 

@@ -2,6 +2,7 @@ package dev.portaltoken.keys;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.keys.SigningKeys.RetireOutcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +25,7 @@ import javax.sql.DataSource;
  * unique index on active keys backs that up. Times are the database's, the one clock every instance
  * shares. Thread-safe.
  */
-public final class SigningKeyRepository {
+final class SigningKeyRepository {
     /** Serialises every change to signing_key across processes ("portalky" in ASCII). */
     private static final String LOCK = "SELECT pg_advisory_xact_lock(8101530513937906041)";
     private static final String COLUMNS = """
@@ -60,7 +61,7 @@ public final class SigningKeyRepository {
 
     private final DataSource dataSource;
 
-    public SigningKeyRepository(DataSource dataSource) {
+    SigningKeyRepository(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -72,22 +73,17 @@ public final class SigningKeyRepository {
     record Demoted(String kid, Instant retiresAt) {
     }
 
-    /** What {@link #retire} did. */
-    public enum RetireOutcome {
-        NOT_FOUND, ALREADY_RETIRED, ONLY_ACTIVE, NOW_RETIRING, NOW_RETIRED
-    }
-
     /** Every key ever stored, newest first. */
-    public List<StoredKey> findAll() throws SQLException {
+    List<StoredKey> findAll() throws SQLException {
         return query(FIND_ALL, null);
     }
 
     /** The keys to publish: every active key, then every retiring one not yet past its date. */
-    public List<StoredKey> findPublished() throws SQLException {
+    List<StoredKey> findPublished() throws SQLException {
         return query(FIND_PUBLISHED, null);
     }
 
-    public Optional<StoredKey> find(String kid) throws SQLException {
+    Optional<StoredKey> find(String kid) throws SQLException {
         return query(FIND, kid).stream().findFirst();
     }
 
@@ -114,7 +110,7 @@ public final class SigningKeyRepository {
     }
 
     /** True when some published key has a sealed private key (so a key encryption key is needed). */
-    public boolean hasSealedKeys() throws SQLException {
+    boolean hasSealedKeys() throws SQLException {
         return !findAllSealed().isEmpty();
     }
 
@@ -158,7 +154,7 @@ public final class SigningKeyRepository {
      * Moves a key one step on: an active key becomes retiring until now + {@code retireAfter} (never
      * the only active key), a retiring one becomes retired at once.
      */
-    public RetireOutcome retire(String kid, Duration retireAfter) throws SQLException {
+    RetireOutcome retire(String kid, Duration retireAfter) throws SQLException {
         return inTransaction(c -> {
             Optional<StoredKey> key = query(c, FIND, kid).stream().findFirst();
             if (key.isEmpty()) {

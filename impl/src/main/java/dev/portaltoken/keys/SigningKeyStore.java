@@ -23,27 +23,17 @@ import org.slf4j.LoggerFactory;
  * Creates, rotates and opens the stored signing keys, whose private halves are sealed under the key
  * encryption key. Thread-safe.
  */
-public final class SigningKeyStore {
-    /**
-     * How long a key stays published after it stops signing: the longest token lifetime (30 days)
-     * plus an hour for instances picking up the rotation, clock skew and verifiers' JWKS caches.
-     */
-    public static final Duration RETIRE_AFTER = Duration.ofSeconds(TokenLifetime.MAX_SECONDS).plusHours(1);
+final class SigningKeyStore {
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeyStore.class);
 
     private final SigningKeyRepository repository;
     private final KeyEncryptionKey encryptionKey;
     private final SignerProvider provider;
 
-    public SigningKeyStore(SigningKeyRepository repository, KeyEncryptionKey encryptionKey, SignerProvider provider) {
+    SigningKeyStore(SigningKeyRepository repository, KeyEncryptionKey encryptionKey, SignerProvider provider) {
         this.repository = repository;
         this.encryptionKey = encryptionKey;
         this.provider = provider;
-    }
-
-    /** A rotation done: the new active key and the one it replaced, published until {@code previousRetiresAt}. */
-    public record Rotation(String kid, JWSAlgorithm algorithm, Optional<String> previousKid,
-                           Optional<Instant> previousRetiresAt) {
     }
 
     /**
@@ -51,7 +41,7 @@ public final class SigningKeyStore {
      *
      * @throws ConfigException naming the key's source when it does not open one of them
      */
-    public void checkEncryptionKey() throws SQLException {
+    void checkEncryptionKey() throws SQLException {
         Map<String, SealedKey> stored = repository.findAllSealed();
         for (Map.Entry<String, SealedKey> sealed : stored.entrySet()) {
             openJwk(sealed.getKey(), sealed.getValue());
@@ -66,7 +56,7 @@ public final class SigningKeyStore {
      *
      * @return true when this call created it
      */
-    public boolean ensureActive(JWSAlgorithm algorithm) throws SQLException {
+    boolean ensureActive(JWSAlgorithm algorithm) throws SQLException {
         if (repository.findActiveKid(algorithm).isPresent()) {
             return false;
         }
@@ -80,16 +70,16 @@ public final class SigningKeyStore {
 
     /**
      * Makes a new key the active one for {@code algorithm}; the previous one becomes retiring for
-     * {@link #RETIRE_AFTER}. Checks first that the key encryption key opens the stored keys, so that
+     * {@link SigningKeys#RETIRE_AFTER}. Checks first that the key encryption key opens the stored keys, so that
      * it never stores a key the running servers cannot open.
      */
-    public Rotation rotate(JWSAlgorithm algorithm) throws SQLException {
+    SigningKeys.Rotation rotate(JWSAlgorithm algorithm) throws SQLException {
         checkEncryptionKey();
         SigningKeyRepository.NewKey key = newKey(algorithm);
-        Optional<SigningKeyRepository.Demoted> previous = repository.rotate(key, RETIRE_AFTER);
+        Optional<SigningKeyRepository.Demoted> previous = repository.rotate(key, SigningKeys.RETIRE_AFTER);
         LOG.info("rotated the {} signing key: {} is active{}", algorithm, key.kid(),
                 previous.map(p -> ", " + p.kid() + " retires at " + p.retiresAt()).orElse(""));
-        return new Rotation(key.kid(), algorithm, previous.map(SigningKeyRepository.Demoted::kid),
+        return new SigningKeys.Rotation(key.kid(), algorithm, previous.map(SigningKeyRepository.Demoted::kid),
                 previous.map(SigningKeyRepository.Demoted::retiresAt));
     }
 

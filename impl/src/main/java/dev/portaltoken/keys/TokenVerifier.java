@@ -47,7 +47,7 @@ public final class TokenVerifier {
      */
     public TokenVerifier(List<StoredKey> keys, Optional<Secret> sharedSecret, String audience, Clock clock) {
         this.keys = keys.stream().collect(Collectors.toUnmodifiableMap(StoredKey::kid, Function.identity()));
-        this.sharedSecret = sharedSecret.map(s -> s.reveal().getBytes(StandardCharsets.UTF_8));
+        this.sharedSecret = sharedSecret.map(Secret::bytes);
         this.audience = audience;
         this.clock = clock;
     }

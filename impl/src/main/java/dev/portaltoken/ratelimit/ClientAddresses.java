@@ -11,8 +11,8 @@ import java.util.List;
 public final class ClientAddresses {
     private final List<Cidr> trusted;
 
-    public ClientAddresses(List<String> trustedProxies) {
-        this.trusted = trustedProxies.stream().map(Cidr::parse).toList();
+    public ClientAddresses(List<Cidr> trustedProxies) {
+        this.trusted = List.copyOf(trustedProxies);
     }
 
     /**

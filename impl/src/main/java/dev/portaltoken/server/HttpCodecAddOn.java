@@ -1,6 +1,7 @@
 package dev.portaltoken.server;
 
-import java.nio.charset.StandardCharsets;
+import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.ErrorRenderer;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.http.HttpContent;
@@ -31,6 +32,11 @@ import org.glassfish.grizzly.memory.MemoryManager;
  * </ul>
  */
 final class HttpCodecAddOn implements AddOn {
+    private final ErrorRenderer errors;
+
+    HttpCodecAddOn(ErrorRenderer errors) {
+        this.errors = errors;
+    }
 
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
@@ -40,7 +46,7 @@ final class HttpCodecAddOn implements AddOn {
         }
         HttpServerFilter original = (HttpServerFilter) builder.get(index);
         int maxHeaderSize = listener.getMaxHttpHeaderSize() == -1 ? 8192 : listener.getMaxHttpHeaderSize();
-        HttpServerFilter codec = new Codec(listener.isChunkingEnabled(), maxHeaderSize,
+        HttpServerFilter codec = new Codec(errors, listener.isChunkingEnabled(), maxHeaderSize,
                 listener.getKeepAlive(), listener.getMaxRequestHeaders(), listener.getMaxResponseHeaders());
         codec.setAllowPayloadForUndefinedHttpMethods(original.isAllowPayloadForUndefinedHttpMethods());
         codec.setMaxPayloadRemainderToSkip(original.getMaxPayloadRemainderToSkip());
@@ -48,9 +54,8 @@ final class HttpCodecAddOn implements AddOn {
         builder.set(index, codec);
     }
 
-    /** The body of an error the HTTP layer answers before the application sees the request. */
-    static String errorJson(int status) {
-        String code = status == 404 ? "NOT_FOUND" : status >= 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
+    /** An error the HTTP layer answers before the application sees the request. */
+    static ApiException refusal(int status) {
         String message = switch (status) {
             case 400 -> "malformed or oversized HTTP request";
             case 413 -> "request too large";
@@ -59,12 +64,15 @@ final class HttpCodecAddOn implements AddOn {
             case 431 -> "request headers too large";
             default -> "request refused (HTTP " + status + ")";
         };
-        return "{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}";
+        return new ApiException(status, message);
     }
 
     private static final class Codec extends HttpServerFilter {
-        Codec(boolean chunking, int maxHeaderSize, KeepAlive keepAlive, int maxRequestHeaders, int maxResponseHeaders) {
+        private final ErrorRenderer errors;
+
+        Codec(ErrorRenderer errors, boolean chunking, int maxHeaderSize, KeepAlive keepAlive, int maxRequestHeaders, int maxResponseHeaders) {
             super(chunking, maxHeaderSize, null, keepAlive, null, maxRequestHeaders, maxResponseHeaders);
+            this.errors = errors;
         }
 
         @Override
@@ -91,7 +99,7 @@ final class HttpCodecAddOn implements AddOn {
                 response.setStatus(400);
                 response.setReasonPhrase("Bad Request");
             }
-            byte[] body = errorJson(response.getStatus()).getBytes(StandardCharsets.UTF_8);
+            byte[] body = errors.json(refusal(response.getStatus()));
             response.setContentType("application/json");
             response.setContentLength(body.length);
             if (!response.getHeaders().contains(Header.ContentType)) {

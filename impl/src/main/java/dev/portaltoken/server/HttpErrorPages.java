@@ -1,5 +1,8 @@
 package dev.portaltoken.server;
 
+import dev.portaltoken.errors.ErrorRenderer;
+import java.nio.charset.StandardCharsets;
+import org.glassfish.grizzly.http.server.ErrorPageGenerator;
 import java.net.URISyntaxException;
 import org.glassfish.grizzly.http.server.Request;
 
@@ -10,11 +13,15 @@ import org.glassfish.grizzly.http.server.Request;
  * requests that arrive on open connections with 503; that becomes the contract's 500 with
  * {@code Connection: close}, so the client retries elsewhere.
  */
-final class HttpErrorPages {
-    private HttpErrorPages() {
+final class HttpErrorPages implements ErrorPageGenerator {
+    private final ErrorRenderer errors;
+
+    HttpErrorPages(ErrorRenderer errors) {
+        this.errors = errors;
     }
 
-    static String json(Request request, int status, String reasonPhrase, String description, Throwable exception) {
+    @Override
+    public String generate(Request request, int status, String reasonPhrase, String description, Throwable exception) {
         int answered = status;
         if (status == 500 && isMalformedRequest(exception)) {
             answered = 400;
@@ -26,7 +33,7 @@ final class HttpErrorPages {
         }
         request.getResponse().setCharacterEncoding("UTF-8");
         request.getResponse().setContentType("application/json");
-        return HttpCodecAddOn.errorJson(answered);
+        return new String(errors.json(HttpCodecAddOn.refusal(answered)), StandardCharsets.UTF_8);
     }
 
     private static boolean isMalformedRequest(Throwable exception) {

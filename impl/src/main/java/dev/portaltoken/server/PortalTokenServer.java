@@ -1,38 +1,19 @@
 package dev.portaltoken.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
-import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.config.ServerConfig;
-import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
-import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.db.ChangeListener;
+import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.db.Database;
-import dev.portaltoken.http.ApiExceptionMapper;
-import dev.portaltoken.http.AuthenticationFilter;
-import dev.portaltoken.http.BodySizeFilter;
-import dev.portaltoken.http.ContractResources;
+import dev.portaltoken.errors.ErrorRenderer;
+import dev.portaltoken.http.ApiApplication;
+import dev.portaltoken.http.HttpLimits;
 import dev.portaltoken.http.Json;
-import dev.portaltoken.http.JsonOnlyFilter;
-import dev.portaltoken.http.JwksResource;
-import dev.portaltoken.http.OperationsResource;
-import dev.portaltoken.http.OptionsFilter;
-import dev.portaltoken.http.PortalTokenRequestReader;
-import dev.portaltoken.http.PortalTokenResource;
-import dev.portaltoken.http.ProcessingExceptionMapper;
-import dev.portaltoken.http.RateLimitFilter;
-import dev.portaltoken.http.RequestLogFilter;
-import dev.portaltoken.http.ResponseHeadersFilter;
-import dev.portaltoken.http.UnexpectedExceptionMapper;
-import dev.portaltoken.http.WebApplicationExceptionMapper;
-import dev.portaltoken.keys.KeyEncryptionKey;
-import dev.portaltoken.keys.KeyRing;
-import dev.portaltoken.keys.SigningKeyRepository;
-import dev.portaltoken.keys.SigningKeyStore;
+import dev.portaltoken.keys.SigningKeys;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ops.Readiness;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
@@ -40,247 +21,125 @@ import dev.portaltoken.ratelimit.ClientAddresses;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
-import dev.portaltoken.token.SigningKey;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.glassfish.grizzly.http.server.HttpServer;
-import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
-import org.glassfish.jersey.CommonProperties;
-import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
-import org.glassfish.jersey.server.ResourceConfig;
-import org.glassfish.jersey.server.ServerProperties;
-import org.glassfish.jersey.server.model.Resource;
 
 /**
- * The one place that builds the server with {@code new}: metrics, database, signing keys and their
- * refresher, repositories, services, limiters, resources and providers, registered explicitly (no
- * scanning, no DI container).
+ * The one place that builds the server: a straight list of {@code new} in dependency order, where
+ * every started thing is handed to one {@link Lifecycle} that closes them in reverse, whether
+ * start-up fails half way or the server stops. No DI container, nothing scanned.
  */
 public final class PortalTokenServer implements AutoCloseable {
-    /**
-     * A new signing key signs only after two refresh intervals (one for every instance to publish
-     * it, one for JWKS caches, whose max-age is the interval, to expire) and this margin for clock
-     * differences between hosts.
-     */
-    private static final java.time.Duration PUBLISH_MARGIN = java.time.Duration.ofSeconds(2);
-    private final Metrics metrics;
-    private final Database database;
-    private final KeyRingSupervisor keys;
-    private final Readiness readiness;
-    private final ChangeListener changes;
-    private final List<HttpServer> servers;
+    /** Drain: how long no request must have been in progress, and the most the drain waits. */
+    private static final long QUIET_MILLIS = 200;
+    private static final long DRAIN_MAX_MILLIS = 10_000;
+    /** The management port serves three cheap operations: two workers are plenty. */
+    private static final int MANAGEMENT_WORKERS = 2;
+
+    /** What the start-up banner shows. */
+    public record Summary(URI baseUri, URI managementUri, String database, String signing) {
+    }
+
+    private final Lifecycle lifecycle;
     private final Drain drain;
-    private final URI baseUri;
-    private final URI managementUri;
+    private final List<HttpListener> listeners;
+    private final Database database;
+    private final SigningKeys keys;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PortalTokenServer(Metrics metrics, Database database, KeyRingSupervisor keys, Readiness readiness,
-                              ChangeListener changes, List<HttpServer> servers, Drain drain, URI baseUri,
-                              URI managementUri) {
-        this.metrics = metrics;
+    private PortalTokenServer(Lifecycle lifecycle, Drain drain, List<HttpListener> listeners, Database database,
+                              SigningKeys keys) {
+        this.lifecycle = lifecycle;
+        this.drain = drain;
+        this.listeners = listeners;
         this.database = database;
         this.keys = keys;
-        this.readiness = readiness;
-        this.changes = changes;
-        this.servers = servers;
-        this.drain = drain;
-        this.baseUri = baseUri;
-        this.managementUri = managementUri;
     }
 
     /**
-     * Opens the database and migrates it, checks that the key encryption key opens the stored
-     * signing keys (creating the first one when there is none), starts re-reading them every refresh
-     * interval, and starts listening. An external database that is down defers all of that: the
-     * server listens at once and reports not ready until it is done.
+     * Opens the database and migrates it, opens the signing keys (checking that the key encryption
+     * key opens them, creating the first one) and keeps them fresh, and starts listening. An external
+     * database that is down defers the keys: the server listens at once and reports not ready until
+     * they are loaded.
      */
     public static PortalTokenServer start(ServerConfig config) {
-        Metrics metrics = new Metrics();
-        Database database = Database.open(config.database(), "server", true, metrics.registry());
-        List<HttpServer> servers = new ArrayList<>();
-        Drain drain = new Drain();
-        KeyRingSupervisor keys = null;
-        Readiness readiness = null;
-        ChangeListener changes = null;
+        Lifecycle lifecycle = new Lifecycle();
         try {
-            SigningConfig signing = config.signing();
-            keys = new KeyRingSupervisor(() -> openKeyRing(config, database), database::migrated);
-            keys.start(signing.refreshInterval());
-            KeyRingSupervisor ring = keys;
-
-            ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
-                    new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
-            AuthFailureLimiter authFailures = new AuthFailureLimiter(config.rateLimits());
-            KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits());
-            Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
-            PortalTokenService tokens = new PortalTokenService(customers,
-                    new PortalTokenIssuer(ring::signingKey, config.tokenIssuer(), config.tokenAudience(),
-                            Clock.systemUTC()),
-                    config.portalUrl(), metrics.tokensMinted(signing.algorithm().getName()));
-            readiness = new Readiness(database.dataSource(), database::migrated, ring::loaded);
-            changes = new ChangeListener(database, Map.of(
-                    "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
-                    "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId))),
-                    () -> {
-                        customers.forgetAll();
-                        authenticator.forgetAll();
-                    }).start();
-
-            Resource operations = ContractResources.of(new OperationsResource(readiness, metrics));
-            ResourceConfig api = application(metrics, signing.refreshInterval().toSeconds())
-                    .registerResources(ContractResources.of(new PortalTokenResource(tokens)),
-                            ContractResources.of(new JwksResource(ring::publishedKeys)))
-                    .register(new AuthenticationFilter(authenticator, authFailures,
-                            new ClientAddresses(config.trustedProxies()), metrics))
-                    .register(new RateLimitFilter(keyLimits, metrics))
-                    .register(new PortalTokenRequestReader(Json.mapper()));
-            if (config.managementPort().isEmpty()) {
-                api.registerResources(operations);
-            }
-            HttpServer main = listen(config.host(), config.port(), api, config.workerThreads(), drain);
-            servers.add(main);
-            URI baseUri = uri(config.host(), main);
-            URI managementUri = baseUri;
-            if (config.managementPort().isPresent()) {
-                HttpServer management = listen(config.host(), config.managementPort().getAsInt(),
-                        application(metrics, signing.refreshInterval().toSeconds()).registerResources(operations), 2, drain);
-                servers.add(management);
-                managementUri = uri(config.host(), management);
-            }
-            return new PortalTokenServer(metrics, database, keys, readiness, changes, servers, drain, baseUri,
-                    managementUri);
+            return start(config, lifecycle);
         } catch (SQLException e) {
-            stop(servers, keys, readiness, changes, database, metrics);
+            lifecycle.close();
             throw new DataAccessException(e);
         } catch (RuntimeException e) {
-            stop(servers, keys, readiness, changes, database, metrics);
+            lifecycle.close();
             throw e;
         }
     }
 
-    /** Checks the key encryption key against the stored keys (creating the first key if none) and loads them. */
-    private static KeyRing openKeyRing(ServerConfig config, Database database) throws SQLException {
-        SigningConfig signing = config.signing();
-        SigningKeyRepository keyRepository = new SigningKeyRepository(database.dataSource());
-        SigningKeyStore keyStore = new SigningKeyStore(keyRepository,
-                KeyEncryptionKey.resolve(signing.keyEncryptionKey(), config.database().dataDir(),
-                        keyRepository.hasSealedKeys()),
-                signing.signer());
-        keyStore.checkEncryptionKey();
-        KeyRing keyRing = new KeyRing(keyRepository, keyStore, signing.algorithm(),
-                signing.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(signing.algorithm()))
-                        .map(s -> SigningKey.hmac(s.reveal().getBytes(StandardCharsets.UTF_8))),
-                signing.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN), Clock.systemUTC());
-        keyRing.refresh();
-        return keyRing;
-    }
+    private static PortalTokenServer start(ServerConfig config, Lifecycle lifecycle) throws SQLException {
+        ObjectMapper json = Json.mapper();
+        ErrorRenderer errors = new ErrorRenderer(json);
+        Metrics metrics = lifecycle.add(new Metrics());
+        Database database = lifecycle.add(Database.open(config.database(), "server", true, metrics.registry()));
+        SigningKeys keys = lifecycle.add(SigningKeys.serve(database.dataSource(), config.signing(),
+                config.database().dataDir(), database::migrated));
 
-    /** A Jersey application with the providers every port shares. */
-    private static ResourceConfig application(Metrics metrics, long jwksMaxAgeSeconds) {
-        ObjectMapper mapper = Json.mapper();
-        UnexpectedExceptionMapper unexpected = new UnexpectedExceptionMapper();
-        return new ResourceConfig()
-                .register(new RequestLogFilter(metrics))
-                .register(new BodySizeFilter())
-                .register(new JsonOnlyFilter())
-                .register(new ResponseHeadersFilter(jwksMaxAgeSeconds))
-                .register(new OptionsFilter())
-                .register(new JacksonJsonProvider(mapper))
-                .register(new ApiExceptionMapper())
-                .register(new WebApplicationExceptionMapper(unexpected))
-                .register(new ProcessingExceptionMapper(unexpected))
-                .register(unexpected)
-                .property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true)
-                .property(ServerProperties.WADL_FEATURE_DISABLE, true)
-                .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true)
-                .property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true)
-                // Answers are well under 1 KiB: a 2 KiB buffer (not 8) still gives them a Content-Length.
-                .property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 2048);
-    }
+        ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
+                new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
+        Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
+        PortalTokenService tokens = new PortalTokenService(customers,
+                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
+                config.portalUrl(), metrics.tokensMinted(config.signing().algorithm().getName()));
+        lifecycle.add(new ChangeListener(database, Map.of(
+                "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
+                "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId))),
+                () -> {
+                    customers.forgetAll();
+                    authenticator.forgetAll();
+                }).start());
+        Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded));
 
-    /**
-     * Starts Grizzly with limits that keep slow, idle or oversized clients from holding workers:
-     * request line and headers at most 8 KiB, connections idle for 15 s closed, a worker's read of a
-     * request body timed out after 10 s and any request cut off after 30 s, unread bodies over
-     * 64 KiB not drained (the connection is closed instead).
-     */
-    private static HttpServer listen(String host, int port, ResourceConfig application, int workers, Drain drain) {
-        HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
-                URI.create("http://" + host + ":" + port + "/"), application, false);
-        http.getServerConfiguration().getMonitoringConfig().getWebServerConfig().addProbes(drain);
-        http.getServerConfiguration().setMaxPayloadRemainderToSkip(64 * 1024);
-        http.getServerConfiguration().setDefaultErrorPageGenerator(HttpErrorPages::json);
-        for (NetworkListener listener : http.getListeners()) {
-            listener.registerAddOn(new HttpCodecAddOn());
-            listener.setMaxHttpHeaderSize(8 * 1024);
-            listener.getKeepAlive().setIdleTimeoutInSeconds(15);
-            listener.getKeepAlive().setMaxRequestsCount(10_000);
-            listener.setTransactionTimeout(30);
-            listener.getTransport().setReadTimeout(10, TimeUnit.SECONDS);
-            listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
-                    .setPoolName("http-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
-        }
-        try {
-            http.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
-        }
-        return http;
-    }
-
-    private static URI uri(String host, HttpServer http) {
-        String shown = "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host;
-        return URI.create("http://" + shown + ":" + http.getListeners().iterator().next().getPort() + "/");
+        ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
+                config.signing().refreshInterval(), readiness);
+        ApiApplication.Api api = new ApiApplication.Api(tokens, keys::publishedKeys, authenticator,
+                new AuthFailureLimiter(config.rateLimits()), new ClientAddresses(config.trustedProxies()),
+                new KeyRateLimiter(config.rateLimits()));
+        Drain drain = new Drain();
+        HttpListener main = lifecycle.add(HttpListener.start(config.host(), config.port(),
+                ApiApplication.api(pipeline, api, config.managementPort().isEmpty()), config.workerThreads(),
+                HttpLimits.DEFAULT, drain, errors));
+        List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
+                : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
+                        ApiApplication.management(pipeline), MANAGEMENT_WORKERS, HttpLimits.DEFAULT, drain, errors)));
+        return new PortalTokenServer(lifecycle, drain, listeners, database, keys);
     }
 
     /** Where the API listens, with a host usable from this machine. */
     public URI baseUri() {
-        return baseUri;
+        return listeners.get(0).uri();
     }
 
     /** Where /healthz, /readyz and /metrics are served (the API's address when no management port). */
     public URI managementUri() {
-        return managementUri;
+        return listeners.get(listeners.size() - 1).uri();
     }
 
-    /**
-     * The key new tokens are signed with now.
-     *
-     * @throws IllegalStateException while the signing keys are not loaded (database down at start-up)
-     */
-    public SigningKey signingKey() {
-        return keys.signingKey();
-    }
-
-    /** True once the signing keys are loaded. */
-    public boolean signingKeysLoaded() {
-        return keys.loaded();
-    }
-
-    /** The pool this server uses, for admin work done in the same process (the demo set-up). */
-    public javax.sql.DataSource dataSource() {
-        return database.dataSource();
-    }
-
-    public String databaseDescription() {
-        return database.description();
+    /** Where it listens, what database it uses and what it signs with, for the start-up banner. */
+    public Summary summary() {
+        String signing = keys.loaded()
+                ? keys.signingKey().algorithm() + ", kid " + keys.signingKey().keyId()
+                : "keys not loaded yet (database unreachable); not ready until they are";
+        return new Summary(baseUri(), managementUri(), database.description(), signing);
     }
 
     /**
      * Stops accepting connections, keeps serving requests on the open ones (each answer then closes
-     * its connection) until none has been in progress for 200 ms (at most 10 s), closes what is left,
-     * then stops the key refresher and closes the pool and the embedded PostgreSQL. Idempotent.
+     * its connection) until none has been in progress for a moment (at most 10 s), then closes
+     * everything it started, in reverse. Idempotent.
      */
     @Override
     public void close() {
@@ -289,30 +148,12 @@ public final class PortalTokenServer implements AutoCloseable {
         }
         try {
             drain.start();
-            for (HttpServer server : servers) {
-                server.getListeners().forEach(listener -> listener.getTransport().unbindAll());
-            }
-            drain.awaitIdle(200, 10_000);
+            listeners.forEach(HttpListener::stopAccepting);
+            drain.awaitIdle(QUIET_MILLIS, DRAIN_MAX_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            stop(servers, keys, readiness, changes, database, metrics);
+            lifecycle.close();
         }
-    }
-
-    private static void stop(List<HttpServer> servers, KeyRingSupervisor keys, Readiness readiness,
-                             ChangeListener changes, Database database, Metrics metrics) {
-        servers.forEach(HttpServer::shutdownNow);
-        if (changes != null) {
-            changes.close();
-        }
-        if (keys != null) {
-            keys.close();
-        }
-        if (readiness != null) {
-            readiness.close();
-        }
-        database.close();
-        metrics.close();
     }
 }

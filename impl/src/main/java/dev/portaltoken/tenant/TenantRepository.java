@@ -1,7 +1,5 @@
 package dev.portaltoken.tenant;
 
-import dev.portaltoken.db.Sql;
-import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.Uuids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +14,8 @@ import javax.sql.DataSource;
 /** Tenants in PostgreSQL. Thread-safe. */
 public final class TenantRepository {
     private static final String INSERT =
-            "INSERT INTO tenant (id, slug, name, portal_url) VALUES (?, ?, ?, ?) RETURNING created_at";
+            "INSERT INTO tenant (id, slug, name, portal_url) VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING"
+                    + " RETURNING created_at";
     private static final String FIND_BY_SLUG =
             "SELECT id, slug, name, portal_url, created_at FROM tenant WHERE slug = ?";
     private static final String LIST =
@@ -33,8 +32,8 @@ public final class TenantRepository {
         this.dataSource = dataSource;
     }
 
-    /** @throws ApiException BAD_REQUEST when the slug is taken */
-    public Tenant create(String slug, String name, String portalUrl) throws SQLException {
+    /** The new tenant; empty when the slug is taken. */
+    Optional<Tenant> create(String slug, String name, String portalUrl) throws SQLException {
         UUID id = Uuids.v7();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setObject(1, id);
@@ -42,14 +41,9 @@ public final class TenantRepository {
             ps.setString(3, name);
             ps.setString(4, portalUrl);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new Tenant(id, slug, name, portalUrl, rs.getTimestamp(1).toInstant());
+                return rs.next() ? Optional.of(new Tenant(id, slug, name, portalUrl, rs.getTimestamp(1).toInstant()))
+                        : Optional.empty();
             }
-        } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e, "tenant_slug_key")) {
-                throw ApiException.badRequest("a tenant with slug '" + slug + "' already exists");
-            }
-            throw e;
         }
     }
 

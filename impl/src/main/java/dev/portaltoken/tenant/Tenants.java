@@ -28,7 +28,8 @@ public final class Tenants {
         if (portalUrl != null) {
             requireHttpUrl(portalUrl);
         }
-        return repository.create(slug, name == null || name.isBlank() ? slug : name, portalUrl);
+        return repository.create(slug, name == null || name.isBlank() ? slug : name, portalUrl)
+                .orElseThrow(() -> ApiException.badRequest("a tenant with slug '" + slug + "' already exists"));
     }
 
     /**
@@ -36,16 +37,11 @@ public final class Tenants {
      *
      * @param name           the new name, or null to keep it
      * @param portalUrl      the new portal URL, or null to keep it
-     * @param clearPortalUrl drop the tenant's portal URL so the configured one applies
-     * @throws ApiException BAD_REQUEST for nothing to change or an invalid URL, NOT_FOUND for no such tenant
+     * @param clearPortalUrl drop the tenant's portal URL so the configured one applies; ignored when
+     *                       {@code portalUrl} is given
+     * @throws ApiException BAD_REQUEST for an invalid name or URL, NOT_FOUND for no such tenant
      */
     public Tenant update(String slug, String name, String portalUrl, boolean clearPortalUrl) throws SQLException {
-        if (name == null && portalUrl == null && !clearPortalUrl) {
-            throw ApiException.badRequest("nothing to change: give --name, --portal-url or --clear-portal-url");
-        }
-        if (portalUrl != null && clearPortalUrl) {
-            throw ApiException.badRequest("give either --portal-url or --clear-portal-url, not both");
-        }
         if (name != null && name.isBlank()) {
             throw ApiException.badRequest("name must not be empty");
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ class ConfigFileTest {
     @TempDir
     Path dir;
 
-    private ServerConfig load(Map<Setting, String> flags, Map<String, String> env, Path file) {
+    private ServerConfig load(Map<Setting<?>, String> flags, Map<String, String> env, Path file) {
         return new ConfigLoader(flags, env, Optional.of(file)).load();
     }
 
@@ -46,7 +46,7 @@ class ConfigFileTest {
     @Test
     void flagsThenEnvironmentThenFileThenDefaults() throws Exception {
         Path yaml = Files.writeString(dir.resolve("s.yaml"), "port: 1111\nhost: 10.0.0.1\nportal-url: https://file.example\n");
-        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        Map<Setting<?>, String> flags = new HashMap<>();
         flags.put(Setting.PORT, "3333");
         ServerConfig config = load(flags, Map.of("PORT", "2222", "HOST", "10.0.0.2"), yaml);
         assertEquals(3333, config.port());

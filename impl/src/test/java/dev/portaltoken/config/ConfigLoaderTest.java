@@ -1,5 +1,6 @@
 package dev.portaltoken.config;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,14 +11,14 @@ import dev.portaltoken.crypto.SignerProvider;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ConfigLoaderTest {
-    private static ServerConfig load(Map<Setting, String> flags, Map<String, String> env) {
+    private static ServerConfig load(Map<Setting<?>, String> flags, Map<String, String> env) {
         return new ConfigLoader(flags, env).load();
     }
 
@@ -39,7 +40,7 @@ class ConfigLoaderTest {
 
     @Test
     void flagsWinOverEnvironmentWhichWinsOverDefaults() {
-        Map<Setting, String> flags = new EnumMap<>(Setting.class);
+        Map<Setting<?>, String> flags = new HashMap<>();
         flags.put(Setting.PORT, "9000");
         ServerConfig config = load(flags, Map.of("PORT", "9001", "HOST", "127.0.0.1",
                 "DATABASE_URL", "jdbc:postgresql://db:5432/portal"));
@@ -55,14 +56,14 @@ class ConfigLoaderTest {
             "DATABASE_URL|mysql://x|DATABASE_URL: must be a PostgreSQL JDBC URL",
             "PORTAL_URL|portal.example.com|PORTAL_URL: must be an absolute http(s) URL",
             "PORTAL_URL|ftp://portal.example.com|PORTAL_URL: must be an absolute http(s) URL",
-            "PORTAL_API_KEY_CACHE_SECONDS|31|PORTAL_API_KEY_CACHE_SECONDS: must be a whole number from 0 to 30",
+            "PORTAL_API_KEY_CACHE_SECONDS|31|PORTAL_API_KEY_CACHE_SECONDS: must be a whole number of seconds from 0 to 30 (got '31')",
             "DATABASE_POOL_SIZE|0|DATABASE_POOL_SIZE: must be a whole number from 1 to 100",
             "PORTAL_TOKEN_ALG|RS256|PORTAL_TOKEN_ALG: must be EdDSA, ES256 or HS256 (got 'RS256')",
             "PORTAL_TOKEN_ALG|none|PORTAL_TOKEN_ALG: must be EdDSA, ES256 or HS256",
             "PORTAL_TOKEN_ALG|HS256|PORTAL_TOKEN_ALG: HS256 needs PORTAL_JWT_SECRET",
             "PORTAL_SIGNER|openssl|PORTAL_SIGNER: must be bouncycastle or jdk (got 'openssl')",
-            "PORTAL_KEY_REFRESH_SECONDS|0|PORTAL_KEY_REFRESH_SECONDS: must be a whole number from 1 to 30",
-            "PORTAL_KEY_REFRESH_SECONDS|31|PORTAL_KEY_REFRESH_SECONDS: must be a whole number from 1 to 30"})
+            "PORTAL_KEY_REFRESH_SECONDS|0|PORTAL_KEY_REFRESH_SECONDS: must be a whole number of seconds from 1 to 30",
+            "PORTAL_KEY_REFRESH_SECONDS|31|PORTAL_KEY_REFRESH_SECONDS: must be a whole number of seconds from 1 to 30"})
     void aBadValueNamesTheSetting(String env, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(), Map.of(env, value)));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
@@ -90,8 +91,8 @@ class ConfigLoaderTest {
     @Test
     void aKeyEncryptionKeyIsBase64Of32Bytes() {
         String key = Base64.getEncoder().encodeToString(new byte[32]);
-        assertEquals(key, load(Map.of(), Map.of("PORTAL_KEY_ENCRYPTION_KEY", key + "\n")).signing().keyEncryptionKey()
-                .orElseThrow().reveal(), "trailing whitespace (as from a file) is trimmed");
+        assertArrayEquals(new byte[32], load(Map.of(), Map.of("PORTAL_KEY_ENCRYPTION_KEY", key + "\n")).signing()
+                .keyEncryptionKey().orElseThrow().bytes(), "decoded once; trailing whitespace (as from a file) is trimmed");
         for (String bad : new String[] {Base64.getEncoder().encodeToString(new byte[16]),
                 Base64.getEncoder().encodeToString(new byte[33]), "not base64 at all!", "c2VjcmV0"}) {
             ConfigException e = assertThrows(ConfigException.class,

@@ -176,7 +176,7 @@ class PortalTokenEndpointTest {
 
     @Test
     void aBodyOverTheCapIsRefused() {
-        String padding = "x".repeat(PortalTokenRequestReader.MAX_BODY_BYTES);
+        String padding = "x".repeat(HttpLimits.DEFAULT.maxBodyBytes());
         assertError(http.mint(acmeKey, acmeCustomer, "{\"pad\": \"" + padding + "\"}"), 400, "BAD_REQUEST",
                 "larger than");
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portaltoken.keys.KeyEncryptionKey;
+import dev.portaltoken.keys.SigningKeys;
 import dev.portaltoken.support.JarProcess;
 import dev.portaltoken.support.TestServer;
 import java.nio.file.Files;
@@ -51,8 +51,8 @@ class KeyEncryptionKeyIT {
 
         assertOneLineFailure(JarProcess.run(Map.of(), "serve", "--port", "0", "--host", "127.0.0.1", "--data-dir", dir),
                 "PORTAL_KEY_ENCRYPTION_KEY is not set and there is no "
-                        + dataDir.toAbsolutePath().resolve(KeyEncryptionKey.FILE));
-        assertFalse(Files.exists(dataDir.resolve(KeyEncryptionKey.FILE)), "no useless key encryption key is generated");
+                        + dataDir.toAbsolutePath().resolve(SigningKeys.KEY_ENCRYPTION_KEY_FILE));
+        assertFalse(Files.exists(dataDir.resolve(SigningKeys.KEY_ENCRYPTION_KEY_FILE)), "no useless key encryption key is generated");
 
         assertOneLineFailure(JarProcess.run(Map.of("PORTAL_KEY_ENCRYPTION_KEY", "c2VjcmV0"), "serve", "--data-dir", dir),
                 "PORTAL_KEY_ENCRYPTION_KEY: must be a base64-encoded 256-bit key");
@@ -68,7 +68,7 @@ class KeyEncryptionKeyIT {
         String dir = dataDir.toString();
         JarProcess.Result created = JarProcess.run(Map.of(), "keys", "rotate", "--alg", "ES256", "--data-dir", dir);
         assertEquals(0, created.exit(), created::toString);
-        Path file = dataDir.toAbsolutePath().resolve(KeyEncryptionKey.FILE);
+        Path file = dataDir.toAbsolutePath().resolve(SigningKeys.KEY_ENCRYPTION_KEY_FILE);
         assertTrue(Files.exists(file), "generated on first use");
         Files.writeString(file, TestServer.newKeyEncryptionKey() + "\n");
 

@@ -25,7 +25,7 @@ class KeyEncryptionKeyTest {
     private static final byte[] PRIVATE_JWK = "{\"kty\":\"OKP\",\"d\":\"secret\"}".getBytes(StandardCharsets.UTF_8);
 
     private static KeyEncryptionKey configured(String base64) {
-        return KeyEncryptionKey.resolve(Optional.of(new Secret(base64)), Path.of("unused"), true);
+        return KeyEncryptionKey.resolve(Optional.of(Secret.ofBytes(java.util.Base64.getDecoder().decode(base64))), Path.of("unused"), true);
     }
 
     @Test
@@ -77,7 +77,7 @@ class KeyEncryptionKeyTest {
 
     @Test
     void aConfiguredKeyWinsOverTheFile(@TempDir Path dataDir) {
-        KeyEncryptionKey key = KeyEncryptionKey.resolve(Optional.of(new Secret(TestServer.newKeyEncryptionKey())), dataDir, false);
+        KeyEncryptionKey key = KeyEncryptionKey.resolve(Optional.of(Secret.ofBytes(java.util.Base64.getDecoder().decode(TestServer.newKeyEncryptionKey()))), dataDir, false);
         assertEquals("PORTAL_KEY_ENCRYPTION_KEY", key.source());
         assertFalse(Files.exists(dataDir.resolve(KeyEncryptionKey.FILE)), "nothing generated");
     }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /** The key ring's snapshots on a real PostgreSQL, driven directly (no scheduler, no HTTP). */
 class KeyRingTest {
     private static final KeyEncryptionKey KEK =
-            KeyEncryptionKey.resolve(Optional.of(new Secret(TestServer.newKeyEncryptionKey())), Path.of("unused"), true);
+            KeyEncryptionKey.resolve(Optional.of(Secret.ofBytes(java.util.Base64.getDecoder().decode(TestServer.newKeyEncryptionKey()))), Path.of("unused"), true);
     private static Database database;
     private static SigningKeyRepository repository;
     private static SigningKeyStore store;
@@ -61,24 +61,34 @@ class KeyRingTest {
         }
     }
 
+    private KeyRing ring(JWSAlgorithm algorithm, Optional<SigningKey> sharedSecretKey) {
+        return new KeyRing(repository, store, algorithm, sharedSecretKey, Duration.ZERO, java.time.Clock.systemUTC());
+    }
+
+    /** What a server's refresh does: maintenance, then a reload. */
+    private static void refresh(KeyRing ring) throws java.sql.SQLException {
+        ring.maintain();
+        ring.reload();
+    }
+
     private static List<String> kids(KeyRing ring) {
         return ring.publishedKeys().stream().map(JWK::getKeyID).toList();
     }
 
     @Test
     void theFirstRefreshCreatesTheKeyAndSignersAreBuiltOncePerKey() throws Exception {
-        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty());
+        KeyRing ring = ring(JWSAlgorithm.EdDSA, Optional.empty());
         assertThrows(IllegalStateException.class, ring::signingKey, "nothing to sign with before the first refresh");
-        ring.refresh();
+        refresh(ring);
         SigningKey first = ring.signingKey();
         assertEquals(JWSAlgorithm.EdDSA, first.algorithm());
         assertEquals(List.of(first.keyId()), kids(ring));
-        ring.refresh();
+        refresh(ring);
         assertSame(first, ring.signingKey(), "an unchanged key keeps its signer");
 
-        SigningKeyStore.Rotation rotation = store.rotate(JWSAlgorithm.EdDSA);
+        SigningKeys.Rotation rotation = store.rotate(JWSAlgorithm.EdDSA);
         assertSame(first, ring.signingKey(), "nothing changes before the next refresh");
-        ring.refresh();
+        refresh(ring);
         assertEquals(rotation.kid(), ring.signingKey().keyId());
         assertEquals(List.of(rotation.kid(), first.keyId()), kids(ring), "the active key first, then the retiring one");
         assertEquals(Optional.of(first.keyId()), rotation.previousKid());
@@ -86,30 +96,30 @@ class KeyRingTest {
 
     @Test
     void aFailedRefreshKeepsTheCurrentKeys() throws Exception {
-        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.ES256, Optional.empty());
-        ring.refresh();
+        KeyRing ring = ring(JWSAlgorithm.ES256, Optional.empty());
+        refresh(ring);
         SigningKey before = ring.signingKey();
         List<String> published = kids(ring);
         execute("ALTER TABLE signing_key RENAME TO signing_key_moved");
         try {
-            assertThrows(java.sql.SQLException.class, ring::refresh);
-            ring.refreshQuietly();
+            assertThrows(java.sql.SQLException.class, () -> refresh(ring));
+            ring.maintainAndReloadQuietly();
             assertSame(before, ring.signingKey());
             assertEquals(published, kids(ring));
         } finally {
             execute("ALTER TABLE signing_key_moved RENAME TO signing_key");
         }
-        ring.refresh();
+        refresh(ring);
         assertSame(before, ring.signingKey(), "recovers once the fault is gone");
     }
 
     @Test
     void anActiveKeySealedUnderAnotherKeyEncryptionKeyIsNotUsed() throws Exception {
-        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty());
-        ring.refresh();
+        KeyRing ring = ring(JWSAlgorithm.EdDSA, Optional.empty());
+        refresh(ring);
         SigningKey before = ring.signingKey();
 
-        KeyEncryptionKey other = KeyEncryptionKey.resolve(Optional.of(new Secret(TestServer.newKeyEncryptionKey())),
+        KeyEncryptionKey other = KeyEncryptionKey.resolve(Optional.of(Secret.ofBytes(java.util.Base64.getDecoder().decode(TestServer.newKeyEncryptionKey()))),
                 Path.of("unused"), true);
         JWK foreign = Signers.generate(JWSAlgorithm.EdDSA);
         repository.rotate(new SigningKeyRepository.NewKey(foreign.getKeyID(), JWSAlgorithm.EdDSA,
@@ -117,10 +127,10 @@ class KeyRingTest {
                 other.seal(foreign.getKeyID(), foreign.toJSONString().getBytes(StandardCharsets.UTF_8))),
                 Duration.ofDays(1));
 
-        ConfigException e = assertThrows(ConfigException.class, ring::refresh);
+        ConfigException e = assertThrows(ConfigException.class, () -> refresh(ring));
         assertEquals("PORTAL_KEY_ENCRYPTION_KEY does not decrypt the stored signing key " + foreign.getKeyID()
                 + ": it is not the key encryption key the signing keys were stored with", e.getMessage());
-        ring.refreshQuietly();
+        ring.maintainAndReloadQuietly();
         assertSame(before, ring.signingKey(), "keeps signing with the key it could open");
         assertThrows(ConfigException.class, store::checkEncryptionKey, "and a restart would refuse to start");
         assertThrows(ConfigException.class, () -> store.rotate(JWSAlgorithm.EdDSA),
@@ -135,7 +145,7 @@ class KeyRingTest {
         SigningKeyRepository.NewKey clash = new SigningKeyRepository.NewKey(active, JWSAlgorithm.EdDSA,
                 key.toPublicJWK().toJSONString(), KEK.seal(active, key.toJSONString().getBytes(StandardCharsets.UTF_8)));
         java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
-                () -> repository.rotate(clash, SigningKeyStore.RETIRE_AFTER));
+                () -> repository.rotate(clash, SigningKeys.RETIRE_AFTER));
         assertEquals("signing key " + active + " already exists", e.getMessage());
         assertEquals(Optional.of(active), repository.findActiveKid(JWSAlgorithm.EdDSA), "the demotion was rolled back");
         assertEquals(KeyState.ACTIVE, repository.find(active).orElseThrow().state());
@@ -143,8 +153,8 @@ class KeyRingTest {
 
     @Test
     void anUnusableOrVanishedKeyIsNotOpened() throws Exception {
-        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.ES256, Optional.empty());
-        ring.refresh();
+        KeyRing ring = ring(JWSAlgorithm.ES256, Optional.empty());
+        refresh(ring);
         SigningKey before = ring.signingKey();
 
         JWK p384 = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_384)
@@ -152,14 +162,14 @@ class KeyRingTest {
         repository.rotate(new SigningKeyRepository.NewKey(p384.getKeyID(), JWSAlgorithm.ES256,
                 p384.toPublicJWK().toJSONString(),
                 KEK.seal(p384.getKeyID(), p384.toJSONString().getBytes(StandardCharsets.UTF_8))), Duration.ofDays(1));
-        IllegalStateException unusable = assertThrows(IllegalStateException.class, ring::refresh);
+        IllegalStateException unusable = assertThrows(IllegalStateException.class, () -> refresh(ring));
         assertEquals("stored signing key " + p384.getKeyID() + " is unusable: not an Ed25519 (EdDSA) or P-256 (ES256) key",
                 unusable.getMessage());
-        ring.refreshQuietly();
+        ring.maintainAndReloadQuietly();
         assertSame(before, ring.signingKey());
 
-        assertEquals(SigningKeyRepository.RetireOutcome.NOW_RETIRED,
-                repository.retire(before.keyId(), SigningKeyStore.RETIRE_AFTER));
+        assertEquals(SigningKeys.RetireOutcome.NOW_RETIRED,
+                repository.retire(before.keyId(), SigningKeys.RETIRE_AFTER));
         IllegalStateException vanished = assertThrows(IllegalStateException.class, () -> store.open(before.keyId()));
         assertEquals("signing key " + before.keyId() + " is no longer published", vanished.getMessage());
     }
@@ -168,8 +178,8 @@ class KeyRingTest {
     void anHs256RingSignsWithTheSecretAndStillPublishesStoredKeys() throws Exception {
         store.ensureActive(JWSAlgorithm.ES256);
         SigningKey hmac = SigningKey.hmac("a-shared-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8));
-        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.HS256, Optional.of(hmac));
-        ring.refresh();
+        KeyRing ring = ring(JWSAlgorithm.HS256, Optional.of(hmac));
+        refresh(ring);
         assertSame(hmac, ring.signingKey());
         assertEquals(List.of(repository.findActiveKid(JWSAlgorithm.ES256).orElseThrow()), kids(ring),
                 "tokens of keys used before the switch to HS256 keep verifying");
@@ -181,9 +191,9 @@ class KeyRingTest {
     void onlyHs256SignsWithTheSharedSecret() {
         SigningKey hmac = SigningKey.hmac("a-shared-secret-of-at-least-32-bytes!".getBytes(StandardCharsets.UTF_8));
         assertThrows(IllegalArgumentException.class,
-                () -> new KeyRing(repository, store, JWSAlgorithm.HS256, Optional.empty()));
+                () -> ring(JWSAlgorithm.HS256, Optional.empty()));
         assertThrows(IllegalArgumentException.class,
-                () -> new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.of(hmac)));
+                () -> ring(JWSAlgorithm.EdDSA, Optional.of(hmac)));
         assertNotEquals(SigningKey.hmacKeyId(new byte[32]), hmac.keyId(), "the kid depends on the secret");
     }
 }

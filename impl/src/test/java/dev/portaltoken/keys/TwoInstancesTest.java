@@ -156,7 +156,7 @@ class TwoInstancesTest {
     void concurrentFirstKeysForOneAlgorithmMakeExactlyOneActive() throws Exception {
         SigningKeyRepository repository = new SigningKeyRepository(database.dataSource());
         SigningKeyStore store = new SigningKeyStore(repository,
-                KeyEncryptionKey.resolve(Optional.of(new Secret(KEK)), Path.of("unused"), true), SignerProvider.JDK);
+                KeyEncryptionKey.resolve(Optional.of(Secret.ofBytes(java.util.Base64.getDecoder().decode(KEK))), Path.of("unused"), true), SignerProvider.JDK);
         int threads = 6;
         CyclicBarrier together = new CyclicBarrier(threads);
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -63,7 +63,7 @@ public final class TestServer implements AutoCloseable {
         // Archive-then-mint tests expect the change at once; CustomerCacheTest covers the cache.
         env.put(Setting.CUSTOMER_CACHE_SECONDS.env(), "0");
         env.putAll(extraEnv);
-        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(new EnumMap<>(Setting.class), env).load());
+        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load());
         return new TestServer(dataDir, Map.copyOf(env), server);
     }
 

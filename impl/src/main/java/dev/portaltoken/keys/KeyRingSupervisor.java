@@ -1,8 +1,7 @@
-package dev.portaltoken.server;
+package dev.portaltoken.keys;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.ConfigException;
-import dev.portaltoken.keys.KeyRing;
 import dev.portaltoken.token.SigningKey;
 import dev.portaltoken.util.DaemonThreads;
 import java.sql.SQLException;
@@ -16,10 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the signing-key ring's life: opens it at start-up when the database is there (a key
+ * Owns the key ring's life on a server: opens it at start-up when the database is there (a key
  * encryption key that does not open the stored keys then fails start-up), or as soon as the
  * database arrives when it was down at start-up (the instance stays not ready meanwhile), and then
- * refreshes it every interval so that rotations made elsewhere are picked up. Thread-safe.
+ * maintains and reloads it every interval, so that rotations made elsewhere are picked up.
  */
 final class KeyRingSupervisor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRingSupervisor.class);
@@ -51,7 +50,7 @@ final class KeyRingSupervisor implements AutoCloseable {
     private void tick() {
         KeyRing current = ring.get();
         if (current != null) {
-            current.refreshQuietly();
+            current.maintainAndReloadQuietly();
             return;
         }
         if (!databaseReady.getAsBoolean()) {

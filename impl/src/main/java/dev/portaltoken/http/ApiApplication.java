@@ -1,0 +1,87 @@
+package dev.portaltoken.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
+import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.auth.ApiKeyAuthenticator;
+import dev.portaltoken.errors.ErrorRenderer;
+import dev.portaltoken.metrics.Metrics;
+import dev.portaltoken.ops.Readiness;
+import dev.portaltoken.ratelimit.AuthFailureLimiter;
+import dev.portaltoken.ratelimit.ClientAddresses;
+import dev.portaltoken.ratelimit.KeyRateLimiter;
+import dev.portaltoken.token.PortalTokenService;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.glassfish.jersey.CommonProperties;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * The Jersey application of one port. Its constructor registers the request pipeline in the order a
+ * request goes through it, every provider built here with {@code new} (nothing is scanned):
+ *
+ * <ol>
+ *   <li>{@link RequestLogFilter}: request id, start time (its response half writes the log line and
+ *       the metrics sample, last);</li>
+ *   <li>{@link BodySizeFilter}: a declared body over the cap is refused unread;</li>
+ *   <li>{@link JsonOnlyFilter}: JSON only, a body without Content-Type is read as JSON;</li>
+ *   <li>routing to a resource, then {@link AuthenticationFilter} (API key to tenant, under
+ *       {@code /api/} only) and {@link RateLimitFilter} (the key's bucket);</li>
+ *   <li>{@link PortalTokenRequestReader} reads the body, the resource answers
+ *       ({@link PortalTokenResource}, {@link JwksResource}, {@link OperationsResource}), and
+ *       Jackson writes it;</li>
+ *   <li>on the way out {@link OptionsFilter}, {@link ResponseHeadersFilter} (caching headers) and the
+ *       rate-limit headers;</li>
+ *   <li>any failure on the way: {@link ErrorMapper}, through the one {@link ErrorRenderer}.</li>
+ * </ol>
+ */
+public final class ApiApplication extends ResourceConfig {
+    /** What every port's pipeline shares. */
+    public record Pipeline(ObjectMapper json, ErrorRenderer errors, Metrics metrics, HttpLimits limits,
+                           Duration jwksMaxAge, Readiness readiness) {
+    }
+
+    /** What the API port serves beyond the operations: the contract's operation and the JWKS. */
+    public record Api(PortalTokenService tokens, Supplier<List<JWK>> publishedKeys, ApiKeyAuthenticator authenticator,
+                      AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits) {
+    }
+
+    private ApiApplication(Pipeline pipeline, Api api, boolean operations) {
+        register(new RequestLogFilter(pipeline.metrics()));
+        register(new BodySizeFilter(pipeline.limits().maxBodyBytes()));
+        register(new JsonOnlyFilter());
+        if (api != null) {
+            register(new AuthenticationFilter(api.authenticator(), api.authFailures(), api.clientAddresses(),
+                    pipeline.metrics()));
+            register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
+            register(new PortalTokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
+            registerResources(ContractResources.of(new PortalTokenResource(api.tokens())),
+                    ContractResources.of(new JwksResource(api.publishedKeys())));
+        }
+        if (operations) {
+            registerResources(ContractResources.of(new OperationsResource(pipeline.readiness(), pipeline.metrics())));
+        }
+        register(new JacksonJsonProvider(pipeline.json()));
+        register(new OptionsFilter(pipeline.errors()));
+        register(new ResponseHeadersFilter(pipeline.jwksMaxAge().toSeconds()));
+        register(new ErrorMapper(pipeline.errors()));
+        property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
+        property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
+        // Answers are well under 1 KiB: a 2 KiB buffer (not 8) still gives them a Content-Length.
+        property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 2048);
+    }
+
+    /** The API port: the contract and the JWKS, and the operations too unless a management port has them. */
+    public static ApiApplication api(Pipeline pipeline, Api api, boolean withOperations) {
+        return new ApiApplication(pipeline, api, withOperations);
+    }
+
+    /** The management port: /healthz, /readyz and /metrics only. */
+    public static ApiApplication management(Pipeline pipeline) {
+        return new ApiApplication(pipeline, null, true);
+    }
+}

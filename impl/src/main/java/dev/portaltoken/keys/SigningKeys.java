@@ -1,0 +1,170 @@
+package dev.portaltoken.keys;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.config.SigningConfig;
+import dev.portaltoken.token.SigningKey;
+import dev.portaltoken.token.TokenLifetime;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+
+/**
+ * The one door to the token signing keys: stored in PostgreSQL, their private halves sealed under
+ * the key encryption key, rotated and retired by admin commands, loaded and published by servers,
+ * and checked by {@code token verify}. Everything else in this package is its private machinery.
+ *
+ * <p>Two kinds of work are kept apart. Maintenance writes: creating an algorithm's first (or
+ * missing) active key, rotating, retiring, and marking retiring keys past their date retired.
+ * Reloading reads: the signing key and the published keys, swapped in as one snapshot. A server
+ * ({@link #serve}) does both every refresh interval, so a rotation made anywhere is in use
+ * everywhere within that interval.
+ *
+ * <p>Thread-safe: one instance per process, shared by request threads, the background refresh and
+ * admin work.
+ */
+public final class SigningKeys implements AutoCloseable {
+    /**
+     * How long a key stays published after it stops signing: the longest token lifetime (30 days)
+     * plus an hour for instances picking up the rotation, clock skew and verifiers' JWKS caches.
+     */
+    public static final Duration RETIRE_AFTER = Duration.ofSeconds(TokenLifetime.MAX_SECONDS).plusHours(1);
+    /** The file in the data directory that holds the generated key encryption key, when none is configured. */
+    public static final String KEY_ENCRYPTION_KEY_FILE = KeyEncryptionKey.FILE;
+    /**
+     * A new key signs only after two refresh intervals (one for every instance to publish it, one for
+     * JWKS caches, whose max-age is the interval, to expire) and this margin for clock differences.
+     */
+    private static final Duration PUBLISH_MARGIN = Duration.ofSeconds(2);
+
+    /** What {@link #retire} did. */
+    public enum RetireOutcome {
+        NOT_FOUND, ALREADY_RETIRED, ONLY_ACTIVE, NOW_RETIRING, NOW_RETIRED
+    }
+
+    /** A rotation done: the new active key and the one it replaced, published until {@code previousRetiresAt}. */
+    public record Rotation(String kid, JWSAlgorithm algorithm, Optional<String> previousKid,
+                           Optional<Instant> previousRetiresAt) {
+    }
+
+    /** A retirement done (or refused): for a key now retiring, until when it stays published. */
+    public record Retirement(RetireOutcome outcome, Optional<Instant> publishedUntil) {
+    }
+
+    private final SigningKeyRepository repository;
+    private final SigningConfig config;
+    private final Path dataDir;
+    private final Optional<KeyRingSupervisor> ring;
+
+    private SigningKeys(DataSource dataSource, SigningConfig config, Path dataDir, BooleanSupplier databaseReady,
+                        boolean serving) {
+        this.repository = new SigningKeyRepository(dataSource);
+        this.config = config;
+        this.dataDir = dataDir;
+        this.ring = serving ? Optional.of(new KeyRingSupervisor(this::openRing, databaseReady)) : Optional.empty();
+    }
+
+    /** For admin commands: maintenance and look-ups, nothing in the background. */
+    public static SigningKeys admin(DataSource dataSource, SigningConfig config, Path dataDir) {
+        return new SigningKeys(dataSource, config, dataDir, () -> true, false);
+    }
+
+    /**
+     * For a server: opens the keys now if the database is ready (else as soon as it is, the server
+     * staying not ready meanwhile), then maintains and reloads them every refresh interval.
+     *
+     * @param dataDir where a generated key encryption key lives when none is configured
+     * @throws dev.portaltoken.config.ConfigException when the key encryption key does not open the stored keys
+     */
+    public static SigningKeys serve(DataSource dataSource, SigningConfig config, Path dataDir,
+                                    BooleanSupplier databaseReady) throws SQLException {
+        SigningKeys keys = new SigningKeys(dataSource, config, dataDir, databaseReady, true);
+        keys.ring.orElseThrow().start(config.refreshInterval());
+        return keys;
+    }
+
+    /** True once a server's keys are loaded (false for {@link #admin} instances). */
+    public boolean loaded() {
+        return ring.map(KeyRingSupervisor::loaded).orElse(false);
+    }
+
+    /**
+     * The key new tokens are signed with now.
+     *
+     * @throws IllegalStateException while the keys are not loaded (the server is not ready)
+     */
+    public SigningKey signingKey() {
+        return serving().signingKey();
+    }
+
+    /**
+     * The public keys to publish now: every active and retiring stored key.
+     *
+     * @throws IllegalStateException while the keys are not loaded (the server is not ready)
+     */
+    public List<JWK> publishedKeys() {
+        return serving().publishedKeys();
+    }
+
+    /** Every key ever stored, newest first. */
+    public List<StoredKey> list() throws SQLException {
+        return repository.findAll();
+    }
+
+    /**
+     * Makes a new key the active one for {@code algorithm}; the previous one keeps being published
+     * for {@link #RETIRE_AFTER}. Refuses (ConfigException) when the key encryption key does not
+     * open the stored keys, so it never stores a key the servers cannot open.
+     */
+    public Rotation rotate(JWSAlgorithm algorithm) throws SQLException {
+        return store().rotate(algorithm);
+    }
+
+    /**
+     * Moves a key one step on: an active key stops signing and stays published for
+     * {@link #RETIRE_AFTER} (never the only active key); a retiring key is retired at once.
+     */
+    public Retirement retire(String kid) throws SQLException {
+        RetireOutcome outcome = repository.retire(kid, RETIRE_AFTER);
+        return new Retirement(outcome, outcome == RetireOutcome.NOW_RETIRING
+                ? repository.find(kid).flatMap(StoredKey::retiresAt) : Optional.empty());
+    }
+
+    /** A verifier of tokens against every stored key (retired ones say why they fail) and the HS256 secret. */
+    public TokenVerifier verifier(String audience) throws SQLException {
+        return new TokenVerifier(repository.findAll(), config.jwtSecret(), audience, Clock.systemUTC());
+    }
+
+    @Override
+    public void close() {
+        ring.ifPresent(KeyRingSupervisor::close);
+    }
+
+    private KeyRingSupervisor serving() {
+        return ring.orElseThrow(() -> new IllegalStateException("admin key access signs nothing"));
+    }
+
+    private SigningKeyStore store() throws SQLException {
+        return new SigningKeyStore(repository,
+                KeyEncryptionKey.resolve(config.keyEncryptionKey(), dataDir, repository.hasSealedKeys()), config.signer());
+    }
+
+    /** Checks the key encryption key against the stored keys, creates what is missing, and loads. */
+    private KeyRing openRing() throws SQLException {
+        SigningKeyStore store = store();
+        store.checkEncryptionKey();
+        KeyRing keyRing = new KeyRing(repository, store, config.algorithm(),
+                config.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(config.algorithm()))
+                        .map(s -> SigningKey.hmac(s.bytes())),
+                config.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN), Clock.systemUTC());
+        keyRing.maintain();
+        keyRing.reload();
+        return keyRing;
+    }
+}

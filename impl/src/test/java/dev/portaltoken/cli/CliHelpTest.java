@@ -1,0 +1,49 @@
+package dev.portaltoken.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.portaltoken.support.CliRun;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Every command's {@code --help} ends with an example of that very command. */
+class CliHelpTest {
+
+    private static List<List<String>> commandPaths(CommandLine command, List<String> path, List<List<String>> into) {
+        into.add(path);
+        command.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                List<String> longer = new ArrayList<>(path);
+                longer.add(name);
+                commandPaths(sub, longer, into);
+            }
+        });
+        return into;
+    }
+
+    @Test
+    void everyHelpEndsWithAnExampleOfItsCommand() {
+        CommandLine tree = Cli.tree(new Cli.Context(new PrintStream(PrintStream.nullOutputStream()),
+                new PrintStream(PrintStream.nullOutputStream()), Map.of(), false));
+        List<List<String>> paths = commandPaths(tree, List.of(), new ArrayList<>());
+        assertTrue(paths.size() >= 20, "the whole tree is walked: " + paths);
+        for (List<String> path : paths) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            CliRun.Result help = CliRun.run(Map.of(), args.toArray(String[]::new));
+            assertEquals(0, help.exit(), help::toString);
+            String[] lines = help.out().strip().split("\n");
+            assertEquals("Example:", lines[lines.length - 2].strip(), () -> String.join(" ", path) + ":\n" + help.out());
+            String example = lines[lines.length - 1].strip();
+            String command = String.join(" ", path);
+            assertTrue(example.contains("portal-token-server " + command),
+                    () -> "the example of '" + command + "' shows that command: " + example + " / " + Arrays.toString(lines));
+        }
+    }
+}

@@ -41,6 +41,7 @@ import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.SigningKey;
+import io.github.bucket4j.TimeMeter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -106,6 +107,11 @@ public final class PortalTokenServer implements AutoCloseable {
      * server listens at once and reports not ready until it is done.
      */
     public static PortalTokenServer start(ServerConfig config) {
+        return start(config, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    /** As {@link #start(ServerConfig)}, the rate limits refilling by {@code rateLimitTime} (tests advance their own). */
+    public static PortalTokenServer start(ServerConfig config, TimeMeter rateLimitTime) {
         Metrics metrics = new Metrics();
         Database database = Database.open(config.database(), "server", true, metrics.registry());
         List<HttpServer> servers = new ArrayList<>();
@@ -121,9 +127,10 @@ public final class PortalTokenServer implements AutoCloseable {
 
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                     new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
-            AuthFailureLimiter authFailures = new AuthFailureLimiter(config.rateLimits());
-            KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits());
-            Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
+            AuthFailureLimiter authFailures = new AuthFailureLimiter(config.rateLimits(), rateLimitTime);
+            KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits(), rateLimitTime);
+            Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl(),
+                    metrics.customerLookups("database")::increment, metrics.customerLookups("cache")::increment);
             PortalTokenService tokens = new PortalTokenService(customers,
                     new PortalTokenIssuer(ring::signingKey, config.tokenIssuer(), config.tokenAudience(),
                             Clock.systemUTC()),

@@ -36,7 +36,9 @@ public final class JsonOnlyFilter implements ContainerRequestFilter {
     private static boolean isMediaType(String value) {
         try {
             MediaType type = MediaType.valueOf(value);
-            return !type.getType().isEmpty() && !type.getSubtype().isEmpty();
+            // A wildcard (*/*, application/*) may be asked for in Accept, but names no content.
+            return !type.getType().isEmpty() && !type.getSubtype().isEmpty() && !type.isWildcardType()
+                    && !type.isWildcardSubtype();
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -101,7 +101,7 @@ class GeneratedJavaClientTest {
         JWTClaimsSet claims = Tokens.verifyWithJwks(acme.http(), minted.getToken());
         assertEquals(customer, claims.getSubject());
         assertEquals(List.of(AUDIENCE), claims.getAudience());
-        return (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000;
+        return Tokens.lifetimeSeconds(claims);
     }
 
     /** Calls the generated API expecting an error, and reads it as the contract's RestErrorResponse. */

@@ -1,10 +1,12 @@
 // The typescript-fetch client generated from the vendored contract, used the way a customer's
 // backend would use it, against the live packaged server. Every token is verified independently of
-// the server, through its JWKS URL, with `jose`. Neither tokens nor keys are ever printed.
+// the server, through its JWKS URL, with `jose`. Every answer the suite (and the example it runs)
+// receives is checked against the OpenAPI documents (conformance.ts). Neither tokens nor keys are
+// ever printed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import {
@@ -19,7 +21,10 @@ import {
   type Middleware,
   type RestErrorResponse,
 } from '../target/generated/portal-token-client/index.js';
+import { check, checked, installCheckingFetch } from './conformance.js';
 import { LiveServer } from './live-server.js';
+
+installCheckingFetch();
 
 const PORTAL_URL = 'https://portal.test.example';
 const DEFAULT_AUDIENCE = 'customer-portal';
@@ -48,7 +53,9 @@ before(async () => {
 after(async () => {
   if (server) {
     assert.equal(await server.stop(), 0, 'SIGTERM stops the server cleanly');
+    server.logCanary();
   }
+  assert.ok(checked >= 20, `every answer went through the conformance check (${checked} checked)`);
 });
 
 /** Records the body each request of the generated client actually sends. */
@@ -152,12 +159,33 @@ describe('errors read as typed RestErrorResponse', () => {
   });
 });
 
+describe('the conformance check on every answer', () => {
+  test('refuses answers the documents do not declare', () => {
+    const mint = '/api/v1/customers/cus_x/portal-token';
+    const error = '{"code":"NOT_FOUND","message":"customer not found"}';
+    check('POST', mint, 404, 'application/json', error);
+    assert.throws(() => check('POST', mint, 403, 'application/json', '{"code":"FORBIDDEN","message":"no"}'),
+      /a status it does not declare/);
+    assert.throws(() => check('POST', mint, 404, 'text/html', '<html></html>'), /Content-Type text\/html/);
+    assert.throws(() => check('POST', mint, 404, 'application/json', '{"code":"GONE","message":"x"}'), /does not match/);
+    assert.throws(() => check('POST', mint, 200, 'application/json', '{"token":"t"}'), /does not match/);
+    assert.throws(() => check('GET', '/.well-known/jwks.json', 200, 'application/json',
+      '{"keys":[{"kty":"OKP","kid":"k","alg":"EdDSA","use":"sig","d":"private"}]}'), /does not match/);
+    assert.throws(() => check('GET', '/nowhere', 200, 'application/json', '{}'), /undocumented route/);
+    check('GET', '/nowhere', 404, 'application/json', error);
+    check('HEAD', '/healthz', 200, 'application/json', '');
+    check('GET', '/metrics', 200, 'text/plain; version=0.0.4', '# TYPE x counter');
+  });
+});
+
 describe('the committed example (examples/typescript/mint-portal-link.ts)', () => {
   test('prints a portal link whose token verifies', async () => {
-    // Compiled beside the generated client by `npm run build`, and run as its usage line says.
+    // Compiled beside the generated client by `npm run build`, and run as its usage line says, with
+    // its answers checked against the documents like the suite's own.
     const example = fileURLToPath(new URL('../target/generated/mint-portal-link.js', import.meta.url));
+    const hook = pathToFileURL(fileURLToPath(new URL('./conformance-hook.js', import.meta.url))).href;
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [example, server.baseUrl, 'acme-42'],
+      execFile(process.execPath, ['--import', hook, example, server.baseUrl, 'acme-42'],
         { env: { ...process.env, PORTAL_API_KEY: key }, timeout: 60_000 },
         (error, out, err) => (error ? reject(new Error(`example failed:\n${err}`)) : resolve(out)));
     });

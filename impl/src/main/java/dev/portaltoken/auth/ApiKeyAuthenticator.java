@@ -3,7 +3,6 @@ package dev.portaltoken.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,13 +22,19 @@ public final class ApiKeyAuthenticator {
     /** Compared against when the id is unknown, so both failure paths do the same work. */
     private static final byte[] UNKNOWN_KEY_HASH = ApiKeyFormat.sha256("no such key");
 
-    private final ApiKeyRepository repository;
+    private final ActiveKeys repository;
+    private final SecretDigest digest;
     private final Cache<ByteBuffer, Caller> verified;
     private final Cache<ByteBuffer, Boolean> recentlyValid =
             Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).maximumSize(100_000).build();
 
     public ApiKeyAuthenticator(ApiKeyRepository repository, Duration cacheTtl) {
+        this((ActiveKeys) repository, cacheTtl, SecretDigest.SHA256);
+    }
+
+    ApiKeyAuthenticator(ActiveKeys repository, Duration cacheTtl, SecretDigest digest) {
         this.repository = repository;
+        this.digest = digest;
         this.verified = cacheTtl.isZero() ? null
                 : Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
     }
@@ -87,7 +92,7 @@ public final class ApiKeyAuthenticator {
         }
         Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.get().id());
         byte[] expected = stored.map(ApiKeyRepository.ActiveKey::secretSha256).orElse(UNKNOWN_KEY_HASH);
-        boolean matches = MessageDigest.isEqual(ApiKeyFormat.sha256(presented.get().secret()), expected);
+        boolean matches = digest.equal(digest.hash(presented.get().secret()), expected);
         if (!matches || stored.isEmpty()) {
             return Optional.empty();
         }

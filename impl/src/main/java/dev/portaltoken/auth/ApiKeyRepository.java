@@ -12,7 +12,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /** API keys in PostgreSQL. Thread-safe. */
-public final class ApiKeyRepository {
+public final class ApiKeyRepository implements ActiveKeys {
     private static final String FIND_ACTIVE = """
             SELECT k.secret_sha256, t.id, t.slug, t.portal_url
               FROM api_key k JOIN tenant t ON t.id = k.tenant_id
@@ -39,7 +39,8 @@ public final class ApiKeyRepository {
     record ActiveKey(byte[] secretSha256, Caller caller) {
     }
 
-    Optional<ActiveKey> findActive(UUID keyId) throws SQLException {
+    @Override
+    public Optional<ActiveKey> findActive(UUID keyId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_ACTIVE)) {
             ps.setObject(1, keyId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -71,7 +72,8 @@ public final class ApiKeyRepository {
     }
 
     /** Records that the key was used (at minute granularity). */
-    void touch(UUID keyId) throws SQLException {
+    @Override
+    public void touch(UUID keyId) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TOUCH)) {
             ps.setObject(1, keyId);
             ps.executeUpdate();

@@ -22,10 +22,17 @@ public final class Customers {
 
     private final CustomerRepository repository;
     private final LoadingCache<Lookup, UUID> found;
+    private final Runnable databaseLookup;
+    private final Runnable cacheHit;
 
     /** For admin work: every lookup reads the database. */
     public Customers(CustomerRepository repository) {
         this(repository, Duration.ZERO);
+    }
+
+    /** As {@link #Customers(CustomerRepository, Duration, Runnable, Runnable)}, counting nothing. */
+    public Customers(CustomerRepository repository, Duration cacheTtl) {
+        this(repository, cacheTtl, () -> { }, () -> { });
     }
 
     /**
@@ -34,9 +41,14 @@ public final class Customers {
      *                 Misses are never cached, so a new customer is found at once. Entries in use
      *                 are re-read in the background after two thirds of it, so busy customers never
      *                 wait for the database and entries do not all expire at once.
+     * @param databaseLookup run for every query {@link #findActive} makes (cache misses, background
+     *                 refreshes, every lookup without a cache); must be quick and thread-safe
+     * @param cacheHit run for every lookup of {@link #findActive} answered from the cache
      */
-    public Customers(CustomerRepository repository, Duration cacheTtl) {
+    public Customers(CustomerRepository repository, Duration cacheTtl, Runnable databaseLookup, Runnable cacheHit) {
         this.repository = repository;
+        this.databaseLookup = databaseLookup;
+        this.cacheHit = cacheHit;
         this.found = cacheTtl.isZero() ? null
                 : Caffeine.newBuilder()
                         .expireAfterWrite(cacheTtl)
@@ -165,8 +177,14 @@ public final class Customers {
         if (found == null) {
             return lookUp(tenantId, idOrAlias);
         }
+        Lookup key = new Lookup(tenantId, idOrAlias);
+        UUID cached = found.getIfPresent(key);
+        if (cached != null) {
+            cacheHit.run();
+            return Optional.of(cached);
+        }
         try {
-            return Optional.ofNullable(found.get(new Lookup(tenantId, idOrAlias)));
+            return Optional.ofNullable(found.get(key));
         } catch (DataAccessException e) {
             throw (SQLException) e.getCause();
         }
@@ -175,11 +193,13 @@ public final class Customers {
     private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) throws SQLException {
         CustomerRef ref = CustomerRef.parse(idOrAlias);
         if (ref.id() != null) {
+            databaseLookup.run();
             return repository.findActiveById(tenantId, ref.id());
         }
         if (!ALIAS.matcher(ref.alias()).matches()) {
             return Optional.empty(); // no alias outside the allowed characters can exist (nor reach SQL)
         }
+        databaseLookup.run();
         return repository.findActiveByAlias(tenantId, ref.alias());
     }
 

@@ -34,7 +34,9 @@ final class JsonOnlyFilter implements ContainerRequestFilter {
     private static boolean isMediaType(String value) {
         try {
             MediaType type = MediaType.valueOf(value);
-            return !type.getType().isEmpty() && !type.getSubtype().isEmpty();
+            // A wildcard (*/*, application/*) may be asked for in Accept, but names no content.
+            return !type.getType().isEmpty() && !type.getSubtype().isEmpty() && !type.isWildcardType()
+                    && !type.isWildcardSubtype();
         } catch (IllegalArgumentException e) {
             return false;
         }

@@ -15,8 +15,8 @@ import java.time.Duration;
 
 /**
  * The server's meters, registered once in a Prometheus registry: HTTP requests by route and status
- * (with a latency histogram), tokens minted, authentication failures, rate-limited requests, and
- * the JVM's own. HikariCP reports into {@link #registry()} as well. Thread-safe.
+ * (with a latency histogram), tokens minted, authentication failures, rate-limited requests,
+ * customer lookups by source, and the JVM's own. HikariCP reports into {@link #registry()} as well. Thread-safe.
  */
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -32,6 +32,10 @@ public final class Metrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        // Present at 0 from the start, so a dashboard's rate() works before the first event.
+        for (String limit : new String[] {"api_key", "auth_failures"}) {
+            rateLimitedCounter(limit);
+        }
     }
 
     public MeterRegistry registry() {
@@ -72,8 +76,21 @@ public final class Metrics implements AutoCloseable {
 
     /** Counts requests answered 429, by what was limited. */
     public void rateLimited(String limit) {
-        Counter.builder("portal.rate.limited").description("Requests refused by a rate limit")
-                .tag("limit", limit).register(registry).increment();
+        rateLimitedCounter(limit).increment();
+    }
+
+    private Counter rateLimitedCounter(String limit) {
+        return Counter.builder("portal.rate.limited").description("Requests refused by a rate limit")
+                .tag("limit", limit).register(registry);
+    }
+
+    /**
+     * Counts customer lookups of the token endpoint by where they were answered: {@code database}
+     * (a query: a miss of the found-customer cache, a refresh, or no cache) or {@code cache}.
+     */
+    public Counter customerLookups(String source) {
+        return Counter.builder("portal.customer.lookups").description("Customer lookups by where they were answered")
+                .tag("source", source).register(registry);
     }
 
     @Override

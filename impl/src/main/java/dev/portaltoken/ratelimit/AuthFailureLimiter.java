@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import dev.portaltoken.config.RateLimitConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 
 /**
@@ -16,10 +17,16 @@ public final class AuthFailureLimiter {
     private final LoadingCache<String, Bucket> buckets;
 
     public AuthFailureLimiter(RateLimitConfig config) {
+        this(config, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    /** @param time the clock buckets refill by (tests advance their own) */
+    public AuthFailureLimiter(RateLimitConfig config, TimeMeter time) {
         long perMinute = Math.max(1, config.authFailuresPerMinute() / config.instances());
         this.buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000)
                 .build(address -> Bucket.builder().addLimit(Bandwidth.builder().capacity(perMinute)
-                        .refillGreedy(perMinute, Duration.ofMinutes(1)).build()).build());
+                        .refillGreedy(perMinute, Duration.ofMinutes(1)).build())
+                        .withCustomTimePrecision(time).build());
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.portaltoken.config.RateLimitConfig;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -25,11 +26,17 @@ public final class KeyRateLimiter {
     private final LoadingCache<UUID, Bucket> buckets;
 
     public KeyRateLimiter(RateLimitConfig config) {
+        this(config, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    /** @param time the clock buckets refill by (tests advance their own) */
+    public KeyRateLimiter(RateLimitConfig config, TimeMeter time) {
         this.capacity = Math.max(1, config.burst() / config.instances());
         this.perSecond = config.perSecond() == 0 ? 0 : Math.max(1, config.perSecond() / config.instances());
         this.buckets = Caffeine.newBuilder().expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000)
                 .build(key -> Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity)
-                        .refillGreedy(Math.max(1, perSecond), Duration.ofSeconds(1)).build()).build());
+                        .refillGreedy(Math.max(1, perSecond), Duration.ofSeconds(1)).build())
+                        .withCustomTimePrecision(time).build());
     }
 
     /** True when per-key limiting is on. */

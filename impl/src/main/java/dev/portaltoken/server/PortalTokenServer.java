@@ -21,6 +21,7 @@ import dev.portaltoken.ratelimit.ClientAddresses;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
+import io.github.bucket4j.TimeMeter;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -68,9 +69,14 @@ public final class PortalTokenServer implements AutoCloseable {
      * they are loaded.
      */
     public static PortalTokenServer start(ServerConfig config) {
+        return start(config, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    /** As {@link #start(ServerConfig)}, the rate limits refilling by {@code rateLimitTime} (tests advance their own). */
+    public static PortalTokenServer start(ServerConfig config, TimeMeter rateLimitTime) {
         Lifecycle lifecycle = new Lifecycle();
         try {
-            return start(config, lifecycle);
+            return start(config, rateLimitTime, lifecycle);
         } catch (SQLException e) {
             lifecycle.close();
             throw new DataAccessException(e);
@@ -80,7 +86,8 @@ public final class PortalTokenServer implements AutoCloseable {
         }
     }
 
-    private static PortalTokenServer start(ServerConfig config, Lifecycle lifecycle) throws SQLException {
+    private static PortalTokenServer start(ServerConfig config, TimeMeter rateLimitTime, Lifecycle lifecycle)
+            throws SQLException {
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
         Metrics metrics = lifecycle.add(new Metrics());
@@ -90,7 +97,8 @@ public final class PortalTokenServer implements AutoCloseable {
 
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                 new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
-        Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
+        Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl(),
+                metrics.customerLookups("database")::increment, metrics.customerLookups("cache")::increment);
         PortalTokenService tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
                 config.portalUrl(), metrics.tokensMinted(config.signing().algorithm().getName()));
@@ -106,8 +114,8 @@ public final class PortalTokenServer implements AutoCloseable {
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);
         ApiApplication.Api api = new ApiApplication.Api(tokens, keys::publishedKeys, authenticator,
-                new AuthFailureLimiter(config.rateLimits()), new ClientAddresses(config.trustedProxies()),
-                new KeyRateLimiter(config.rateLimits()));
+                new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
+                new KeyRateLimiter(config.rateLimits(), rateLimitTime));
         Drain drain = new Drain();
         HttpListener main = lifecycle.add(HttpListener.start(config.host(), config.port(),
                 ApiApplication.api(pipeline, api, config.managementPort().isEmpty()), config.workerThreads(),

@@ -1,5 +1,6 @@
 package dev.portaltoken.cli;
 
+import static dev.portaltoken.support.Replies.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.support.CliRun;
+import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +17,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** list/update/unarchive/import, with --json, against the embedded database a server is using. */
 class AdminCliCompleteTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.server(Map.of("PORTAL_API_KEY_CACHE_SECONDS", "0"));
     private static TestServer server;
 
     @TempDir
@@ -30,13 +34,9 @@ class AdminCliCompleteTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("PORTAL_API_KEY_CACHE_SECONDS", "0"));
+        server = fixture.server();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private static JsonNode json(String... args) throws Exception {
         CliRun.Result result = server.cli(args);
@@ -46,17 +46,11 @@ class AdminCliCompleteTest {
         return node;
     }
 
-    private static Set<String> fields(JsonNode object) {
-        Set<String> names = new java.util.TreeSet<>();
-        object.fieldNames().forEachRemaining(names::add);
-        return names;
-    }
-
     @Test
     void tenantListAndUpdate() throws Exception {
         server.createTenant("listed", "--name", "Listed Ltd");
         JsonNode tenant = find(json("tenant", "list", "--json"), "slug", "listed");
-        assertEquals(Set.of("id", "slug", "name", "portal_url", "created"), fields(tenant));
+        assertEquals(Set.of("id", "slug", "name", "portal_url", "created"), fieldNames(tenant));
         assertEquals("Listed Ltd", tenant.get("name").asText());
         assertTrue(tenant.get("portal_url").isNull());
 
@@ -88,12 +82,12 @@ class AdminCliCompleteTest {
         String revoked = server.createApiKey("keys");
         String customer = server.createCustomer("keys", null);
         assertEquals(200, server.http().mint(used, customer, null).status());
-        server.cliOk("api-key", "revoke", "--tenant", "keys", revoked.substring(revoked.indexOf('/') + 1));
+        server.revokeApiKey("keys", revoked);
 
         CliRun.Result result = server.cli("api-key", "list", "--tenant", "keys", "--json");
         JsonNode keys = JSON.readTree(result.out());
         assertEquals(2, keys.size());
-        assertEquals(Set.of("id", "hint", "name", "created", "last_used", "revoked"), fields(keys.get(0)));
+        assertEquals(Set.of("id", "hint", "name", "created", "last_used", "revoked"), fieldNames(keys.get(0)));
         JsonNode usedRow = find(keys, "id", used.substring(used.indexOf('/') + 1));
         JsonNode revokedRow = find(keys, "id", revoked.substring(revoked.indexOf('/') + 1));
         assertFalse(usedRow.get("last_used").isNull(), "last use recorded");
@@ -114,7 +108,7 @@ class AdminCliCompleteTest {
         server.cliOk("customer", "update", "--tenant", "people", "alice", "--alias", "alice-2", "--name", "Alice",
                 "--email", "alice@example.com");
         JsonNode alice = find(json("customer", "list", "--tenant", "people", "--json"), "id", id);
-        assertEquals(Set.of("id", "alias", "name", "email", "created", "archived"), fields(alice));
+        assertEquals(Set.of("id", "alias", "name", "email", "created", "archived"), fieldNames(alice));
         assertEquals("alice-2", alice.get("alias").asText());
         assertEquals("Alice", alice.get("name").asText());
         server.cliOk("customer", "update", "--tenant", "people", id, "--email", "");

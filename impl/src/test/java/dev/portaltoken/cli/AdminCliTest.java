@@ -5,36 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.ids.CustomerIds;
+import dev.portaltoken.support.Sql;
 import dev.portaltoken.support.CliRun;
+import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.support.TestServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin CLI against the same embedded data directory a running server uses. */
 class AdminCliTest {
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.server(Map.of()).tenant("acme");
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of());
-        server.createTenant("acme");
+        server = fixture.server();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = server.sql(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Sql.count(server::sql, sql);
     }
 
     private static void assertOneLineError(CliRun.Result result, int exit, String message) {

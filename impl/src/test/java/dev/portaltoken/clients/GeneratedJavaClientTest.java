@@ -13,7 +13,8 @@ import dev.portaltoken.client.model.CustomerPortalTokenRequest;
 import dev.portaltoken.client.model.CustomerPortalTokenResponse;
 import dev.portaltoken.client.model.ErrorCode;
 import dev.portaltoken.client.model.RestErrorResponse;
-import dev.portaltoken.support.TestServer;
+import dev.portaltoken.support.CheckingProxy;
+import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.support.Tokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,20 +27,25 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Java client generated from the vendored contract (module clients/java), used the way a
  * customer's backend would use it, against the real server: the contract exercised from both ends.
- * Tokens are verified through the served JWKS; errors are read as the generated RestErrorResponse.
+ * The client talks to the server through a {@link CheckingProxy}, which keeps each request as the
+ * client sent it and checks each answer against the OpenAPI documents. Tokens are verified through
+ * the served JWKS; errors are read as the generated RestErrorResponse.
  */
 class GeneratedJavaClientTest {
     private static final String PORTAL_URL = "https://portal.test.example";
     private static final String AUDIENCE = "customer-portal";
+    private static final String MINT = "/api/v1/customers/%s/portal-token";
 
-    private static TestServer server;
-    private static String baseUrl;
+    @RegisterExtension
+    static final ServerFixture acme = ServerFixture.acme(Map.of(), "acme-42").tenant("globex");
+    private static CheckingProxy proxy;
     private static String key;
     private static String customer;
     private static String otherTenantsCustomer;
@@ -47,26 +53,37 @@ class GeneratedJavaClientTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of());
-        baseUrl = server.server().baseUri().toString().replaceAll("/$", "");
-        server.createTenant("acme");
-        server.createTenant("globex");
-        key = server.createApiKey("acme");
-        customer = server.createCustomer("acme", "acme-42");
-        otherTenantsCustomer = server.createCustomer("globex", "globex-7");
-        archivedCustomer = server.createCustomer("acme", "gone");
-        server.cliOk("customer", "archive", "--tenant", "acme", archivedCustomer);
+        proxy = new CheckingProxy(acme.http());
+        key = acme.key();
+        customer = acme.customer();
+        otherTenantsCustomer = acme.server().createCustomer("globex", "globex-7");
+        archivedCustomer = acme.server().createCustomer("acme", "gone");
+        acme.server().cliOk("customer", "archive", "--tenant", "acme", archivedCustomer);
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        try {
+            proxy.assertAllConformed();
+        } finally {
+            proxy.close();
+        }
+    }
+
+    /** What the client sent last: method, path, Content-Type and body. */
+    private static CheckingProxy.Exchange sent(String path, String body) {
+        CheckingProxy.Exchange last = proxy.last();
+        assertEquals("POST", last.method());
+        assertEquals(path, last.target());
+        assertEquals("application/json", last.headers().get("content-type"), last::toString);
+        assertEquals(body, last.bodyText(), "the body the client sent");
+        return last;
     }
 
     /** A generated client that sends {@code apiKey} (none when null) as its bearer token. */
     private static ApiClient client(String apiKey) {
         ApiClient client = new ApiClient();
-        client.updateBaseUri(baseUrl);
+        client.updateBaseUri(proxy.baseUrl());
         if (apiKey != null) {
             client.setRequestInterceptor(request -> request.header("Authorization", "Bearer " + apiKey));
         }
@@ -81,10 +98,10 @@ class GeneratedJavaClientTest {
     private static long verified(CustomerPortalTokenResponse minted) throws Exception {
         assertEquals(PORTAL_URL, minted.getPortalUrl());
         assertNotNull(minted.getToken(), "token");
-        JWTClaimsSet claims = Tokens.verifyWithJwks(server.http(), minted.getToken());
+        JWTClaimsSet claims = Tokens.verifyWithJwks(acme.http(), minted.getToken());
         assertEquals(customer, claims.getSubject());
         assertEquals(List.of(AUDIENCE), claims.getAudience());
-        return (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000;
+        return Tokens.lifetimeSeconds(claims);
     }
 
     /** Calls the generated API expecting an error, and reads it as the contract's RestErrorResponse. */
@@ -101,21 +118,24 @@ class GeneratedJavaClientTest {
 
     @Test
     void aNullBodyIsTheContractsNullAndGetsTheDefaultLifetime() throws Exception {
-        assertEquals("null", client(null).getObjectMapper().writeValueAsString(null), "what the client sends");
-        assertEquals(86_400, verified(customers(key).createPortalToken(customer, null)));
+        long lifetime = verified(customers(key).createPortalToken(customer, null));
+        sent(MINT.formatted(customer), "null");
+        assertEquals(86_400, lifetime);
     }
 
     @Test
     void anEmptyRequestIsAnEmptyObjectAndGetsTheDefaultLifetime() throws Exception {
-        assertEquals("{}", client(null).getObjectMapper().writeValueAsString(new CustomerPortalTokenRequest()),
-                "what the client sends");
-        assertEquals(86_400, verified(customers(key).createPortalToken(customer, new CustomerPortalTokenRequest())));
+        long lifetime = verified(customers(key).createPortalToken(customer, new CustomerPortalTokenRequest()));
+        sent(MINT.formatted(customer), "{}");
+        assertEquals(86_400, lifetime);
     }
 
     @Test
     void anExplicitLifetimeIsKeptAndAnAliasAddressesTheCustomer() throws Exception {
         CustomerPortalTokenResponse minted = customers(key)
                 .createPortalToken("acme-42", new CustomerPortalTokenRequest().expiresInSeconds(3600));
+        CheckingProxy.Exchange exchange = sent(MINT.formatted("acme-42"), "{\"expires_in_seconds\":3600}");
+        assertEquals("Bearer " + key, exchange.headers().get("authorization"), "the key, as the interceptor adds it");
         assertEquals(3600, verified(minted));
     }
 
@@ -124,6 +144,7 @@ class GeneratedJavaClientTest {
     void anOutOfRangeLifetimeIsATyped400(int seconds) throws Exception {
         RestErrorResponse error = error(400, customers(key), customer,
                 new CustomerPortalTokenRequest().expiresInSeconds(seconds));
+        sent(MINT.formatted(customer), "{\"expires_in_seconds\":" + seconds + "}");
         assertEquals(ErrorCode.BAD_REQUEST, error.getCode());
         assertTrue(error.getMessage().contains("between 60 and 2592000"), error.getMessage());
     }
@@ -133,6 +154,8 @@ class GeneratedJavaClientTest {
         for (String apiKey : new String[] {null, "pt_live_wrong/nope", key + "x"}) {
             RestErrorResponse error = error(401, customers(apiKey), customer, null);
             assertEquals(ErrorCode.UNAUTHORIZED, error.getCode());
+            assertEquals(apiKey == null ? null : "Bearer " + apiKey, sent(MINT.formatted(customer), "null").headers()
+                    .get("authorization"), "the credential as the client sent it");
         }
     }
 
@@ -140,6 +163,7 @@ class GeneratedJavaClientTest {
     void unknownArchivedAndOtherTenantsCustomersAreTyped404s() throws Exception {
         for (String idOrAlias : new String[] {"no-such-alias", archivedCustomer, otherTenantsCustomer, "globex-7"}) {
             RestErrorResponse error = error(404, customers(key), idOrAlias, new CustomerPortalTokenRequest());
+            sent(MINT.formatted(idOrAlias), "{}");
             assertEquals(ErrorCode.NOT_FOUND, error.getCode());
             assertTrue(error.getMessage().contains("customer not found"), error.getMessage());
         }
@@ -153,7 +177,7 @@ class GeneratedJavaClientTest {
     @Test
     void theCommittedExampleMintsAWorkingPortalLink() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "MintPortalLink", baseUrl, "acme-42");
+                "-cp", System.getProperty("java.class.path"), "MintPortalLink", proxy.baseUrl(), "acme-42");
         builder.environment().put("PORTAL_API_KEY", key);
         Process process = builder.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
@@ -161,11 +185,12 @@ class GeneratedJavaClientTest {
         assertTrue(process.waitFor(2, TimeUnit.MINUTES), "example timed out");
         assertEquals(0, process.exitValue(), () -> "example failed:\n" + err.join());
 
+        sent(MINT.formatted("acme-42"), "{\"expires_in_seconds\":3600}");
         String link = out.join().strip();
         String prefix = PORTAL_URL + "/portal/customer?token=";
         assertTrue(link.startsWith(prefix), "the example prints the portal link");
         String token = link.substring(prefix.length());
-        JWTClaimsSet claims = Tokens.verifyWithJwks(server.http(), token);
+        JWTClaimsSet claims = Tokens.verifyWithJwks(acme.http(), token);
         assertEquals(customer, claims.getSubject());
         assertEquals(3600, (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
     }

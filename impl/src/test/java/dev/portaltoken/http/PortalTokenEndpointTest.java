@@ -1,5 +1,7 @@
 package dev.portaltoken.http;
 
+import static dev.portaltoken.support.Replies.assertError;
+import static dev.portaltoken.support.Replies.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,6 +15,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.support.Http;
+import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.support.TestServer;
 import dev.portaltoken.support.Tokens;
 import java.sql.Connection;
@@ -26,15 +29,17 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The contract's endpoint through real HTTP against the started server and a real PostgreSQL. */
 class PortalTokenEndpointTest {
+    @RegisterExtension
+    static final ServerFixture acme = ServerFixture.acme(Map.of(), "shared-alias");
     private static TestServer server;
     private static Http http;
     private static String acmeKey;
@@ -44,19 +49,13 @@ class PortalTokenEndpointTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of());
-        http = server.http();
-        server.createTenant("acme");
+        server = acme.server();
+        http = acme.http();
+        acmeKey = acme.key();
+        acmeCustomer = acme.customer();
         server.createTenant("globex", "--portal-url", "https://billing.globex.example");
-        acmeKey = server.createApiKey("acme");
         globexKey = server.createApiKey("globex");
-        acmeCustomer = server.createCustomer("acme", "shared-alias");
         globexCustomer = server.createCustomer("globex", "shared-alias");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static JWTClaimsSet okClaims(Http.Reply reply) throws Exception {
@@ -67,23 +66,7 @@ class PortalTokenEndpointTest {
     }
 
     private static long lifetime(JWTClaimsSet claims) {
-        return (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000;
-    }
-
-    private static void assertError(Http.Reply reply, int status, String code, String messagePart) {
-        assertEquals(status, reply.status(), reply::toString);
-        assertTrue(reply.header("Content-Type").startsWith("application/json"), reply::toString);
-        JsonNode body = reply.json();
-        assertEquals(code, body.get("code").asText(), reply::toString);
-        assertTrue(body.get("message").asText().contains(messagePart),
-                () -> "message should mention '" + messagePart + "': " + reply);
-        assertEquals(Set.of("code", "message"), fieldNames(body), reply::toString);
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new HashSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
+        return Tokens.lifetimeSeconds(claims);
     }
 
     @Test
@@ -280,7 +263,7 @@ class PortalTokenEndpointTest {
         // The right key was just verified (and cached): the same id with a wrong secret must still fail.
         assertEquals(200, http.mint(acmeKey, acmeCustomer, null).status());
         String revoked = server.createApiKey("acme");
-        server.cliOk("api-key", "revoke", "--tenant", "acme", revoked.substring(revoked.indexOf('/') + 1));
+        server.revokeApiKey("acme", revoked);
         for (String key : List.of(unknownId, wrongSecret, revoked)) {
             Http.Reply reply = http.mint(key, acmeCustomer, null);
             assertError(reply, 401, "UNAUTHORIZED", "invalid API key");

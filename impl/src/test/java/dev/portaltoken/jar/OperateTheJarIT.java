@@ -100,7 +100,7 @@ class OperateTheJarIT {
     void serveHelpListsEverySetting() {
         JarProcess.Result help = JarProcess.run(Map.of(), "serve", "--help");
         assertEquals(0, help.exit());
-        for (dev.portaltoken.config.Setting setting : dev.portaltoken.config.Setting.values()) {
+        for (dev.portaltoken.config.Setting<?> setting : dev.portaltoken.config.Setting.values()) {
             assertTrue(help.out().contains(setting.env() + " / " + setting.key()), setting + " in:\n" + help.out());
             if (setting.defaultValue() != null) {
                 assertTrue(help.out().contains("(default " + setting.defaultValue() + ")"), setting.toString());

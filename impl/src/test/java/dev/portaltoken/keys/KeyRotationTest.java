@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.portaltoken.support.Await;
 import dev.portaltoken.support.CliRun;
 import dev.portaltoken.support.Http;
+import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.support.TestServer;
 import dev.portaltoken.support.Tokens;
 import java.sql.Connection;
@@ -29,9 +30,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rotating and retiring keys with the CLI while one server (embedded PostgreSQL, generated key
@@ -39,6 +40,8 @@ import org.junit.jupiter.api.Test;
  * order does not matter; only EdDSA keys exist here.
  */
 class KeyRotationTest {
+    @RegisterExtension
+    static final ServerFixture acme = ServerFixture.acme(Map.of("PORTAL_KEY_REFRESH_SECONDS", "1"), "rotating");
     private static TestServer server;
     private static Http http;
     private static String apiKey;
@@ -46,16 +49,10 @@ class KeyRotationTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("PORTAL_KEY_REFRESH_SECONDS", "1"));
-        http = server.http();
-        server.createTenant("acme");
-        apiKey = server.createApiKey("acme");
-        customer = server.createCustomer("acme", "rotating");
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
+        server = acme.server();
+        http = acme.http();
+        apiKey = acme.key();
+        customer = acme.customer();
     }
 
     private static String mint() {

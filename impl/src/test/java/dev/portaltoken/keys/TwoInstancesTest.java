@@ -11,6 +11,7 @@ import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.db.Database;
+import dev.portaltoken.support.Sql;
 import dev.portaltoken.support.Await;
 import dev.portaltoken.support.CliRun;
 import dev.portaltoken.support.Http;
@@ -18,9 +19,6 @@ import dev.portaltoken.support.TestServer;
 import dev.portaltoken.support.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +60,7 @@ class TwoInstancesTest {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Sql.count(database.dataSource()::getConnection, sql);
     }
 
     private static Set<String> publishedKids(TestServer server) {

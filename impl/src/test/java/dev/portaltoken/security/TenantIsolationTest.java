@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.support.Http;
+import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.support.TestServer;
 import dev.portaltoken.support.Tokens;
 import java.util.ArrayList;
@@ -16,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Tenant isolation in every direction: each key reaches its own tenant's live customers and nothing
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class TenantIsolationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.server(Map.of());
     private static TestServer server;
     private static Http http;
     private static Tenant a;
@@ -43,12 +46,12 @@ class TenantIsolationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(Map.of());
+        server = fixture.server();
         http = server.http();
         a = tenant("tenant-a");
         b = tenant("tenant-b");
         revokedKeyOfA = server.createApiKey("tenant-a");
-        server.cliOk("api-key", "revoke", "--tenant", "tenant-a", revokedKeyOfA.substring(revokedKeyOfA.indexOf('/') + 1));
+        server.revokeApiKey("tenant-a", revokedKeyOfA);
     }
 
     private static Tenant tenant(String slug) throws Exception {
@@ -67,10 +70,6 @@ class TenantIsolationTest {
         return new Tenant(slug, tenantId, key, shared, own, slug + "-own", archived, slug + "-gone");
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private static JWTClaimsSet mint(String key, String idOrAlias) throws Exception {
         Http.Reply reply = http.mint(key, idOrAlias, null);

@@ -6,7 +6,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Runs the admin CLI in this JVM with its own environment and captured output. */
+/**
+ * Runs the admin CLI in this JVM with its own environment and captured output. API keys it prints
+ * are noted for the log scan ({@link RuntimeSecrets}).
+ */
 public final class CliRun {
     private CliRun() {
     }
@@ -37,6 +40,8 @@ public final class CliRun {
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             exit = Cli.run(args, o, e, env, interactive);
         }
-        return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+        RuntimeSecrets.recordApiKeysIn(printed);
+        return new Result(exit, printed, err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -133,7 +133,14 @@ public final class Http {
 
     /** {@link #raw(String)} for any bytes, the answer parsed (1xx interim answers skipped). */
     public Reply rawReply(byte[] request) {
-        byte[] response = exchange(request);
+        return checkRaw(request, exchange(request));
+    }
+
+    /**
+     * Parses and checks what a server sent back on a connection the test drove itself (one request:
+     * bytes after the first answer fail, like a missing or incomplete answer).
+     */
+    public Reply checkRaw(byte[] request, byte[] response) {
         RequestLine line = RequestLine.of(request);
         Reply reply = RawResponse.parse(response, line.method().equals("HEAD"));
         check(line, reply);

@@ -35,6 +35,7 @@ public final class JarProcess {
     }
 
     private static ProcessBuilder builder(Map<String, String> env, List<String> args) {
+        RuntimeSecrets.recordSecretSettings(env);
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
         command.addAll(args);
@@ -72,6 +73,15 @@ public final class JarProcess {
 
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
+    /** The data directory a command uses: {@code --data-dir} or {@code DATA_DIR}, if given. */
+    private static java.util.Optional<Path> dataDir(Map<String, String> env, List<String> args) {
+        int flag = args.indexOf("--data-dir");
+        if (flag >= 0 && flag + 1 < args.size()) {
+            return java.util.Optional.of(Path.of(args.get(flag + 1)));
+        }
+        return java.util.Optional.ofNullable(env.get("DATA_DIR")).map(Path::of);
+    }
+
     /** Runs a command to completion (at most two minutes); its stderr is also kept in a log file. */
     public static Result run(Map<String, String> env, String... args) {
         try {
@@ -83,7 +93,10 @@ public final class JarProcess {
                 process.destroyForcibly();
                 throw new AssertionError("timed out: " + String.join(" ", args));
             }
-            return new Result(process.exitValue(), out.join(), err.join());
+            Result result = new Result(process.exitValue(), out.join(), err.join());
+            RuntimeSecrets.recordApiKeysIn(result.out());
+            dataDir(env, List.of(args)).ifPresent(RuntimeSecrets::recordKeyEncryptionKeyIn);
+            return result;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -109,11 +122,14 @@ public final class JarProcess {
         private final Process process;
         private final URI baseUri;
         private final StringBuffer output;
+        private final java.util.Optional<Path> dataDir;
 
-        private Server(Process process, URI baseUri, StringBuffer output) {
+        private Server(Process process, URI baseUri, StringBuffer output, java.util.Optional<Path> dataDir) {
             this.process = process;
             this.baseUri = baseUri;
             this.output = output;
+            this.dataDir = dataDir;
+            dataDir.ifPresent(RuntimeSecrets::recordKeyEncryptionKeyIn);
         }
 
         public static Server start(Map<String, String> env, String... args) {
@@ -164,7 +180,7 @@ public final class JarProcess {
                 reader.setDaemon(true);
                 reader.start();
                 URI uri = listening.get(3, TimeUnit.MINUTES);
-                return new Server(process, uri, output);
+                return new Server(process, uri, output, dataDir(env, all));
             } catch (Exception e) {
                 throw new AssertionError("server did not start", e);
             }
@@ -200,8 +216,11 @@ public final class JarProcess {
             process.toHandle().destroy();
         }
 
+        /** Notes what the server printed (a demo key) and its key encryption key for the log scan. */
         @Override
         public void close() {
+            RuntimeSecrets.recordApiKeysIn(output());
+            dataDir.ifPresent(RuntimeSecrets::recordKeyEncryptionKeyIn);
             if (process.isAlive()) {
                 process.destroyForcibly();
             }

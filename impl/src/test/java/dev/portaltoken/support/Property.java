@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
 /**
@@ -45,22 +47,49 @@ public final class Property {
     private static final long SEED = new Random().nextLong();
 
     /**
+     * How a run goes: its seed, the tries of every property when set ({@code -Dfuzz.tries}), and
+     * whether it explores ({@code -Dfuzz.explore}: runs every try and lists each distinct failure).
+     */
+    record Settings(long seed, OptionalInt tries, boolean explore) {
+        static Settings fromSystemProperties() {
+            Integer tries = Integer.getInteger("fuzz.tries");
+            return new Settings(Property.seed(), tries == null ? OptionalInt.empty() : OptionalInt.of(tries),
+                    Boolean.getBoolean("fuzz.explore"));
+        }
+    }
+
+    /**
      * Runs {@code check} on {@code tries} generated cases.
      *
      * @throws AssertionError naming the seed, the try, the original and the shrunk case
      */
     public static <T> void forAll(String name, int tries, Gen<T> gen, Consumer<T> check) {
-        int n = Integer.getInteger("fuzz.tries", tries);
-        boolean explore = Boolean.getBoolean("fuzz.explore");
-        long seed = seed() ^ name.hashCode();
-        Random master = new Random(seed);
+        run(Settings.fromSystemProperties(), name, tries, gen, check);
+    }
+
+    /**
+     * The cases a run with {@code seed} gives property {@code name}, in order: what {@link #forAll}
+     * checks, so a replayed seed is the same run.
+     */
+    public static <T> List<T> cases(long seed, String name, int tries, Gen<T> gen) {
+        Random master = new Random(seed ^ name.hashCode());
+        List<T> cases = new ArrayList<>(tries);
+        for (int i = 0; i < tries; i++) {
+            cases.add(gen.next(new Random(master.nextLong())));
+        }
+        return cases;
+    }
+
+    static <T> void run(Settings settings, String name, int tries, Gen<T> gen, Consumer<T> check) {
+        int n = settings.tries().orElse(tries);
+        List<T> cases = cases(settings.seed(), name, n, gen);
         Map<String, List<String>> distinct = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
-            T candidate = gen.next(new Random(master.nextLong()));
+            T candidate = cases.get(i);
             Throwable failure = run(check, candidate);
             if (failure != null) {
-                if (!explore) {
-                    throw report(name, i, n, candidate, failure, check);
+                if (!settings.explore()) {
+                    throw report(settings.seed(), name, i, n, candidate, failure, check);
                 }
                 String message = Redact.mask(String.valueOf(failure.getMessage()));
                 distinct.computeIfAbsent(signature(message), k -> new ArrayList<>())
@@ -69,7 +98,7 @@ public final class Property {
         }
         if (!distinct.isEmpty()) {
             StringBuilder all = new StringBuilder("property '" + name + "': " + distinct.size()
-                    + " distinct failures in " + n + " tries (seed " + seed() + ")");
+                    + " distinct failures in " + n + " tries (seed " + settings.seed() + ")");
             distinct.forEach((k, examples) -> all.append("\n  [").append(examples.size()).append("x] ")
                     .append(examples.get(0)));
             throw new AssertionError(all.toString());
@@ -84,8 +113,8 @@ public final class Property {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> AssertionError report(String name, int index, int tries, T original, Throwable failure,
-                                             Consumer<T> check) {
+    private static <T> AssertionError report(long seed, String name, int index, int tries, T original,
+                                             Throwable failure, Consumer<T> check) {
         T smallest = original;
         Throwable smallestFailure = failure;
         int steps = 0;
@@ -110,7 +139,7 @@ public final class Property {
             }
         }
         AssertionError error = new AssertionError("property '" + name + "' falsified at try " + (index + 1) + " of "
-                + tries + " (reproduce with -Dfuzz.seed=" + seed() + ")\n  case:   " + Redact.mask(String.valueOf(smallest))
+                + tries + " (reproduce with -Dfuzz.seed=" + seed + ")\n  case:   " + Redact.mask(String.valueOf(smallest))
                 + (smallest == original ? "" : "\n  (shrunk from " + Redact.mask(String.valueOf(original)) + ")")
                 + "\n  failure: " + Redact.mask(String.valueOf(smallestFailure.getMessage())), smallestFailure);
         return error;
@@ -135,6 +164,15 @@ public final class Property {
         Stream<String> fewer = Stream.iterate(s.length() - 1, i -> i >= 0 && i >= s.length() - 32, i -> i - 1)
                 .map(i -> s.substring(0, i) + s.substring(i + 1));
         return Stream.concat(Stream.of(""), Stream.concat(halves, fewer)).distinct();
+    }
+
+    /**
+     * Simpler numbers than {@code value}, nearest zero first: 0, then halfway, three quarters, ...
+     * of the way from 0, up to one step away; a greedy shrink through them finds the smallest
+     * failing value of a property that fails from some threshold on in about log2 steps per bit.
+     */
+    public static LongStream shrinkTowardsZero(long value) {
+        return LongStream.iterate(value, d -> d != 0, d -> d / 2).map(d -> value - d).distinct();
     }
 
     /** One of {@code choices}, uniformly. */

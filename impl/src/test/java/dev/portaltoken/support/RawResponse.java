@@ -13,7 +13,9 @@ final class RawResponse {
 
     /**
      * @param headRequest the request was a HEAD: the answer has no body whatever its headers say
-     * @throws AssertionError when the bytes are no complete HTTP/1.x response (including none at all)
+     * @throws AssertionError when the bytes are no complete HTTP/1.x response (including none at all),
+     *                        or when bytes follow it: one request was sent, so one answer may come
+     *                        (a second one would be a response-splitting or request-smuggling bug)
      */
     static Http.Reply parse(byte[] bytes, boolean headRequest) {
         int start = 0;
@@ -45,11 +47,21 @@ final class RawResponse {
                 continue;
             }
             boolean noBody = headRequest || status == 204 || status == 304;
-            return new Http.Reply(status, headers, noBody ? "" : body(bytes, bodyStart, headers));
+            Body body = noBody ? new Body("", bodyStart) : body(bytes, bodyStart, headers);
+            if (body.end() < bytes.length) {
+                throw new AssertionError("HTTP " + status + " is followed by " + (bytes.length - body.end())
+                        + " more bytes on the connection: " + Redact.shown(new String(bytes, body.end(),
+                        bytes.length - body.end(), StandardCharsets.ISO_8859_1), 300));
+            }
+            return new Http.Reply(status, headers, body.text());
         }
     }
 
-    private static String body(byte[] bytes, int from, Map<String, String> headers) {
+    /** A response body and the offset just past it. */
+    private record Body(String text, int end) {
+    }
+
+    private static Body body(byte[] bytes, int from, Map<String, String> headers) {
         String transferEncoding = headers.getOrDefault("transfer-encoding", "");
         if (transferEncoding.toLowerCase(Locale.ROOT).contains("chunked")) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -63,7 +75,7 @@ final class RawResponse {
                 int size = Integer.parseInt(sizeLine.split(";")[0].trim(), 16);
                 at = lineEnd + 2;
                 if (size == 0) {
-                    return out.toString(StandardCharsets.UTF_8);
+                    return new Body(out.toString(StandardCharsets.UTF_8), afterTrailers(bytes, at));
                 }
                 if (at + size > bytes.length) {
                     throw new AssertionError("truncated chunked body");
@@ -79,9 +91,23 @@ final class RawResponse {
             if (length > available) {
                 throw new AssertionError("truncated body: Content-Length " + length + ", received " + available);
             }
-            return new String(bytes, from, length, StandardCharsets.UTF_8);
+            return new Body(new String(bytes, from, length, StandardCharsets.UTF_8), from + length);
         }
-        return new String(bytes, from, available, StandardCharsets.UTF_8);
+        return new Body(new String(bytes, from, available, StandardCharsets.UTF_8), bytes.length);
+    }
+
+    /** The offset past the trailer section that ends a chunked body (header lines, then an empty line). */
+    private static int afterTrailers(byte[] bytes, int at) {
+        while (true) {
+            int lineEnd = indexOf(bytes, "\r\n".getBytes(StandardCharsets.ISO_8859_1), at);
+            if (lineEnd < 0) {
+                throw new AssertionError("a chunked body without its final empty line");
+            }
+            if (lineEnd == at) {
+                return at + 2;
+            }
+            at = lineEnd + 2;
+        }
     }
 
     private static int indexOf(byte[] haystack, byte[] needle, int from) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.server.PortalTokenServer;
+import io.github.bucket4j.TimeMeter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -50,7 +50,20 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Starts a server whose rate limits refill by {@code rateLimitTime} (a {@link ManualTime} the test advances). */
+    public static TestServer start(Map<String, String> extraEnv, TimeMeter rateLimitTime) {
+        try {
+            return start(Files.createTempDirectory("portal-token-test"), extraEnv, rateLimitTime);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static TestServer start(Path dataDir, Map<String, String> extraEnv) {
+        return start(dataDir, extraEnv, TimeMeter.SYSTEM_MILLISECONDS);
+    }
+
+    private static TestServer start(Path dataDir, Map<String, String> extraEnv, TimeMeter rateLimitTime) {
         Map<String, String> env = new HashMap<>();
         env.put(Setting.DATA_DIR.env(), dataDir.toString());
         env.put(Setting.HOST.env(), "127.0.0.1");
@@ -63,7 +76,8 @@ public final class TestServer implements AutoCloseable {
         // Archive-then-mint tests expect the change at once; CustomerCacheTest covers the cache.
         env.put(Setting.CUSTOMER_CACHE_SECONDS.env(), "0");
         env.putAll(extraEnv);
-        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load());
+        RuntimeSecrets.recordSecretSettings(env);
+        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load(), rateLimitTime);
         return new TestServer(dataDir, Map.copyOf(env), server);
     }
 
@@ -114,6 +128,11 @@ public final class TestServer implements AutoCloseable {
         return cliOk("api-key", "create", "--tenant", tenant);
     }
 
+    /** Revokes {@code apiKey} of {@code tenant} through the CLI. */
+    public void revokeApiKey(String tenant, String apiKey) {
+        cliOk("api-key", "revoke", "--tenant", tenant, apiKey.substring(apiKey.indexOf('/') + 1));
+    }
+
     public String createCustomer(String tenant, String alias) {
         return alias == null ? cliOk("customer", "create", "--tenant", tenant)
                 : cliOk("customer", "create", "--tenant", tenant, "--alias", alias);
@@ -157,11 +176,36 @@ public final class TestServer implements AutoCloseable {
     public static String newKeyEncryptionKey() {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
-        return java.util.Base64.getEncoder().encodeToString(key);
+        String encoded = java.util.Base64.getEncoder().encodeToString(key);
+        RuntimeSecrets.recordKeyEncryptionKey(encoded);
+        return encoded;
     }
 
+    /** Stops the server, after noting its key encryption key and signing keys for the log scan. */
     @Override
     public void close() {
-        server.close();
+        try {
+            recordSecrets();
+        } finally {
+            server.close();
+        }
+    }
+
+    private void recordSecrets() {
+        RuntimeSecrets.recordKeyEncryptionKeyIn(dataDir);
+        String kek = env.get(Setting.KEY_ENCRYPTION_KEY.env());
+        try {
+            if (kek == null && Files.isRegularFile(dataDir.resolve("key-encryption-key"))) {
+                kek = Files.readString(dataDir.resolve("key-encryption-key"));
+            }
+            if (kek != null) {
+                try (Connection c = sql()) {
+                    RuntimeSecrets.recordSigningKeys(c, kek);
+                }
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            // The database is gone already (a test stopped it, or a first instance closed it): its
+            // keys were noted when the server that owned it closed, or never existed.
+        }
     }
 }

@@ -45,6 +45,11 @@ public final class Tokens {
         }
     }
 
+    /** A token's lifetime: {@code exp - iat} in seconds. */
+    public static long lifetimeSeconds(JWTClaimsSet claims) {
+        return (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000;
+    }
+
     /** Parses {@code token}, verifies it against the served JWKS, and returns its claims. */
     public static JWTClaimsSet verifyWithJwks(Http http, String token) throws Exception {
         return verifyWith(jwks(http), token);

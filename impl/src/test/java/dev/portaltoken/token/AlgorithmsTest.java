@@ -1,5 +1,6 @@
 package dev.portaltoken.token;
 
+import static dev.portaltoken.support.Replies.fieldNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -70,12 +71,6 @@ class AlgorithmsTest {
                 return rs.getString(1);
             }
         }
-    }
-
-    private static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new HashSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     @ParameterizedTest(name = "{0} with {1}")

@@ -10,29 +10,27 @@ import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portaltoken.support.CliRun;
 import dev.portaltoken.support.Http;
+import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** With PORTAL_JWT_SECRET, tokens are HS256 for portals that verify with a shared secret. */
 class HmacTokenTest {
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!";
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.server(Map.of("PORTAL_JWT_SECRET", SECRET)).tenant("acme");
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("PORTAL_JWT_SECRET", SECRET));
-        server.createTenant("acme");
+        server = fixture.server();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void tokensAreHs256AndVerifyWithTheSecret() throws Exception {

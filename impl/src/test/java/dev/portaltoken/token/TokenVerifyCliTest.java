@@ -22,6 +22,7 @@ import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.support.CliRun;
 import dev.portaltoken.support.Http;
+import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.support.TestServer;
 import dev.portaltoken.support.Tokens;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +30,9 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code token verify} against the keys of a running EdDSA server; PORTAL_JWT_SECRET is set too,
@@ -40,14 +41,15 @@ import org.junit.jupiter.api.Test;
 class TokenVerifyCliTest {
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!";
     private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.server(Map.of("PORTAL_TOKEN_ALG", "EdDSA", "PORTAL_JWT_SECRET", SECRET)).tenant("acme");
     private static TestServer server;
     private static String token;
     private static String customer;
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("PORTAL_TOKEN_ALG", "EdDSA", "PORTAL_JWT_SECRET", SECRET));
-        server.createTenant("acme");
+        server = fixture.server();
         String apiKey = server.createApiKey("acme");
         customer = server.createCustomer("acme", "verify-me");
         Http.Reply reply = server.http().mint(apiKey, customer, null);
@@ -55,10 +57,6 @@ class TokenVerifyCliTest {
         token = reply.json().get("token").asText();
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private static void assertRejected(String candidate, String reason) {
         assertRejected(server.env(), candidate, reason);

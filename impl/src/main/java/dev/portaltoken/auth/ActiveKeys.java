@@ -1,0 +1,18 @@
+package dev.portaltoken.auth;
+
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What verifying a key reads and writes in the key store ({@link ApiKeyRepository}); a seam through
+ * which tests count the work each path of {@link ApiKeyAuthenticator} does. Implementations are
+ * thread-safe.
+ */
+interface ActiveKeys {
+    /** The unrevoked key {@code keyId}, if there is one. */
+    Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId) throws SQLException;
+
+    /** Records that the key was used. */
+    void touch(UUID keyId) throws SQLException;
+}

@@ -55,7 +55,9 @@ after(async () => {
     assert.equal(await server.stop(), 0, 'SIGTERM stops the server cleanly');
     server.logCanary();
   }
-  assert.ok(checked >= 20, `every answer went through the conformance check (${checked} checked)`);
+  assert.ok(clientAnswers > 0, 'the generated client received answers');
+  assert.ok(checked >= clientAnswers,
+    `every answer went through the conformance check (${checked} checked, ${clientAnswers} received by the client)`);
 });
 
 /** Records the body each request of the generated client actually sends. */
@@ -64,8 +66,13 @@ function recordingBodies(): { middleware: Middleware; bodies: unknown[] } {
   return { bodies, middleware: { pre: async ({ init }) => { bodies.push(init.body); } } };
 }
 
+/** Answers the generated client received, counted by the client itself (not by the check). */
+let clientAnswers = 0;
+const countAnswers: Middleware = { post: async () => { clientAnswers++; } };
+
 function customers(apiKey: string | undefined, middleware: Middleware[] = []): CustomersApi {
-  return new CustomersApi(new Configuration({ basePath: server.baseUrl, accessToken: apiKey, middleware }));
+  const all = [...middleware, countAnswers];
+  return new CustomersApi(new Configuration({ basePath: server.baseUrl, accessToken: apiKey, middleware: all }));
 }
 
 /** Verifies a token through the JWKS URL with jose; checks sub, aud and exp - iat. */

@@ -2,6 +2,7 @@ package dev.portaltoken.cli;
 
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.db.DataAccessException;
+import dev.portaltoken.db.JdbcUrls;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.keys.TokenRejectedException;
 import java.io.PrintStream;
@@ -75,7 +76,7 @@ public final class Cli implements Runnable {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            err.println("error: " + message(e));
+            err.println("error: " + JdbcUrls.withoutPassword(message(e))); // a driver's message may quote the URL
             return 1;
         });
         return cli.execute(args);

@@ -2,6 +2,7 @@ package dev.portaltoken.config;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.crypto.SignerProvider;
+import dev.portaltoken.db.JdbcUrls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -214,7 +215,7 @@ public final class ConfigLoader {
     }
 
     private static ConfigException invalid(Setting setting, String value, String rule) {
-        String shown = setting.secret() ? "" : " (got '" + value + "')";
+        String shown = setting.secret() ? "" : " (got '" + JdbcUrls.withoutPassword(value) + "')";
         return new ConfigException(setting.env() + ": " + rule + shown);
     }
 }

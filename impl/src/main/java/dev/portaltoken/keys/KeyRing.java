@@ -4,9 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.token.SigningKey;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +34,6 @@ public final class KeyRing {
     private final JWSAlgorithm algorithm;
     private final Optional<SigningKey> sharedSecretKey;
     private final Duration publishDelay;
-    private final Clock clock;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
     private record Snapshot(SigningKey signingKey, List<JWK> published) {
@@ -48,15 +45,15 @@ public final class KeyRing {
      */
     public KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
                    Optional<SigningKey> sharedSecretKey) {
-        this(repository, store, algorithm, sharedSecretKey, Duration.ZERO, Clock.systemUTC());
+        this(repository, store, algorithm, sharedSecretKey, Duration.ZERO);
     }
 
     /**
      * @param publishDelay how long a new key is only published before it signs: at least the refresh
-     *                     interval of every instance, plus a margin for clock differences
+     *                     interval of every instance, plus a margin; measured by the database's clock
      */
     public KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
-                   Optional<SigningKey> sharedSecretKey, Duration publishDelay, Clock clock) {
+                   Optional<SigningKey> sharedSecretKey, Duration publishDelay) {
         if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
             throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
         }
@@ -65,7 +62,6 @@ public final class KeyRing {
         this.algorithm = algorithm;
         this.sharedSecretKey = sharedSecretKey;
         this.publishDelay = publishDelay;
-        this.clock = clock;
     }
 
     /**
@@ -78,19 +74,19 @@ public final class KeyRing {
      */
     public void refresh() throws SQLException {
         repository.retireExpired();
-        List<StoredKey> published = repository.findPublished();
+        SigningKeyRepository.Published found = repository.findPublished(publishDelay);
         SigningKey signing;
         if (sharedSecretKey.isPresent()) {
             signing = sharedSecretKey.get();
         } else {
-            Optional<StoredKey> active = activeOf(published);
+            Optional<StoredKey> active = activeOf(found.keys());
             if (active.isEmpty()) {
                 store.ensureActive(algorithm);
-                published = repository.findPublished();
-                active = activeOf(published);
+                found = repository.findPublished(publishDelay);
+                active = activeOf(found.keys());
             }
             String kid = signingKid(active.orElseThrow(() -> new IllegalStateException("no active " + algorithm + " key")),
-                    published);
+                    found);
             Snapshot previous = current.get();
             if (previous != null && previous.signingKey().keyId().equals(kid)) {
                 signing = previous.signingKey();
@@ -99,7 +95,7 @@ public final class KeyRing {
                 LOG.info("signing {} tokens with key {}", algorithm, kid);
             }
         }
-        current.set(new Snapshot(signing, published.stream().map(StoredKey::publicKey).toList()));
+        current.set(new Snapshot(signing, found.keys().stream().map(StoredKey::publicKey).toList()));
     }
 
     /** {@link #refresh()} for the scheduler: a failure is logged and the current snapshot kept. */
@@ -130,18 +126,18 @@ public final class KeyRing {
     }
 
     /**
-     * The active key once it has been stored for the publish delay. Before that, the newest key of
-     * the algorithm that has (the one a rotation replaced); if none has yet (several rotations in
-     * quick succession, or the very first key), the oldest one, which has been published longest.
+     * The active key once it has been stored for the publish delay (by the database's clock). Before
+     * that, the newest key of the algorithm that has (the one a rotation replaced); if none has yet
+     * (several rotations in quick succession, or the very first key), the oldest one, which has been
+     * published longest.
      */
-    private String signingKid(StoredKey active, List<StoredKey> published) {
-        Instant settledBefore = clock.instant().minus(publishDelay);
-        if (!active.createdAt().isAfter(settledBefore)) {
+    private String signingKid(StoredKey active, SigningKeyRepository.Published published) {
+        if (published.settledKids().contains(active.kid())) {
             return active.kid();
         }
-        List<StoredKey> candidates = published.stream().filter(k -> algorithm.equals(k.algorithm()))
+        List<StoredKey> candidates = published.keys().stream().filter(k -> algorithm.equals(k.algorithm()))
                 .sorted(Comparator.comparing(StoredKey::createdAt)).toList();
-        return candidates.stream().filter(k -> !k.createdAt().isAfter(settledBefore))
+        return candidates.stream().filter(k -> published.settledKids().contains(k.kid()))
                 .reduce((older, newer) -> newer)
                 .or(() -> candidates.stream().findFirst())
                 .map(StoredKey::kid)

@@ -186,4 +186,26 @@ class KeyRingTest {
                 () -> new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.of(hmac)));
         assertNotEquals(SigningKey.hmacKeyId(new byte[32]), hmac.keyId(), "the kid depends on the secret");
     }
+
+    @Test
+    void aNewKeySignsOnlyOnceTheDatabaseClockSaysItHasBeenStoredForThePublishDelay() throws Exception {
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty(), Duration.ofHours(1));
+        ring.refresh();
+        SigningKey first = ring.signingKey();
+        execute("UPDATE signing_key SET created_at = now() - interval '2 hours' WHERE kid = '" + first.keyId() + "'");
+        String rotated = store.rotate(JWSAlgorithm.EdDSA).kid();
+        ring.refresh();
+        assertEquals(first.keyId(), ring.signingKey().keyId(), "just stored: published, not signing");
+        assertTrue(kids(ring).contains(rotated));
+
+        execute("UPDATE signing_key SET created_at = now() - interval '59 minutes' WHERE kid = '" + rotated + "'");
+        ring.refresh();
+        assertEquals(first.keyId(), ring.signingKey().keyId(), "59 minutes old by the database's clock: not yet");
+        execute("UPDATE signing_key SET created_at = now() - interval '61 minutes' WHERE kid = '" + rotated + "'");
+        ring.refresh();
+        assertEquals(rotated, ring.signingKey().keyId(), "61 minutes old by the database's clock: it signs");
+
+        assertEquals(java.util.Set.of(first.keyId(), rotated), repository.findPublished(Duration.ofHours(1)).settledKids());
+        assertEquals(java.util.Set.of(first.keyId()), repository.findPublished(Duration.ofMinutes(90)).settledKids());
+    }
 }

@@ -46,7 +46,8 @@ public enum Setting {
     RATE_LIMIT_BURST("PORTAL_RATE_LIMIT_BURST", "100", false,
             "Requests an API key may make at once before the sustained rate applies (token bucket size)."),
     AUTH_FAILURES_PER_MINUTE("PORTAL_AUTH_FAILURES_PER_MINUTE", "60", false,
-            "Failed authentications allowed per client address per minute; beyond it unknown keys get 429."),
+            "Failed authentications allowed per client address (IPv6: per /64) per minute; beyond it failing"
+                    + " requests get 429, valid keys still pass."),
     INSTANCES("PORTAL_INSTANCES", "1", false,
             "How many instances share the load: each enforces 1/N of the rate limits above."),
     TRUSTED_PROXIES("PORTAL_TRUSTED_PROXIES", null, false,

@@ -83,6 +83,30 @@ class OperationsEndpointsTest {
     }
 
     @Test
+    void madeUpMethodsLeaveAtMostEightMethodLabels() {
+        for (int i = 0; i < 300; i++) {
+            String method = "MADEUP" + i + "X";
+            Http.Reply reply = http.send(method, i % 2 == 0 ? "/api/v1/customers/c" + i + "/portal-token" : "/nowhere/" + i,
+                    Map.of());
+            assertTrue(reply.status() >= 400, reply::toString);
+        }
+        java.util.Set<String> methods = new java.util.TreeSet<>();
+        java.util.Set<String> routes = new java.util.TreeSet<>();
+        Matcher label = Pattern.compile("^http_server_requests_seconds_count\\{.*method=\"([^\"]*)\".*route=\"([^\"]*)\"",
+                Pattern.MULTILINE).matcher(http.get("/metrics").body());
+        while (label.find()) {
+            methods.add(label.group(1));
+            routes.add(label.group(2));
+        }
+        assertTrue(methods.contains("OTHER"), "made-up methods are counted, as OTHER: " + methods);
+        assertTrue(methods.size() <= 8, "method labels: " + methods);
+        assertTrue(java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER").containsAll(methods),
+                methods::toString);
+        assertTrue(routes.stream().noneMatch(route -> route.contains("nowhere") || route.matches(".*/c\\d+/.*")),
+                "routes are templates, never raw paths: " + routes);
+    }
+
+    @Test
     void theMetricsAreInPrometheusTextFormat() {
         Http.Reply reply = http.get("/metrics");
         assertEquals(200, reply.status());

@@ -70,8 +70,8 @@ import org.glassfish.jersey.server.model.Resource;
 public final class PortalTokenServer implements AutoCloseable {
     /**
      * A new signing key signs only after two refresh intervals (one for every instance to publish
-     * it, one for JWKS caches, whose max-age is the interval, to expire) and this margin for clock
-     * differences between hosts.
+     * it, one for JWKS caches, whose max-age is the interval, to expire) and this margin for the
+     * refreshes' scheduling. The delay is measured by the database's clock, so host clocks do not matter.
      */
     private static final java.time.Duration PUBLISH_MARGIN = java.time.Duration.ofSeconds(2);
     private final Metrics metrics;
@@ -119,23 +119,27 @@ public final class PortalTokenServer implements AutoCloseable {
             keys.start(signing.refreshInterval());
             KeyRingSupervisor ring = keys;
 
+            changes = new ChangeListener(database);
             ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
-                    new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
+                    new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl(), changes);
             AuthFailureLimiter authFailures = new AuthFailureLimiter(config.rateLimits());
             KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits());
-            Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
+            Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl(),
+                    changes);
             PortalTokenService tokens = new PortalTokenService(customers,
                     new PortalTokenIssuer(ring::signingKey, config.tokenIssuer(), config.tokenAudience(),
                             Clock.systemUTC()),
                     config.portalUrl(), metrics.tokensMinted(signing.algorithm().getName()));
-            readiness = new Readiness(database.dataSource(), database::migrated, ring::loaded);
-            changes = new ChangeListener(database, Map.of(
+            changes.start(Map.of(
                     "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
-                    "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId))),
+                    "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),
+                    "tenant_changed", tenantId -> authenticator.forgetTenant(UUID.fromString(tenantId))),
                     () -> {
                         customers.forgetAll();
                         authenticator.forgetAll();
-                    }).start();
+                    });
+            metrics.changeListener(changes::alive, changes::failures);
+            readiness = new Readiness(database.dataSource(), database::migrated, ring::loaded, changes::alive);
 
             Resource operations = ContractResources.of(new OperationsResource(readiness, metrics));
             ResourceConfig api = application(metrics, signing.refreshInterval().toSeconds())
@@ -181,7 +185,7 @@ public final class PortalTokenServer implements AutoCloseable {
         KeyRing keyRing = new KeyRing(keyRepository, keyStore, signing.algorithm(),
                 signing.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(signing.algorithm()))
                         .map(s -> SigningKey.hmac(s.reveal().getBytes(StandardCharsets.UTF_8))),
-                signing.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN), Clock.systemUTC());
+                signing.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN));
         keyRing.refresh();
         return keyRing;
     }

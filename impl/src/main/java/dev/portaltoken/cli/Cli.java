@@ -1,8 +1,8 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.config.JdbcUrls;
 import dev.portaltoken.db.DataAccessException;
-import dev.portaltoken.db.JdbcUrls;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.keys.TokenRejectedException;
 import java.io.PrintStream;

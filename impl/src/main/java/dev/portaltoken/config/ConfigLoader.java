@@ -2,7 +2,6 @@ package dev.portaltoken.config;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.crypto.SignerProvider;
-import dev.portaltoken.db.JdbcUrls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;

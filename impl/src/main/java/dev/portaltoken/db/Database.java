@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.JdbcUrls;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.util.DaemonThreads;
 import dev.portaltoken.util.SecretFile;

@@ -1,4 +1,4 @@
-package dev.portaltoken.db;
+package dev.portaltoken.config;
 
 import java.util.regex.Pattern;
 

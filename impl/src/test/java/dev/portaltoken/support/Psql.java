@@ -44,7 +44,7 @@ public final class Psql {
             command.addAll(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
         }
         command.addAll(List.of(PSQL.toString(), "-X", "-w", "-At", "-d",
-                "host=" + host + " port=" + port + " user=postgres dbname=postgres connect_timeout=5", "-c", "select 1"));
+                "host=" + host + " port=" + port + " user=postgres dbname=postgres connect_timeout=30", "-c", "select 1"));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
         builder.environment().put("PGPASSFILE", "/nonexistent/pgpass");

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * run captured: each test class's output and reports (surefire and failsafe, with
  * {@code redirectTestOutputToFile}, so the in-process servers' logs are there) and the stderr of every
  * jar process ({@code target/server-logs}; the jar's stdout may print a demo key and is not a log).
- * No line may hold an API key, a compact JWS, a private JWK member or any fixed secret the test
- * sources configure. Findings name the file, line and kind, never the secret.
+ * No line may hold an API key, a compact JWS, a private JWK member, an embedded database's password
+ * or any fixed secret the test sources configure. Findings name the file, line and kind, never the secret.
  */
 class LogScanIT {
     private static final Path BUILD = Path.of(System.getProperty("portal.build.dir", "target"));
@@ -37,6 +37,9 @@ class LogScanIT {
         SHAPES.put("an API key", Pattern.compile("pt_live_[A-Za-z0-9]{43}"));
         SHAPES.put("a compact JWS/JWT", Pattern.compile("eyJ[A-Za-z0-9_-]{2,}\\.eyJ[A-Za-z0-9_-]{2,}\\."));
         SHAPES.put("a private JWK member", Pattern.compile("\"d\"\\s*:\\s*\"[A-Za-z0-9_-]{40,}\""));
+        // The embedded database's generated password (<data-dir>/postgres-password), whatever data
+        // directory a test or jar run created: its prefix makes every one recognisable.
+        SHAPES.put("an embedded-database password", Pattern.compile("ptdb_[A-Za-z0-9_-]{43}"));
     }
 
     /** Values passed for secret settings, and constants named like secrets, in the test sources. */
@@ -89,7 +92,10 @@ class LogScanIT {
         String key = "pt_live_" + "Ab1".repeat(14) + "x/355IiHqLu0NlczFdlu2mk";
         String jws = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJjdXNfMSJ9.c2ln";
         String jwk = "{\"kty\":\"OKP\",\"d\":\"" + "q".repeat(43) + "\"}";
-        for (String line : List.of("auth with " + key, "token=" + jws, "loaded " + jwk)) {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String databasePassword = "ptdb_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        for (String line : List.of("auth with " + key, "token=" + jws, "loaded " + jwk, "password " + databasePassword)) {
             assertTrue(SHAPES.values().stream().anyMatch(p -> p.matcher(line).find()), line.substring(0, 12));
         }
         assertFalse(SHAPES.values().stream().anyMatch(p -> p.matcher(

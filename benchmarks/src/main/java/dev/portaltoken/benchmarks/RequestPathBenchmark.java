@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.api.model.CustomerPortalTokenResponse;
 import dev.portaltoken.api.model.Health;
+import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.ApiKeyRepository;
@@ -83,7 +84,8 @@ public class RequestPathBenchmark {
         ApiKeyRepository keys = new ApiKeyRepository(database.dataSource());
         keys.insert(tenant.id(), "bench", key);
         apiKey = key.key();
-        Customers customers = new Customers(new CustomerRepository(database.dataSource()), Duration.ofSeconds(5));
+        Customers customers = new Customers(new CustomerRepository(database.dataSource()), Duration.ofSeconds(5),
+                Freshness.UNTIL_EXPIRY);
         customers.create(tenant.id(), "bench-customer", "Bench Customer", null);
 
         SigningKey signingKey;
@@ -96,7 +98,7 @@ public class RequestPathBenchmark {
             signingKey = new SigningKey(JWSAlgorithm.parse(algorithm), jwk.getKeyID(),
                     Signers.signer(jwk, SignerProvider.BOUNCYCASTLE));
         }
-        authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30));
+        authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30), Freshness.UNTIL_EXPIRY);
         limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));
         tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(() -> signingKey, "portal-token-server", "customer-portal", Clock.systemUTC()),

@@ -1,7 +1,7 @@
 package dev.portaltoken.auth;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.portaltoken.cache.Freshness;
+import dev.portaltoken.cache.GuardedCache;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,9 +13,10 @@ import java.util.UUID;
  *
  * <p>Verified keys are cached for at most {@code cacheTtl}, keyed on the SHA-256 of the whole
  * presented key (never on its public id part, so a right id with a wrong secret is never served from
- * the cache); that TTL is also the longest a revoked key keeps working. Failures are not cached.
- * A key's {@code last_used_at} is refreshed when it is verified against the database, so at most
- * once per cache lifetime per instance.
+ * the cache); that TTL is also the longest a revoked key keeps working should its notification be
+ * missed, and while notifications are not known to arrive an entry is trusted only as
+ * {@link Freshness} allows. Failures are not cached. A key's {@code last_used_at} is refreshed when
+ * it is verified against the database, so at most once per cache lifetime per instance.
  * Thread-safe.
  */
 public final class ApiKeyAuthenticator {
@@ -24,42 +25,36 @@ public final class ApiKeyAuthenticator {
 
     private final ActiveKeys repository;
     private final SecretDigest digest;
-    private final Cache<ByteBuffer, Caller> verified;
-    private final Cache<ByteBuffer, Boolean> recentlyValid =
-            Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).maximumSize(100_000).build();
+    private final GuardedCache<ByteBuffer, Caller> verified;
 
-    public ApiKeyAuthenticator(ApiKeyRepository repository, Duration cacheTtl) {
-        this((ActiveKeys) repository, cacheTtl, SecretDigest.SHA256);
+    /** Without a cache: every key is verified against the database (admin work). */
+    public ApiKeyAuthenticator(ApiKeyRepository repository) {
+        this(repository, Duration.ZERO, Freshness.UNTIL_EXPIRY);
     }
 
-    ApiKeyAuthenticator(ActiveKeys repository, Duration cacheTtl, SecretDigest digest) {
+    public ApiKeyAuthenticator(ApiKeyRepository repository, Duration cacheTtl, Freshness freshness) {
+        this(repository, cacheTtl, freshness, SecretDigest.SHA256);
+    }
+
+    ApiKeyAuthenticator(ActiveKeys repository, Duration cacheTtl, Freshness freshness, SecretDigest digest) {
         this.repository = repository;
         this.digest = digest;
-        this.verified = cacheTtl.isZero() ? null
-                : Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(10_000).build();
+        this.verified = new GuardedCache<>(cacheTtl, Duration.ZERO, 10_000, freshness, Runnable::run);
     }
 
-    /** Forgets the verification of key {@code keyId} (it was revoked or changed). */
+    /** Forgets the verification of key {@code keyId}, and verifications in flight (it was revoked or changed). */
     public void forgetKey(UUID keyId) {
-        if (verified != null) {
-            verified.asMap().values().removeIf(caller -> caller.apiKeyId().equals(keyId));
-        }
+        verified.invalidateIf((hash, caller) -> caller.apiKeyId().equals(keyId));
+    }
+
+    /** Forgets the verified keys of {@code tenantId} (its slug or portal URL changed). */
+    public void forgetTenant(UUID tenantId) {
+        verified.invalidateIf((hash, caller) -> caller.tenantId().equals(tenantId));
     }
 
     /** Forgets every verified key (changes may have been missed). */
     public void forgetAll() {
-        if (verified != null) {
-            verified.invalidateAll();
-        }
-    }
-
-    /**
-     * True when exactly this key (compared by the hash of all of it) verified within the last hour.
-     * Lets a legitimate key through while its address is locked out for others' failures; it is
-     * still verified (and may be refused) as usual.
-     */
-    public boolean recentlyValid(String presentedKey) {
-        return recentlyValid.getIfPresent(ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey))) != null;
+        verified.invalidateAll();
     }
 
     /**
@@ -67,10 +62,7 @@ public final class ApiKeyAuthenticator {
      * when it is not cached (which says nothing about whether it is valid).
      */
     public Optional<Caller> cached(String presentedKey) {
-        if (verified == null) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(verified.getIfPresent(ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey))));
+        return verified.getIfPresent(ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey)));
     }
 
     /**
@@ -83,26 +75,19 @@ public final class ApiKeyAuthenticator {
         if (presented.isEmpty()) {
             return Optional.empty();
         }
-        ByteBuffer cacheKey = verified == null ? null : ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey));
-        if (cacheKey != null) {
-            Caller cached = verified.getIfPresent(cacheKey);
-            if (cached != null) {
-                return Optional.of(cached);
-            }
-        }
-        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.get().id());
+        return verified.get(ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey)), hash -> verify(presented.get()));
+    }
+
+    /** The caller of a well-formed key, checked against the database; null when it does not verify. */
+    private Caller verify(ApiKeyFormat.Presented presented) throws SQLException {
+        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.id());
         byte[] expected = stored.map(ApiKeyRepository.ActiveKey::secretSha256).orElse(UNKNOWN_KEY_HASH);
-        boolean matches = digest.equal(digest.hash(presented.get().secret()), expected);
+        boolean matches = digest.equal(digest.hash(presented.secret()), expected);
         if (!matches || stored.isEmpty()) {
-            return Optional.empty();
+            return null;
         }
         Caller caller = stored.get().caller();
         repository.touch(caller.apiKeyId());
-        ByteBuffer fullKeyHash = cacheKey != null ? cacheKey : ByteBuffer.wrap(ApiKeyFormat.sha256(presentedKey));
-        recentlyValid.put(fullKeyHash, Boolean.TRUE);
-        if (cacheKey != null) {
-            verified.put(cacheKey, caller);
-        }
-        return Optional.of(caller);
+        return caller;
     }
 }

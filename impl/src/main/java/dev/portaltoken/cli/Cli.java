@@ -1,6 +1,7 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.config.Urls;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.keys.TokenRejectedException;
@@ -61,7 +62,7 @@ public final class Cli implements Runnable {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            err.println("error: " + message(e));
+            err.println("error: " + Urls.withoutPassword(message(e))); // a driver's message may quote the URL
             return 1;
         });
         return cli.execute(args);

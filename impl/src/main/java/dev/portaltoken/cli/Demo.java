@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -71,7 +70,7 @@ final class Demo {
         try {
             if (Files.exists(file)) {
                 String stored = Files.readString(file).strip();
-                boolean valid = new ApiKeyAuthenticator(keys, Duration.ZERO).authenticate(stored)
+                boolean valid = new ApiKeyAuthenticator(keys).authenticate(stored)
                         .filter(caller -> caller.tenantId().equals(tenant.id())).isPresent();
                 if (valid) {
                     return stored;

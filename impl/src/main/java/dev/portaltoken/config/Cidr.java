@@ -59,7 +59,7 @@ public final class Cidr {
     }
 
     /** The bytes of an IP literal, or null when it is not one (host names are never looked up). */
-    static byte[] literal(String address) {
+    public static byte[] literal(String address) {
         String a = address.strip();
         if (a.startsWith("[") && a.endsWith("]")) {
             a = a.substring(1, a.length() - 1);

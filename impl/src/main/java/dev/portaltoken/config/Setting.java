@@ -74,7 +74,8 @@ public final class Setting<T> {
             Parser.integer(1, 1_000_000), "Requests an API key may make at once (the token bucket's size).");
     public static final Setting<Integer> AUTH_FAILURES_PER_MINUTE = plain("PORTAL_AUTH_FAILURES_PER_MINUTE",
             "auth-failures-per-minute", "60", Parser.integer(1, 1_000_000),
-            "Failed authentications allowed per client address per minute; beyond it unknown keys get 429.");
+            "Failed authentications allowed per client address (IPv6: per /64) per minute; beyond it failing"
+                    + " requests get 429, valid keys still pass.");
     public static final Setting<Integer> INSTANCES = plain("PORTAL_INSTANCES", "instances", "1",
             Parser.integer(1, 1_000), "How many instances share the load: each enforces 1/N of the rate limits above.");
     public static final Setting<List<Cidr>> TRUSTED_PROXIES = plain("PORTAL_TRUSTED_PROXIES", "trusted-proxies", null,

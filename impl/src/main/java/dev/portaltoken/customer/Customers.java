@@ -3,15 +3,15 @@ package dev.portaltoken.customer;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
+import dev.portaltoken.cache.Freshness;
+import dev.portaltoken.cache.GuardedCache;
 import java.sql.SQLException;
-import com.github.benmanes.caffeine.cache.LoadingCache;
-import dev.portaltoken.db.DataAccessException;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import java.util.regex.Pattern;
 
 /** Creating, finding and archiving a tenant's customers. Thread-safe. */
@@ -21,63 +21,49 @@ public final class Customers {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     private final CustomerRepository repository;
-    private final LoadingCache<Lookup, UUID> found;
+    private final GuardedCache<Lookup, UUID> found;
     private final Runnable databaseLookup;
     private final Runnable cacheHit;
 
     /** For admin work: every lookup reads the database. */
     public Customers(CustomerRepository repository) {
-        this(repository, Duration.ZERO);
+        this(repository, Duration.ZERO, Freshness.UNTIL_EXPIRY);
     }
 
-    /** As {@link #Customers(CustomerRepository, Duration, Runnable, Runnable)}, counting nothing. */
-    public Customers(CustomerRepository repository, Duration cacheTtl) {
-        this(repository, cacheTtl, () -> { }, () -> { });
+    /** As {@link #Customers(CustomerRepository, Duration, Freshness, Runnable, Runnable)}, counting nothing. */
+    public Customers(CustomerRepository repository, Duration cacheTtl, Freshness freshness) {
+        this(repository, cacheTtl, freshness, () -> { }, () -> { });
     }
 
     /**
-     * @param cacheTtl how long a found customer is remembered per tenant and id-or-alias (zero: not
-     *                 at all); the longest an archive or alias change takes to reach this instance.
-     *                 Misses are never cached, so a new customer is found at once. Entries in use
-     *                 are re-read in the background after two thirds of it, so busy customers never
-     *                 wait for the database and entries do not all expire at once.
+     * @param cacheTtl  how long a found customer is remembered per tenant and id-or-alias (zero: not
+     *                  at all); the longest an archive or alias change takes to reach this instance
+     *                  should its notification be missed. Misses are never cached, so a new customer
+     *                  is found at once. Entries in use are re-read in the background after two thirds
+     *                  of it, so busy customers never wait for the database and entries do not all
+     *                  expire at once.
+     * @param freshness how long an entry may be trusted while notifications are not known to arrive
      * @param databaseLookup run for every query {@link #findActive} makes (cache misses, background
-     *                 refreshes, every lookup without a cache); must be quick and thread-safe
-     * @param cacheHit run for every lookup of {@link #findActive} answered from the cache
+     *                  refreshes, every lookup without a cache); must be quick and thread-safe
+     * @param cacheHit  run for every lookup of {@link #findActive} answered from the cache
      */
-    public Customers(CustomerRepository repository, Duration cacheTtl, Runnable databaseLookup, Runnable cacheHit) {
+    public Customers(CustomerRepository repository, Duration cacheTtl, Freshness freshness, Runnable databaseLookup,
+            Runnable cacheHit) {
         this.repository = repository;
         this.databaseLookup = databaseLookup;
         this.cacheHit = cacheHit;
-        this.found = cacheTtl.isZero() ? null
-                : Caffeine.newBuilder()
-                        .expireAfterWrite(cacheTtl)
-                        .refreshAfterWrite(cacheTtl.multipliedBy(2).dividedBy(3))
-                        .maximumSize(100_000)
-                        .build(this::load);
+        this.found = new GuardedCache<>(cacheTtl, cacheTtl.multipliedBy(2).dividedBy(3), 100_000, freshness,
+                ForkJoinPool.commonPool());
     }
 
-    /** Forgets every customer of {@code tenantId} found so far (one of them changed). */
+    /** Forgets every customer of {@code tenantId} found so far, and lookups in flight (one of them changed). */
     public void forgetTenant(UUID tenantId) {
-        if (found != null) {
-            found.asMap().keySet().removeIf(key -> key.tenantId().equals(tenantId));
-        }
+        found.invalidateIf((key, id) -> key.tenantId().equals(tenantId));
     }
 
-    /** Forgets every customer found so far (changes may have been missed). */
+    /** Forgets every customer found so far, and lookups in flight (changes may have been missed). */
     public void forgetAll() {
-        if (found != null) {
-            found.invalidateAll();
-        }
-    }
-
-    /** The cache's loader: the customer's UUID, or null (not cached) when there is none. */
-    private UUID load(Lookup key) {
-        try {
-            return lookUp(key.tenantId(), key.idOrAlias()).orElse(null);
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        found.invalidateAll();
     }
 
     private record Lookup(UUID tenantId, String idOrAlias) {
@@ -174,20 +160,13 @@ public final class Customers {
 
     /** The UUID of the tenant's unarchived customer named by {@code idOrAlias}, if there is one. */
     public Optional<UUID> findActive(UUID tenantId, String idOrAlias) throws SQLException {
-        if (found == null) {
-            return lookUp(tenantId, idOrAlias);
-        }
         Lookup key = new Lookup(tenantId, idOrAlias);
-        UUID cached = found.getIfPresent(key);
-        if (cached != null) {
+        Optional<UUID> cached = found.getIfPresent(key);
+        if (cached.isPresent()) {
             cacheHit.run();
-            return Optional.of(cached);
+            return cached;
         }
-        try {
-            return Optional.ofNullable(found.get(key));
-        } catch (DataAccessException e) {
-            throw (SQLException) e.getCause();
-        }
+        return found.get(key, k -> lookUp(k.tenantId(), k.idOrAlias()).orElse(null));
     }
 
     private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) throws SQLException {

@@ -4,16 +4,20 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.portaltoken.config.DatabaseConfig;
-import dev.portaltoken.config.Secret;
 import dev.portaltoken.config.Urls;
+import dev.portaltoken.config.Secret;
 import dev.portaltoken.util.DaemonThreads;
+import dev.portaltoken.util.SecretFile;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +77,7 @@ public final class Database implements AutoCloseable {
                 embedded = EmbeddedPostgresServer.open(config.dataDir(), !forServer);
                 hikari.setJdbcUrl(embedded.jdbcUrl());
                 hikari.setUsername(embedded.user());
+                hikari.setPassword(embedded.password());
                 description = "embedded PostgreSQL in " + embedded.directory();
             } else {
                 String url = config.jdbcUrl().orElseThrow();
@@ -103,15 +108,28 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * How another process reaches the embedded PostgreSQL of {@code dataDir} while it runs, as an
+     * external database: its socket's JDBC URL, the superuser and the generated password.
+     *
+     * @throws IOException when the password file cannot be read (no embedded database was created there)
+     */
+    public static DatabaseConfig embeddedAsExternal(Path dataDir, int poolSize) throws IOException {
+        PostgresCluster cluster = new PostgresCluster(dataDir);
+        return new DatabaseConfig(Optional.of(cluster.jdbcUrl()), Optional.of(PostgresCluster.USER),
+                Optional.of(new Secret(SecretFile.read(cluster.passwordFile()))), dataDir, poolSize);
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
 
     /**
-     * A new connection outside the pool, with the pool's settings, for a task that holds one for a
-     * long time (listening for notifications). The caller closes it.
+     * A new connection outside the pool, with the pool's settings and {@code overrides} (pgjdbc
+     * properties), for a task that holds one for a long time (listening for notifications). The
+     * caller closes it.
      */
-    public Connection openUnpooled() throws SQLException {
+    public Connection openUnpooled(Map<String, String> overrides) throws SQLException {
         Properties properties = new Properties();
         properties.putAll(dataSource.getDataSourceProperties());
         if (dataSource.getUsername() != null) {
@@ -120,6 +138,7 @@ public final class Database implements AutoCloseable {
         if (dataSource.getPassword() != null) {
             properties.setProperty("password", dataSource.getPassword());
         }
+        properties.putAll(overrides);
         return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
     }
 

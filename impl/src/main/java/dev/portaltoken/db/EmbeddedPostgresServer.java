@@ -1,44 +1,51 @@
 package dev.portaltoken.db;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
-import java.util.OptionalInt;
-import java.util.Properties;
+import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL server whose data lives in {@code <data-dir>/postgres} and survives restarts.
+ * A real PostgreSQL server whose data lives in {@code <data-dir>/postgres} and survives restarts,
+ * reachable only through its owner-only Unix socket with the generated password (see
+ * {@link PostgresCluster}).
  *
- * <p>One process owns the running server (it holds zonky's {@code epg-lock}); others on the same
- * data directory attach to it through the port in {@code postmaster.pid}, so the admin CLI works
- * while {@code serve} runs. A server is never attached to: it waits for a short-lived owner (a CLI
- * command) to finish, and takes over a PostgreSQL whose owning process has died.
+ * <p>One process owns the running server (it holds {@code <data-dir>/postgres.lock}); others on the
+ * same data directory attach to it through the socket with the password file, so the admin CLI
+ * works while {@code serve} runs. A server is never attached to: it waits for a short-lived owner (a
+ * CLI command) to finish, and takes over a PostgreSQL whose owning process has died. A PID from
+ * {@code postmaster.pid} is signalled only once it is known to be PostgreSQL on this data directory
+ * (see {@link Postmaster}).
  */
 final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
-    private static final String USER = "postgres";
     private static final Duration OWNER_WAIT = Duration.ofSeconds(30);
+    private static final String LOCK_FILE = "postgres.lock";
+    /** Held by the owning process of versions before the Unix socket (zonky's lock). */
+    private static final String EARLIER_LOCK_FILE = "epg-lock";
 
-    private final EmbeddedPostgres owned;
-    private final int port;
-    private final Path directory;
+    private final PostgresCluster cluster;
+    private final String password;
+    private final Owner owner;
+    private final Thread shutdownHook;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres owned, int port, Path directory) {
-        this.owned = owned;
-        this.port = port;
-        this.directory = directory;
+    private EmbeddedPostgresServer(PostgresCluster cluster, String password, Owner owner) {
+        this.cluster = cluster;
+        this.password = password;
+        this.owner = owner;
+        if (owner != null) {
+            this.shutdownHook = new Thread(this::stopQuietly, "embedded-postgres-stop");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } else {
+            this.shutdownHook = null;
+        }
     }
 
     /**
@@ -46,114 +53,116 @@ final class EmbeddedPostgresServer implements AutoCloseable {
      * {@code mayAttach} (CLI commands); a server passes false and becomes the owner.
      */
     static EmbeddedPostgresServer open(Path dataDir, boolean mayAttach) throws IOException {
-        Path pgData = dataDir.resolve("postgres").toAbsolutePath();
-        Files.createDirectories(pgData);
+        PostgresCluster cluster = new PostgresCluster(dataDir);
+        String password = cluster.password();
         long deadline = System.nanoTime() + OWNER_WAIT.toNanos();
+        String waitingFor = "another process";
         while (true) {
-            OptionalInt running = runningPort(pgData);
-            if (running.isPresent()) {
-                boolean orphaned = !isOwned(pgData);
-                if (mayAttach && canConnect(running.getAsInt())) {
-                    return new EmbeddedPostgresServer(null, running.getAsInt(), pgData);
-                }
-                if (!mayAttach && orphaned) {
-                    stopOrphan(pgData);
-                }
-            } else {
+            Postmaster.Found found = Postmaster.find(cluster.pgData());
+            if (mayAttach && found.state() == Postmaster.State.RUNNING && accepts(cluster, password)) {
+                return new EmbeddedPostgresServer(cluster, password, null);
+            }
+            Owner owner = Owner.tryAcquire(dataDir.toAbsolutePath().resolve(LOCK_FILE),
+                    cluster.pgData().resolve(EARLIER_LOCK_FILE));
+            if (owner != null) {
                 try {
-                    EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                            .setDataDirectory(pgData.toFile())
-                            .setCleanDataDirectory(false)
-                            .setPGStartupWait(Duration.ofSeconds(60))
-                            .setServerConfig("listen_addresses", "localhost")
-                            .start();
-                    return new EmbeddedPostgresServer(pg, pg.getPort(), pgData);
-                } catch (IllegalStateException e) { // zonky's "could not lock": another process is starting it
-                    LOG.debug("embedded PostgreSQL in {} is being started by another process", pgData);
+                    PgControl pg = new PgControl(PostgresBinaries.locate(dataDir));
+                    clearLeftovers(cluster, pg);
+                    cluster.start(pg, password);
+                    return new EmbeddedPostgresServer(cluster, password, owner.with(pg));
+                } catch (IOException | RuntimeException e) {
+                    owner.release();
+                    throw e;
                 }
             }
+            if (found.state() == Postmaster.State.RUNNING && mayAttach) {
+                waitingFor = "the PostgreSQL running there, which refuses the password in " + cluster.passwordFile();
+            }
             if (System.nanoTime() > deadline) {
-                throw new IOException("the embedded PostgreSQL in " + pgData
-                        + " is in use by another process (is another server running on this data directory?)");
+                throw new IOException("the embedded PostgreSQL in " + cluster.pgData() + " is in use by " + waitingFor
+                        + " (is another server running on this data directory?)");
             }
             sleep(250);
         }
     }
 
+    /** Under the owner lock: stops a PostgreSQL left running by an owner that died, or drops a stale pid file. */
+    private static void clearLeftovers(PostgresCluster cluster, PgControl pg) throws IOException {
+        Postmaster.Found found = Postmaster.find(cluster.pgData());
+        switch (found.state()) {
+            case RUNNING -> {
+                LOG.warn("stopping an embedded PostgreSQL (pid {}) left running by a process that exited",
+                        found.postmaster().orElseThrow().pid());
+                pg.stop(cluster.pgData());
+            }
+            case STALE -> {
+                LOG.info("removing a stale {} (its process is gone or is not PostgreSQL on this data directory)",
+                        Postmaster.PID_FILE);
+                Files.deleteIfExists(cluster.pgData().resolve(Postmaster.PID_FILE));
+            }
+            case UNVERIFIABLE -> throw new IOException(cluster.pgData().resolve(Postmaster.PID_FILE)
+                    + " names a running process that cannot be checked; if no PostgreSQL runs on this data directory,"
+                    + " delete that file");
+            case NONE -> {
+                // nothing to clear
+            }
+        }
+    }
+
+    private static boolean accepts(PostgresCluster cluster, String password) {
+        try {
+            return cluster.authenticates(password);
+        } catch (SQLException e) {
+            LOG.debug("cannot attach to the embedded PostgreSQL in {}: {}", cluster.pgData(), e.getMessage());
+            return false;
+        }
+    }
+
     String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + port + "/postgres";
+        return cluster.jdbcUrl();
     }
 
     String user() {
-        return USER;
+        return PostgresCluster.USER;
+    }
+
+    String password() {
+        return password;
     }
 
     Path directory() {
-        return directory;
+        return cluster.pgData();
     }
 
     @Override
     public void close() throws IOException {
-        if (owned != null) {
-            owned.close();
+        if (owner == null) {
+            return;
         }
-    }
-
-    /** The port of a live postmaster in {@code pgData}, read from {@code postmaster.pid}. */
-    private static OptionalInt runningPort(Path pgData) {
-        Path pidFile = pgData.resolve("postmaster.pid");
         try {
-            List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-            if (lines.size() < 4) {
-                return OptionalInt.empty();
-            }
-            long pid = Long.parseLong(lines.get(0).trim());
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                return OptionalInt.of(Integer.parseInt(lines.get(3).trim()));
-            }
-        } catch (IOException | NumberFormatException e) {
-            // no usable pid file: nothing is running
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs this anyway
         }
-        return OptionalInt.empty();
+        stop();
     }
 
-    /** True when a live process holds the owner lock. */
-    private static boolean isOwned(Path pgData) {
-        Path lockFile = pgData.resolve("epg-lock");
-        if (!Files.exists(lockFile)) {
-            return false;
+    private synchronized void stop() throws IOException {
+        if (owner.released()) {
+            return;
         }
-        try (RandomAccessFile file = new RandomAccessFile(lockFile.toFile(), "rw");
-             FileLock lock = file.getChannel().tryLock()) {
-            return lock == null;
-        } catch (OverlappingFileLockException e) {
-            return true;
+        try {
+            owner.pg().stop(cluster.pgData());
+        } finally {
+            owner.release();
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            stop();
         } catch (IOException e) {
-            return true;
-        }
-    }
-
-    /** Fast-shuts-down a PostgreSQL left behind by a process that died without stopping it. */
-    private static void stopOrphan(Path pgData) {
-        try {
-            long pid = Long.parseLong(Files.readAllLines(pgData.resolve("postmaster.pid")).get(0).trim());
-            LOG.warn("stopping an embedded PostgreSQL (pid {}) left running by a process that exited", pid);
-            // SIGINT is PostgreSQL's fast shutdown; ProcessHandle only sends SIGTERM (smart), which also
-            // completes promptly because the owner and its connections are gone.
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
-        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
-            LOG.debug("could not read postmaster.pid", e);
-        }
-    }
-
-    private static boolean canConnect(int port) {
-        Properties props = new Properties();
-        props.setProperty("user", USER);
-        props.setProperty("connectTimeout", "5");
-        try (Connection ignored = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", props)) {
-            return true;
-        } catch (SQLException e) {
-            return false;
+            LOG.warn("could not stop the embedded PostgreSQL in {}: {}", cluster.pgData(), e.getMessage());
         }
     }
 
@@ -163,6 +172,65 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the embedded PostgreSQL", e);
+        }
+    }
+
+    /** The owner lock of a data directory, held for as long as this process runs its PostgreSQL. */
+    private static final class Owner {
+        private final FileChannel channel;
+        private final FileLock lock;
+        private final PgControl pg;
+        private boolean released;
+
+        private Owner(FileChannel channel, FileLock lock, PgControl pg) {
+            this.channel = channel;
+            this.lock = lock;
+            this.pg = pg;
+        }
+
+        /** The lock, or null when another process (or another user of it in this one) holds it or the earlier version's. */
+        static Owner tryAcquire(Path lockFile, Path earlierLockFile) throws IOException {
+            Files.createDirectories(lockFile.getParent());
+            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock != null && !heldElsewhere(earlierLockFile)) {
+                    return new Owner(channel, lock, null);
+                }
+            } catch (OverlappingFileLockException e) {
+                // held in this JVM
+            }
+            channel.close();
+            return null;
+        }
+
+        private static boolean heldElsewhere(Path lockFile) throws IOException {
+            if (!Files.exists(lockFile)) {
+                return false;
+            }
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+                 FileLock lock = channel.tryLock()) {
+                return lock == null;
+            } catch (OverlappingFileLockException e) {
+                return true;
+            }
+        }
+
+        Owner with(PgControl control) {
+            return new Owner(channel, lock, control);
+        }
+
+        PgControl pg() {
+            return pg;
+        }
+
+        boolean released() {
+            return released;
+        }
+
+        void release() throws IOException {
+            released = true;
+            channel.close(); // releases the lock
         }
     }
 }

@@ -24,9 +24,10 @@ import org.glassfish.grizzly.http.server.Request;
  * after routing (so logs and metrics know the route) and before the body is read. Failures answer
  * 401 with {@code WWW-Authenticate: Bearer} and are counted by reason.
  *
- * <p>Failures are also limited per client address: once an address has used up its allowance, its
- * requests answer 429 without being verified, unless they carry a key that verified recently (so a
- * valid key's traffic is not throttled by someone else's failures from the same address).
+ * <p>Failures are also limited per client address (an IPv6 client by its /64): once an address has
+ * used up its allowance, its failing requests answer 429 instead of 401. Only failing requests are
+ * throttled: every key is still verified, so a valid key is never refused for other callers'
+ * failures from the same address (a shared NAT, a proxy that is not trusted, a fresh restart).
  */
 @Priority(Priorities.AUTHENTICATION)
 final class AuthenticationFilter implements ContainerRequestFilter {
@@ -67,13 +68,6 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         }
 
         String address = addresses.resolve(connection.get().getRemoteAddr(), request.getHeaderString("X-Forwarded-For"));
-
-        long blockedSeconds = failures.blockedForSeconds(address);
-        if (blockedSeconds > 0 && (key == null || !authenticator.recentlyValid(key))) {
-            metrics.rateLimited("auth_failures");
-            throw ApiException.tooManyRequests(
-                    "too many failed authentications from your address; retry in " + blockedSeconds + " s", blockedSeconds);
-        }
         if (header == null || header.isBlank()) {
             throw reject(address, "missing", "missing API key: send Authorization: Bearer <api key>");
         }
@@ -97,8 +91,14 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         request.setSecurityContext(new CallerSecurityContext(caller, request.getSecurityContext().isSecure()));
     }
 
+    /** 401, or 429 once the address has used up its allowance of failures. */
     private ApiException reject(String address, String reason, String message) {
-        failures.recordFailure(address);
+        long blockedSeconds = failures.recordFailure(address);
+        if (blockedSeconds > 0) {
+            metrics.rateLimited("auth_failures");
+            return ApiException.tooManyRequests(
+                    "too many failed authentications from your address; retry in " + blockedSeconds + " s", blockedSeconds);
+        }
         metrics.authFailure(reason);
         return new ApiException(401, message).withHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"portal-token\"");
     }

@@ -1,6 +1,7 @@
 package dev.portaltoken.http;
 
 import dev.portaltoken.api.OperationsApi;
+import dev.portaltoken.api.model.ChangeListenerStatus;
 import dev.portaltoken.api.model.CheckStatus;
 import dev.portaltoken.api.model.Health;
 import dev.portaltoken.api.model.Readiness;
@@ -30,7 +31,8 @@ final class OperationsResource implements OperationsApi {
         dev.portaltoken.ops.Readiness.State state = readiness.state();
         Readiness body = new Readiness(
                 state.ready() ? Readiness.StatusEnum.READY : Readiness.StatusEnum.NOT_READY,
-                new ReadinessChecks(check(state.database()), check(state.migrations()), check(state.signingKey())));
+                new ReadinessChecks(check(state.database()), check(state.migrations()), check(state.signingKey()))
+                        .changeListener(state.changeListener() ? ChangeListenerStatus.OK : ChangeListenerStatus.RECONNECTING));
         return Response.status(state.ready() ? 200 : 503).entity(body).build();
     }
 

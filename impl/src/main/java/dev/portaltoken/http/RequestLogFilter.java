@@ -60,15 +60,16 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
         int status = response.getStatus();
         Object caller = request.getProperty(AuthenticationFilter.CALLER_PROPERTY);
         String tenant = caller instanceof Caller c ? c.tenantSlug() : "-";
-        metrics.request(request.getMethod(), route, status, nanos);
+        String method = Metrics.methodLabel(request.getMethod()); // a made-up method is not logged verbatim either
+        metrics.request(method, route, status, nanos);
         LOG.atInfo()
-                .addKeyValue("method", request.getMethod())
+                .addKeyValue("method", method)
                 .addKeyValue("route", route)
                 .addKeyValue("status", status)
                 .addKeyValue("duration_ms", nanos / 1_000_000.0)
                 .addKeyValue("tenant", tenant)
                 .addKeyValue("request_id", id)
-                .log("{} {} {} {}ms tenant={} request_id={}", request.getMethod(), route, status,
+                .log("{} {} {} {}ms tenant={} request_id={}", method, route, status,
                         String.format(java.util.Locale.ROOT, "%.1f", nanos / 1_000_000.0), tenant, id);
         MDC.remove(MDC_REQUEST_ID);
     }

@@ -4,12 +4,11 @@ import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.config.Setting;
+import dev.portaltoken.util.SecretFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -102,34 +101,26 @@ final class KeyEncryptionKey {
 
     private static KeyEncryptionKey loadOrGenerate(Path file) {
         try {
-            if (Files.exists(file)) {
-                return read(file);
-            }
-            Files.createDirectories(file.getParent());
-            byte[] key = new byte[SigningConfig.KEY_ENCRYPTION_KEY_BYTES];
-            RANDOM.nextBytes(key);
-            Path temp = Files.createTempFile(file.getParent(), FILE, ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(temp, Base64.getEncoder().encodeToString(key) + "\n");
-            try {
-                Files.move(temp, file); // never replaces a key another process wrote first
+            SecretFile.Outcome outcome = SecretFile.readOrCreate(file, () -> {
+                byte[] key = new byte[SigningConfig.KEY_ENCRYPTION_KEY_BYTES];
+                RANDOM.nextBytes(key);
+                return Base64.getEncoder().encodeToString(key);
+            });
+            if (outcome.created()) {
                 LOG.warn("generated a new key encryption key into {} (owner-only): it encrypts the signing keys in the"
-                        + " database, so back it up with the data; in production set {} instead", file,
-                        Setting.KEY_ENCRYPTION_KEY.env());
-                return new KeyEncryptionKey(key, file.toString());
-            } catch (FileAlreadyExistsException e) {
-                Files.delete(temp);
-                return read(file);
+                        + " database, so keep a copy apart from the database backups; in production set {} instead",
+                        file, Setting.KEY_ENCRYPTION_KEY.env());
             }
+            return decode(file, outcome.secret());
         } catch (IOException e) {
             throw new ConfigException("cannot read or create the key encryption key " + file + ": " + e.getMessage());
         }
     }
 
-    private static KeyEncryptionKey read(Path file) throws IOException {
+    private static KeyEncryptionKey decode(Path file, String text) {
         byte[] key;
         try {
-            key = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
+            key = Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
             key = new byte[0];
         }

@@ -4,9 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.token.SigningKey;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -37,19 +35,20 @@ final class KeyRing {
     private final JWSAlgorithm algorithm;
     private final Optional<SigningKey> sharedSecretKey;
     private final Duration publishDelay;
-    private final Clock clock;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
     private record Snapshot(SigningKey signingKey, List<JWK> published) {
     }
 
     /**
-    /**
      * @param algorithm       the algorithm new tokens are signed with
      * @param sharedSecretKey the HS256 key, present exactly when {@code algorithm} is HS256
+     * @param publishDelay    how long a new key is only published before it signs: at least the
+     *                        refresh interval of every instance, plus a margin; measured by the
+     *                        database's clock
      */
     KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
-            Optional<SigningKey> sharedSecretKey, Duration publishDelay, Clock clock) {
+            Optional<SigningKey> sharedSecretKey, Duration publishDelay) {
         if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
             throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
         }
@@ -58,7 +57,6 @@ final class KeyRing {
         this.algorithm = algorithm;
         this.sharedSecretKey = sharedSecretKey;
         this.publishDelay = publishDelay;
-        this.clock = clock;
     }
 
     /**
@@ -82,12 +80,12 @@ final class KeyRing {
      *                                                new signing key
      */
     void reload() throws SQLException {
-        List<StoredKey> published = repository.findPublished();
+        SigningKeyRepository.Published published = repository.findPublished(publishDelay);
         SigningKey signing;
         if (sharedSecretKey.isPresent()) {
             signing = sharedSecretKey.get();
         } else {
-            String kid = signingKid(activeOf(published).orElseThrow(
+            String kid = signingKid(activeOf(published.keys()).orElseThrow(
                     () -> new IllegalStateException("no active " + algorithm + " key")), published);
             Snapshot previous = current.get();
             if (previous != null && previous.signingKey().keyId().equals(kid)) {
@@ -97,7 +95,7 @@ final class KeyRing {
                 LOG.info("signing {} tokens with key {}", algorithm, kid);
             }
         }
-        current.set(new Snapshot(signing, published.stream().map(StoredKey::publicKey).toList()));
+        current.set(new Snapshot(signing, published.keys().stream().map(StoredKey::publicKey).toList()));
     }
 
     /** {@link #maintain()} then {@link #reload()}, for the scheduler: a failure is logged and the current snapshot kept. */
@@ -129,18 +127,18 @@ final class KeyRing {
     }
 
     /**
-     * The active key once it has been stored for the publish delay. Before that, the newest key of
-     * the algorithm that has (the one a rotation replaced); if none has yet (several rotations in
-     * quick succession, or the very first key), the oldest one, which has been published longest.
+     * The active key once it has been stored for the publish delay (by the database's clock). Before
+     * that, the newest key of the algorithm that has (the one a rotation replaced); if none has yet
+     * (several rotations in quick succession, or the very first key), the oldest one, which has been
+     * published longest.
      */
-    private String signingKid(StoredKey active, List<StoredKey> published) {
-        Instant settledBefore = clock.instant().minus(publishDelay);
-        if (!active.createdAt().isAfter(settledBefore)) {
+    private String signingKid(StoredKey active, SigningKeyRepository.Published published) {
+        if (published.settledKids().contains(active.kid())) {
             return active.kid();
         }
-        List<StoredKey> candidates = published.stream().filter(k -> algorithm.equals(k.algorithm()))
+        List<StoredKey> candidates = published.keys().stream().filter(k -> algorithm.equals(k.algorithm()))
                 .sorted(Comparator.comparing(StoredKey::createdAt)).toList();
-        return candidates.stream().filter(k -> !k.createdAt().isAfter(settledBefore))
+        return candidates.stream().filter(k -> published.settledKids().contains(k.kid()))
                 .reduce((older, newer) -> newer)
                 .or(() -> candidates.stream().findFirst())
                 .map(StoredKey::kid)

@@ -13,10 +13,12 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -33,9 +35,11 @@ final class SigningKeyRepository {
             public_jwk, created_at, retires_at""";
     private static final String PUBLISHED = "(state = 'active' OR (state = 'retiring' AND retires_at > now()))";
     private static final String FIND_ALL = "SELECT " + COLUMNS + " FROM signing_key ORDER BY created_at DESC, kid";
-    private static final String FIND_PUBLISHED = "SELECT " + COLUMNS + " FROM signing_key WHERE " + PUBLISHED
-            + " ORDER BY state, created_at DESC, kid";
     private static final String FIND = "SELECT " + COLUMNS + " FROM signing_key WHERE kid = ?";
+    /** The published keys, and whether each was stored at least ? ms ago by the database's clock. */
+    private static final String FIND_PUBLISHED_SETTLED = "SELECT " + COLUMNS
+            + ", created_at <= now() - ? * interval '1 millisecond' FROM signing_key WHERE " + PUBLISHED
+            + " ORDER BY state, created_at DESC, kid";
     private static final String FIND_SEALED = "SELECT kid, private_key_nonce, private_key_sealed FROM signing_key WHERE "
             + PUBLISHED + " AND kid = ?";
     private static final String FIND_ALL_SEALED =
@@ -78,9 +82,30 @@ final class SigningKeyRepository {
         return query(FIND_ALL, null);
     }
 
-    /** The keys to publish: every active key, then every retiring one not yet past its date. */
-    List<StoredKey> findPublished() throws SQLException {
-        return query(FIND_PUBLISHED, null);
+    /**
+     * The keys to publish (every active key, then every retiring one not yet past its date), and the kids of those stored at least {@code settleAfter} ago. Both are
+     * read in one statement and decided by the database's clock, the one every instance shares (a
+     * host clock ahead of it would let a new key sign before every instance publishes it).
+     */
+    record Published(List<StoredKey> keys, Set<String> settledKids) {
+    }
+
+    Published findPublished(Duration settleAfter) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_PUBLISHED_SETTLED)) {
+            ps.setLong(1, settleAfter.toMillis());
+            List<StoredKey> keys = new ArrayList<>();
+            Set<String> settled = new HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    StoredKey key = storedKey(rs);
+                    keys.add(key);
+                    if (rs.getBoolean(7)) {
+                        settled.add(key.kid());
+                    }
+                }
+            }
+            return new Published(keys, Set.copyOf(settled));
+        }
     }
 
     Optional<StoredKey> find(String kid) throws SQLException {
@@ -252,14 +277,18 @@ final class SigningKeyRepository {
             List<StoredKey> keys = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Timestamp retiresAt = rs.getTimestamp(6);
-                    keys.add(new StoredKey(rs.getString(1), JWSAlgorithm.parse(rs.getString(2)),
-                            KeyState.fromDb(rs.getString(3)), parseJwk(rs.getString(1), rs.getString(4)),
-                            rs.getTimestamp(5).toInstant(), Optional.ofNullable(retiresAt).map(Timestamp::toInstant)));
+                    keys.add(storedKey(rs));
                 }
             }
             return keys;
         }
+    }
+
+    private static StoredKey storedKey(ResultSet rs) throws SQLException {
+        Timestamp retiresAt = rs.getTimestamp(6);
+        return new StoredKey(rs.getString(1), JWSAlgorithm.parse(rs.getString(2)),
+                KeyState.fromDb(rs.getString(3)), parseJwk(rs.getString(1), rs.getString(4)),
+                rs.getTimestamp(5).toInstant(), Optional.ofNullable(retiresAt).map(Timestamp::toInstant));
     }
 
     private static JWK parseJwk(String kid, String json) {

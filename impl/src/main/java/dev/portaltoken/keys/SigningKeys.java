@@ -162,7 +162,7 @@ public final class SigningKeys implements AutoCloseable {
         KeyRing keyRing = new KeyRing(repository, store, config.algorithm(),
                 config.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(config.algorithm()))
                         .map(s -> SigningKey.hmac(s.bytes())),
-                config.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN), Clock.systemUTC());
+                config.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN));
         keyRing.maintain();
         keyRing.reload();
         return keyRing;

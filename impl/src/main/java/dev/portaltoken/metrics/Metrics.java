@@ -21,7 +21,15 @@ import java.time.Duration;
 public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
-    /** Built once per method, route and status: a bounded set, since routes are templates. */
+    /** Keeps what function-based meters read reachable for as long as the registry. */
+    private final java.util.List<Object> observed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The methods labelled by name; any other (Grizzly accepts any token as a method) is {@code OTHER}. */
+    private static final java.util.Set<String> METHODS =
+            java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+    /**
+     * Built once per method label, route and status: a bounded set (8 method labels, routes are
+     * templates or {@code unmatched}, statuses are the server's own), whatever callers send.
+     */
     private final java.util.concurrent.ConcurrentMap<RequestKey, Timer> requestTimers =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -47,9 +55,14 @@ public final class Metrics implements AutoCloseable {
         return registry.scrape();
     }
 
+    /** {@code method} as a label or log value: one of the seven methods by name, else {@code OTHER}. */
+    public static String methodLabel(String method) {
+        return METHODS.contains(method) ? method : "OTHER";
+    }
+
     /** Records one HTTP request. {@code route} must be a template (bounded), never a raw path. */
     public void request(String method, String route, int status, long nanos) {
-        requestTimers.computeIfAbsent(new RequestKey(method, route, status), key -> Timer.builder("http.server.requests")
+        requestTimers.computeIfAbsent(new RequestKey(methodLabel(method), route, status), key -> Timer.builder("http.server.requests")
                         .description("HTTP requests by route template and status")
                         .tags("method", key.method(), "route", key.route(), "status", Integer.toString(key.status()))
                         .publishPercentileHistogram()
@@ -91,6 +104,20 @@ public final class Metrics implements AutoCloseable {
     public Counter customerLookups(String source) {
         return Counter.builder("portal.customer.lookups").description("Customer lookups by where they were answered")
                 .tag("source", source).register(registry);
+    }
+
+    /**
+     * Reports the change listener: {@code portal_change_listener_up} (1 while confirmed alive, else 0)
+     * and {@code portal_change_listener_failures_total} (connections lost or not made).
+     */
+    public void changeListener(java.util.function.BooleanSupplier alive, java.util.function.LongSupplier failures) {
+        observed.add(failures); // Micrometer holds what a function counter reads only weakly
+        io.micrometer.core.instrument.Gauge.builder("portal.change.listener.up", () -> alive.getAsBoolean() ? 1 : 0)
+                .description("1 while the connection that listens for changes is confirmed alive").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("portal.change.listener.failures", failures,
+                        f -> (double) f.getAsLong())
+                .description("Times the connection that listens for changes was lost or could not be made")
+                .register(registry);
     }
 
     @Override

@@ -11,15 +11,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether this instance can serve tokens: database reachable, migrations applied, signing key
- * loaded. The database is probed in the background every {@link #PROBE_INTERVAL_MILLIS} ms so that
+ * loaded. Whether it hears about changes (its change listener) is reported beside them but does not
+ * decide readiness: without it the caches only trust recent entries. The database is probed in the background every {@link #PROBE_INTERVAL_MILLIS} ms so that
  * {@code /readyz} answers at once, even while the database hangs. Thread-safe.
  */
 public final class Readiness implements AutoCloseable {
     static final long PROBE_INTERVAL_MILLIS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
 
-    /** The state of each check at one moment. */
-    public record State(boolean database, boolean migrations, boolean signingKey) {
+    /**
+     * The state of each check at one moment.
+     *
+     * @param changeListener informational: not part of {@link #ready()}
+     */
+    public record State(boolean database, boolean migrations, boolean signingKey, boolean changeListener) {
         public boolean ready() {
             return database && migrations && signingKey;
         }
@@ -28,20 +33,25 @@ public final class Readiness implements AutoCloseable {
     private final DataSource dataSource;
     private final BooleanSupplier migrated;
     private final BooleanSupplier signingKeyLoaded;
+    private final BooleanSupplier listening;
     private final ScheduledExecutorService prober;
     private volatile boolean databaseReachable;
 
-    public Readiness(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded) {
+    /** @param listening whether changes are being heard about (the change listener is alive) */
+    public Readiness(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded,
+                     BooleanSupplier listening) {
         this.dataSource = dataSource;
         this.migrated = migrated;
         this.signingKeyLoaded = signingKeyLoaded;
+        this.listening = listening;
         this.prober = DaemonThreads.scheduler("readiness-probe");
         probe();
         prober.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL_MILLIS, PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public State state() {
-        return new State(databaseReachable, migrated.getAsBoolean(), signingKeyLoaded.getAsBoolean());
+        return new State(databaseReachable, migrated.getAsBoolean(), signingKeyLoaded.getAsBoolean(),
+                listening.getAsBoolean());
     }
 
     private void probe() {

@@ -95,21 +95,25 @@ public final class PortalTokenServer implements AutoCloseable {
         SigningKeys keys = lifecycle.add(SigningKeys.serve(database.dataSource(), config.signing(),
                 config.database().dataDir(), database::migrated));
 
+        ChangeListener changes = new ChangeListener(database);
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
-                new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
+                new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl(), changes);
         Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl(),
-                metrics.customerLookups("database")::increment, metrics.customerLookups("cache")::increment);
+                changes, metrics.customerLookups("database")::increment, metrics.customerLookups("cache")::increment);
         PortalTokenService tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
                 config.portalUrl(), metrics.tokensMinted(config.signing().algorithm().getName()));
-        lifecycle.add(new ChangeListener(database, Map.of(
+        lifecycle.add(changes.start(Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
-                "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId))),
+                "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),
+                "tenant_changed", tenantId -> authenticator.forgetTenant(UUID.fromString(tenantId))),
                 () -> {
                     customers.forgetAll();
                     authenticator.forgetAll();
-                }).start());
-        Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded));
+                }));
+        metrics.changeListener(changes::alive, changes::failures);
+        Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded,
+                changes::alive));
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);

@@ -84,7 +84,7 @@ class KeyTimingTest {
                 return SecretDigest.SHA256.equal(presented, stored);
             }
         };
-        return new ApiKeyAuthenticator(counted, Duration.ofSeconds(30), digest);
+        return new ApiKeyAuthenticator(counted, Duration.ofSeconds(30), dev.portaltoken.cache.Freshness.UNTIL_EXPIRY, digest);
     }
 
     /** Authenticates {@code presented} with a fresh authenticator; returns the work it did. */

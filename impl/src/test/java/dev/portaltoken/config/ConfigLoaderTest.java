@@ -110,4 +110,24 @@ class ConfigLoaderTest {
         assertFalse(config.toString().contains("0123456789abcdef"));
         assertFalse(config.toString().contains(kek));
     }
+
+    private static final String URL_PASSWORD = "S3cret-in-a-url";
+
+    @Test
+    void aDatabaseUrlIsShownWithoutItsPassword() {
+        for (String url : new String[] {"postgres://app:" + URL_PASSWORD + "@db/x",
+                "mysql://db/x?user=app&password=" + URL_PASSWORD, "postgresql://app:p@" + URL_PASSWORD + "@db:5432/x"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(), Map.of("DATABASE_URL", url)));
+            assertTrue(e.getMessage().startsWith("DATABASE_URL: must be a PostgreSQL JDBC URL"), e.getMessage());
+            assertFalse(e.getMessage().contains(URL_PASSWORD), e.getMessage());
+            assertTrue(e.getMessage().contains("***"), "the rest of the URL is still shown: " + e.getMessage());
+        }
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(Map.of(), Map.of("DATABASE_URL", "postgres://app:" + URL_PASSWORD + "@db/x")));
+        assertEquals("DATABASE_URL: must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db) (got 'postgres://app:***@db/x')",
+                e.getMessage());
+        ConfigException portal = assertThrows(ConfigException.class,
+                () -> load(Map.of(), Map.of("PORTAL_URL", "ftp://ops:" + URL_PASSWORD + "@portal.example")));
+        assertFalse(portal.getMessage().contains(URL_PASSWORD), portal.getMessage());
+    }
 }

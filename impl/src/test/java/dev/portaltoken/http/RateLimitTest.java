@@ -104,7 +104,9 @@ class RateLimitTest {
                     Map.of("Authorization", "Bearer " + guess, "X-Forwarded-For", "198.51.100.9"), null, null));
             assertEquals(200, http.mint(key, customer, null).status(),
                     "a key that verified recently is not throttled by others' failures from the same address");
-            assertTooManyRequests(http.mint(unusedKey, customer, null));
+            assertEquals(200, http.mint(unusedKey, customer, null).status(),
+                    "nor is a valid key that never verified before: only failing requests are throttled");
+            assertTooManyRequests(http.mint(guess, customer, null));
             assertEquals(4, limited(server, "auth_failures"));
 
             time.advance(Duration.ofSeconds(11));

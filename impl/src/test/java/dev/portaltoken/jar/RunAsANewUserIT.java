@@ -63,7 +63,8 @@ class RunAsANewUserIT {
                     Tokens.kid(http.mint(key, customer, null).json().get("token").asText())));
             assertEquals(customer, Tokens.verifyWithJwks(http, firstToken).getSubject(),
                     "a token of the previous key still verifies");
-            JarProcess.Result verify = JarProcess.run(env, "token", "verify", firstToken, "--data-dir", dir);
+            // The token on standard input, not in argv (shell history, ps).
+            JarProcess.Result verify = JarProcess.runWithInput(env, firstToken + "\n", "token", "verify", "--data-dir", dir);
             assertEquals(0, verify.exit(), verify::toString);
             assertTrue(verify.out().contains("\"sub\" : \"" + customer + "\""), verify::toString);
 

@@ -1,6 +1,7 @@
 package dev.portaltoken.keys;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -18,10 +19,18 @@ import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeyEncryptionKeyTest {
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private static final byte[] PRIVATE_JWK = "{\"kty\":\"OKP\",\"d\":\"secret\"}".getBytes(StandardCharsets.UTF_8);
 
     private static KeyEncryptionKey configured(String base64) {
@@ -93,6 +102,7 @@ class KeyEncryptionKeyTest {
 
     @Test
     void aFileThatHoldsNoKeyIsAOneLineConfigError(@TempDir Path dataDir) throws Exception {
+        Files.createFile(dataDir.resolve(KeyEncryptionKey.FILE), OWNER_ONLY);
         Files.writeString(dataDir.resolve(KeyEncryptionKey.FILE), "not a key\n");
         ConfigException e = assertThrows(ConfigException.class, () -> KeyEncryptionKey.resolve(Optional.empty(), dataDir, true));
         assertEquals(dataDir.resolve(KeyEncryptionKey.FILE).toAbsolutePath()
@@ -108,5 +118,57 @@ class KeyEncryptionKeyTest {
         ConfigException e = assertThrows(ConfigException.class, () -> KeyEncryptionKey.resolve(Optional.empty(), blocker, false));
         assertTrue(e.getMessage().startsWith("cannot read or create the key encryption key"), e.getMessage());
         assertNotEquals(-1, e.getMessage().indexOf(blocker.toString()));
+    }
+
+    @Test
+    void firstStartsRacingOnOneDataDirectoryAllEndWithTheKeyInTheFile(@TempDir Path root) throws Exception {
+        int starts = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(starts);
+        try {
+            for (int round = 0; round < 150; round++) {
+                Path dataDir = root.resolve("round-" + round);
+                CyclicBarrier together = new CyclicBarrier(starts);
+                List<Future<KeyEncryptionKey>> resolved = new ArrayList<>();
+                for (int i = 0; i < starts; i++) {
+                    resolved.add(pool.submit(() -> {
+                        together.await();
+                        return KeyEncryptionKey.resolve(Optional.empty(), dataDir, false);
+                    }));
+                }
+                for (Future<KeyEncryptionKey> start : resolved) {
+                    start.get();
+                }
+                SealedKey sealedWithTheFile = configured(Files.readString(dataDir.resolve(KeyEncryptionKey.FILE)).trim())
+                        .seal("kid", PRIVATE_JWK);
+                for (Future<KeyEncryptionKey> start : resolved) {
+                    KeyEncryptionKey key = start.get();
+                    int shown = round;
+                    assertDoesNotThrow(() -> key.open("kid", sealedWithTheFile),
+                            () -> "round " + shown + ": a start went on with a key that is not the one in the file");
+                }
+                try (java.util.stream.Stream<Path> left = Files.list(dataDir)) {
+                    assertEquals(List.of(KeyEncryptionKey.FILE), left.map(p -> p.getFileName().toString()).toList(),
+                            "no temporary file is left behind");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aKeyFileOthersCanAccessRefusesToStartNamingTheFileAndTheFix(@TempDir Path dataDir) throws Exception {
+        KeyEncryptionKey.resolve(Optional.empty(), dataDir, false);
+        Path file = dataDir.toAbsolutePath().resolve(KeyEncryptionKey.FILE);
+        for (String shared : List.of("rw-r-----", "rw----r--", "rw-rw-rw-")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(shared));
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> KeyEncryptionKey.resolve(Optional.empty(), dataDir, true));
+            assertEquals(file + " is accessible to other users (" + shared + "); it holds a secret: run 'chmod 600 "
+                    + file + "'", e.getMessage());
+        }
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        assertEquals(file.toString(), KeyEncryptionKey.resolve(Optional.empty(), dataDir, true).source(),
+                "owner-only (even read-only) is accepted");
     }
 }

@@ -62,7 +62,7 @@ class KeyRingTest {
     }
 
     private KeyRing ring(JWSAlgorithm algorithm, Optional<SigningKey> sharedSecretKey) {
-        return new KeyRing(repository, store, algorithm, sharedSecretKey, Duration.ZERO, java.time.Clock.systemUTC());
+        return new KeyRing(repository, store, algorithm, sharedSecretKey, Duration.ZERO);
     }
 
     /** What a server's refresh does: maintenance, then a reload. */
@@ -195,5 +195,27 @@ class KeyRingTest {
         assertThrows(IllegalArgumentException.class,
                 () -> ring(JWSAlgorithm.EdDSA, Optional.of(hmac)));
         assertNotEquals(SigningKey.hmacKeyId(new byte[32]), hmac.keyId(), "the kid depends on the secret");
+    }
+
+    @Test
+    void aNewKeySignsOnlyOnceTheDatabaseClockSaysItHasBeenStoredForThePublishDelay() throws Exception {
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty(), Duration.ofHours(1));
+        refresh(ring);
+        SigningKey first = ring.signingKey();
+        execute("UPDATE signing_key SET created_at = now() - interval '2 hours' WHERE kid = '" + first.keyId() + "'");
+        String rotated = store.rotate(JWSAlgorithm.EdDSA).kid();
+        refresh(ring);
+        assertEquals(first.keyId(), ring.signingKey().keyId(), "just stored: published, not signing");
+        assertTrue(kids(ring).contains(rotated));
+
+        execute("UPDATE signing_key SET created_at = now() - interval '59 minutes' WHERE kid = '" + rotated + "'");
+        refresh(ring);
+        assertEquals(first.keyId(), ring.signingKey().keyId(), "59 minutes old by the database's clock: not yet");
+        execute("UPDATE signing_key SET created_at = now() - interval '61 minutes' WHERE kid = '" + rotated + "'");
+        refresh(ring);
+        assertEquals(rotated, ring.signingKey().keyId(), "61 minutes old by the database's clock: it signs");
+
+        assertEquals(java.util.Set.of(first.keyId(), rotated), repository.findPublished(Duration.ofHours(1)).settledKids());
+        assertEquals(java.util.Set.of(first.keyId()), repository.findPublished(Duration.ofMinutes(90)).settledKids());
     }
 }

@@ -49,9 +49,14 @@ class TwoInstancesTest {
         Path dataDir = Files.createTempDirectory("portal-token-shared-db");
         database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(), dataDir, 4),
                 "shared", true, null);
-        String port = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim();
-        env = Map.of("DATABASE_URL", "jdbc:postgresql://localhost:" + port + "/postgres", "DATABASE_USER", "postgres",
+        env = Map.of("DATABASE_URL", reachable(dataDir).jdbcUrl().orElseThrow(), "DATABASE_USER", "postgres",
+                "DATABASE_PASSWORD", reachable(dataDir).password().orElseThrow().reveal(),
                 "PORTAL_KEY_ENCRYPTION_KEY", KEK, "PORTAL_KEY_REFRESH_SECONDS", "1");
+    }
+
+    /** The embedded database of {@code dataDir} as the instances reach it: its socket and password. */
+    private static DatabaseConfig reachable(Path dataDir) throws java.io.IOException {
+        return Database.embeddedAsExternal(dataDir, 4);
     }
 
     @AfterAll
@@ -110,9 +115,9 @@ class TwoInstancesTest {
         Path dataDir = Files.createTempDirectory("portal-token-publish-first");
         try (Database own = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
                 dataDir, 4), "publish-first", true, null)) {
-            String port = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim();
             Map<String, String> ownEnv = new java.util.HashMap<>(env);
-            ownEnv.put("DATABASE_URL", "jdbc:postgresql://localhost:" + port + "/postgres");
+            ownEnv.put("DATABASE_URL", reachable(dataDir).jdbcUrl().orElseThrow());
+            ownEnv.put("DATABASE_PASSWORD", reachable(dataDir).password().orElseThrow().reveal());
             rotateUnderTwoInstances(ownEnv);
         }
     }

@@ -8,6 +8,8 @@ import dev.portaltoken.support.Http;
 import dev.portaltoken.support.Prometheus;
 import dev.portaltoken.support.ServerFixture;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,6 +76,30 @@ class OperationsEndpointsTest {
         assertEquals(0, Prometheus.present(http, "portal_rate_limited_total", "limit=\"api_key\""));
         assertEquals(0, Prometheus.present(http, "portal_rate_limited_total", "limit=\"auth_failures\""));
         assertTrue(!metrics.contains("nobody-0"), "raw paths never become label values");
+    }
+
+    @Test
+    void madeUpMethodsLeaveAtMostEightMethodLabels() {
+        for (int i = 0; i < 300; i++) {
+            String method = "MADEUP" + i + "X";
+            Http.Reply reply = http.send(method, i % 2 == 0 ? "/api/v1/customers/c" + i + "/portal-token" : "/nowhere/" + i,
+                    Map.of());
+            assertTrue(reply.status() >= 400, reply::toString);
+        }
+        java.util.Set<String> methods = new java.util.TreeSet<>();
+        java.util.Set<String> routes = new java.util.TreeSet<>();
+        Matcher label = Pattern.compile("^http_server_requests_seconds_count\\{.*method=\"([^\"]*)\".*route=\"([^\"]*)\"",
+                Pattern.MULTILINE).matcher(http.get("/metrics").body());
+        while (label.find()) {
+            methods.add(label.group(1));
+            routes.add(label.group(2));
+        }
+        assertTrue(methods.contains("OTHER"), "made-up methods are counted, as OTHER: " + methods);
+        assertTrue(methods.size() <= 8, "method labels: " + methods);
+        assertTrue(java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER").containsAll(methods),
+                methods::toString);
+        assertTrue(routes.stream().noneMatch(route -> route.contains("nowhere") || route.matches(".*/c\\d+/.*")),
+                "routes are templates, never raw paths: " + routes);
     }
 
     @Test

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * <p>No line may hold an API key, a compact JWS, a private JWK member or PEM private key, a fixed
  * secret the test sources configure, or any secret the tests met at run time (noted by
  * {@code support/RuntimeSecrets} and the TypeScript suite: API key secrets without their prefix,
- * key encryption keys, signing keys' private halves in each encoding). Findings name the file, line
+ * key encryption keys, signing keys' private halves in each encoding), or an embedded database's
+ * generated password. Findings name the file, line
  * and kind, never the secret. {@code LogScanCanaryTest} logs a made-up secret that the scan must
  * report; so does the TypeScript suite in its logs.
  */
@@ -53,6 +54,9 @@ class LogScanIT {
         SHAPES.put("a compact JWS/JWT", Pattern.compile("eyJ[A-Za-z0-9_-]{2,}\\.eyJ[A-Za-z0-9_-]{2,}\\."));
         SHAPES.put("a private JWK member", Pattern.compile("\"d\"\\s*:\\s*\"[A-Za-z0-9_-]{40,}\""));
         SHAPES.put("a PEM private key", Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----"));
+        // The embedded database's generated password (<data-dir>/postgres-password), whatever data
+        // directory a test or jar run created: its prefix makes every one recognisable.
+        SHAPES.put("an embedded-database password", Pattern.compile("ptdb_[A-Za-z0-9_-]{43}"));
     }
 
     /** Values passed for secret settings, and constants named like secrets, in the test sources. */
@@ -149,7 +153,10 @@ class LogScanIT {
         String jws = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJjdXNfMSJ9.c2ln";
         String jwk = "{\"kty\":\"OKP\",\"d\":\"" + "q".repeat(43) + "\"}";
         String pem = "-----BEGIN EC PRIVATE KEY-----";
-        for (String line : List.of("auth with " + key, "token=" + jws, "loaded " + jwk, pem)) {
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String databasePassword = "ptdb_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        for (String line : List.of("auth with " + key, "token=" + jws, "loaded " + jwk, pem, "password " + databasePassword)) {
             assertTrue(SHAPES.values().stream().anyMatch(p -> p.matcher(line).find()), line.substring(0, 12));
         }
         assertFalse(SHAPES.values().stream().anyMatch(p -> p.matcher(

@@ -84,8 +84,18 @@ public final class JarProcess {
 
     /** Runs a command to completion (at most two minutes); its stderr is also kept in a log file. */
     public static Result run(Map<String, String> env, String... args) {
+        return runWithInput(env, null, args);
+    }
+
+    /** As {@link #run}, with {@code stdin} written to the command's standard input (null: none, closed at once). */
+    public static Result runWithInput(Map<String, String> env, String stdin, String... args) {
         try {
             Process process = builder(env, List.of(args)).start();
+            try (var in = process.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             CompletableFuture<String> out = drain(process.getInputStream());
             CompletableFuture<String> err = drain(process.getErrorStream())
                     .thenApply(text -> keep(text, String.join("-", List.of(args).subList(0, Math.min(2, args.length)))));

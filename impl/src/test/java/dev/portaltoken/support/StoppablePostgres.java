@@ -9,7 +9,9 @@ import java.nio.file.Path;
 
 /**
  * A real PostgreSQL that a test can stop and start again on the same port and data, to play an
- * external database going away and coming back.
+ * external database going away and coming back. It listens on TCP (localhost) with trust
+ * authentication, as zonky's test server does: a stand-in for an external database, never the
+ * server's own embedded one.
  */
 public final class StoppablePostgres implements AutoCloseable {
     private final Path dataDir;
@@ -25,6 +27,11 @@ public final class StoppablePostgres implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Its TCP port on the loopback interface. */
+    public int port() {
+        return port;
     }
 
     public String jdbcUrl() {

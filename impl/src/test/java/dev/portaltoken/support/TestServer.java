@@ -3,6 +3,9 @@ package dev.portaltoken.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.portaltoken.config.ConfigLoader;
+import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.Secret;
+import dev.portaltoken.db.Database;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.server.PortalTokenServer;
 import io.github.bucket4j.TimeMeter;
@@ -15,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The real server on a free port, over a real (embedded) PostgreSQL in a fresh data directory,
@@ -150,26 +154,38 @@ public final class TestServer implements AutoCloseable {
 
     /** The settings that point a server or the CLI at this server's database. */
     public Map<String, String> databaseEnv() {
-        return Map.of(Setting.DATABASE_URL.env(), jdbcUrl(), Setting.DATABASE_USER.env(), "postgres");
+        DatabaseConfig database = database();
+        Map<String, String> env = new HashMap<>();
+        env.put(Setting.DATABASE_URL.env(), database.jdbcUrl().orElseThrow());
+        database.user().ifPresent(user -> env.put(Setting.DATABASE_USER.env(), user));
+        database.password().ifPresent(password -> env.put(Setting.DATABASE_PASSWORD.env(), password.reveal()));
+        return Map.copyOf(env);
     }
 
-    /** The JDBC URL of this server's PostgreSQL. */
+    /** The JDBC URL of this server's PostgreSQL (for the embedded one, its Unix socket). */
     public String jdbcUrl() {
-        String configured = env.get(Setting.DATABASE_URL.env());
-        if (configured != null) {
-            return configured;
-        }
-        try {
-            String port = Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(3).trim();
-            return "jdbc:postgresql://localhost:" + port + "/postgres";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return database().jdbcUrl().orElseThrow();
     }
 
     /** A direct connection to the server's database, for assertions and fault injection. */
     public Connection sql() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), "postgres", "");
+        DatabaseConfig database = database();
+        return DriverManager.getConnection(database.jdbcUrl().orElseThrow(), database.user().orElse(null),
+                database.password().map(Secret::reveal).orElse(null));
+    }
+
+    /** This server's database as an external one: the configured one, or the embedded one's socket and password. */
+    private DatabaseConfig database() {
+        String configured = env.get(Setting.DATABASE_URL.env());
+        if (configured != null) {
+            return new DatabaseConfig(Optional.of(configured), Optional.ofNullable(env.get(Setting.DATABASE_USER.env())),
+                    Optional.ofNullable(env.get(Setting.DATABASE_PASSWORD.env())).map(Secret::new), dataDir, 2);
+        }
+        try {
+            return Database.embeddedAsExternal(dataDir, 2);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A fresh key encryption key as PORTAL_KEY_ENCRYPTION_KEY takes it. */

@@ -28,6 +28,7 @@ import dev.portaltoken.support.Tokens;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
@@ -216,8 +217,27 @@ class TokenVerifyCliTest {
 
     @Test
     void aMisusedCommandLineIsExit2() {
-        CliRun.Result result = server.cli("token", "verify");
+        CliRun.Result result = server.cli("token", "verify", token, "extra");
         assertEquals(2, result.exit(), result::toString);
-        assertTrue(result.err().startsWith("error: Missing required parameter: 'TOKEN'"), result::toString);
+        assertTrue(result.err().startsWith("error: Unmatched argument"), result::toString);
+    }
+
+    @Test
+    void withoutTokenOrWithADashTheTokenIsReadFromStandardInput() throws Exception {
+        for (String[] args : List.of(new String[] {"token", "verify"}, new String[] {"token", "verify", "-"})) {
+            CliRun.Result result = CliRun.runWithInput(server.env(), token + "\n", args);
+            assertEquals(0, result.exit(), result::toString);
+            assertEquals(customer, JSON.readTree(result.out()).get("claims").get("sub").asText());
+        }
+        CliRun.Result rejected = CliRun.runWithInput(server.env(), token.substring(0, token.length() - 4) + "AAAA", "token", "verify");
+        assertEquals(1, rejected.exit(), rejected::toString);
+        assertTrue(rejected.err().startsWith("error: invalid token: "), rejected::toString);
+
+        CliRun.Result empty = CliRun.runWithInput(server.env(), " \n", "token", "verify");
+        assertEquals(1, empty.exit(), empty::toString);
+        assertEquals("error: no token: give TOKEN, or pipe it on standard input", empty.err().strip());
+        CliRun.Result huge = CliRun.runWithInput(server.env(), "x".repeat(70_000), "token", "verify", "-");
+        assertEquals(1, huge.exit(), huge::toString);
+        assertEquals("error: standard input holds more than 65536 bytes: not a token", huge.err().strip());
     }
 }

@@ -88,12 +88,18 @@ public final class PortalTokenServer implements AutoCloseable {
         SigningKeys keys = lifecycle.add(SigningKeys.serve(database.dataSource(), config.signing(),
                 config.database().dataDir(), database::migrated));
 
+        // The API port is bound first: unless PUBLIC_URL is set, the public URL is its address.
+        Drain drain = new Drain();
+        HttpListener main = lifecycle.add(HttpListener.bind(config.host(), config.port(), config.workerThreads(),
+                HttpLimits.DEFAULT, drain, errors));
+        PublicUrl publicUrl = PublicUrl.of(config.publicUrl(), main.uri());
+
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                 new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
         Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
         PortalTokenService tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
-                config.portalUrl(), metrics.tokensMinted(config.signing().algorithm().getName()));
+                config.portalUrl(), publicUrl.uri(), metrics.tokensMinted(config.signing().algorithm().getName()));
         lifecycle.add(new ChangeListener(database, Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
                 "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId))),
@@ -108,10 +114,7 @@ public final class PortalTokenServer implements AutoCloseable {
         ApiApplication.Api api = new ApiApplication.Api(tokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits()), new ClientAddresses(config.trustedProxies()),
                 new KeyRateLimiter(config.rateLimits()));
-        Drain drain = new Drain();
-        HttpListener main = lifecycle.add(HttpListener.start(config.host(), config.port(),
-                ApiApplication.api(pipeline, api, config.managementPort().isEmpty()), config.workerThreads(),
-                HttpLimits.DEFAULT, drain, errors));
+        main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
                         ApiApplication.management(pipeline), MANAGEMENT_WORKERS, HttpLimits.DEFAULT, drain, errors)));

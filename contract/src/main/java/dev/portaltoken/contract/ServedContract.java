@@ -17,7 +17,9 @@ import java.util.List;
  * Builds the contract this server serves and its clients are generated from: Meteroid's vendored
  * contract with our additions (an OpenAPI Overlay 1.0 document) applied, written as YAML and JSON,
  * beside byte-for-byte copies of the source documents (their relative {@code $ref}s keep working
- * there). Refuses a result that is not backward compatible with the vendored contract.
+ * there). Refuses a result that is not backward compatible with the vendored contract: one that
+ * changes what the vendored contract says ({@link AdditionsOnly}) or that openapi-diff judges
+ * incompatible ({@link Compatibility}).
  *
  * <p>Run by the build ({@code contract/pom.xml}): {@code ServedContract SOURCE_DIR OUTPUT_DIR}; exit
  * status 1 with the reason on stderr fails the build.
@@ -70,7 +72,8 @@ public final class ServedContract {
     /**
      * Writes the served contract and the copies into {@code outputDir} and checks it.
      *
-     * @throws IncompatibleContract when openapi-diff judges the served contract incompatible
+     * @throws IncompatibleContract when the overlay changes the vendored contract rather than adding
+     *                              to it, or openapi-diff judges the served contract incompatible
      * @throws Overlay.InvalidOverlay when the overlay cannot be applied
      */
     public static void build(Path sourceDir, Path outputDir) throws IOException {
@@ -78,8 +81,13 @@ public final class ServedContract {
         for (String source : SOURCES) {
             Files.copy(sourceDir.resolve(source), outputDir.resolve(source), StandardCopyOption.REPLACE_EXISTING);
         }
-        JsonNode served = Overlay.apply(YAML.readTree(sourceDir.resolve(VENDORED).toFile()),
-                YAML.readTree(sourceDir.resolve(OVERLAY).toFile()));
+        JsonNode vendored = YAML.readTree(sourceDir.resolve(VENDORED).toFile());
+        JsonNode served = Overlay.apply(vendored, YAML.readTree(sourceDir.resolve(OVERLAY).toFile()));
+        List<String> changed = AdditionsOnly.violations(vendored, served);
+        if (!changed.isEmpty()) {
+            throw new IncompatibleContract(OVERLAY + " changes the vendored contract where it may only add: "
+                    + String.join("; ", changed));
+        }
         Files.writeString(outputDir.resolve(SERVED_YAML), YAML.writeValueAsString(served), StandardCharsets.UTF_8);
         DefaultPrettyPrinter pretty = new DefaultPrettyPrinter().withObjectIndenter(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE
                 .withLinefeed("\n"));

@@ -30,8 +30,9 @@ class HttpListenerTest {
             out.write("GET /hello HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
 
-            Resource hello = Resource.builder("hello").addMethod("GET").produces("text/plain")
-                    .handledBy(request -> "served").build();
+            Resource.Builder builder = Resource.builder("hello");
+            builder.addMethod("GET").produces("text/plain").handledBy(request -> "served");
+            Resource hello = builder.build();
             listener.serve(new ResourceConfig().registerResources(hello));
 
             InputStream in = early.getInputStream();

@@ -35,6 +35,11 @@ public final class Http {
         this(base, Conformance.allSpecs(), MintedTokens.Server.DEFAULTS);
     }
 
+    /** A client for a server with no secret nor audience set, checked against {@code conformance}. */
+    public Http(URI base, Conformance conformance) {
+        this(base, conformance, MintedTokens.Server.DEFAULTS);
+    }
+
     /** @param server what the server was configured with, to check the tokens it mints */
     public Http(URI base, Conformance conformance, MintedTokens.Server server) {
         this.base = base;

@@ -13,6 +13,6 @@ public class MintPortalLink {
 
         CustomerPortalTokenResponse minted = new CustomersApi(client)
                 .createPortalToken(args[1], new CustomerPortalTokenRequest().expiresInSeconds(3600));
-        System.out.println(minted.getPortalUrl() + "/portal/customer?token=" + minted.getToken());
+        System.out.println(minted.getPortalLink()); // <portal_url>/portal/customer?token=<token>
     }
 }

@@ -10,4 +10,4 @@ const minted = await customers.createPortalToken({
   idOrAlias: customer,
   customerPortalTokenRequest: { expiresInSeconds: 3600 }, // leave out for the default (24 h)
 });
-console.log(`${minted.portalUrl}/portal/customer?token=${minted.token}`);
+console.log(minted.portalLink); // <portal_url>/portal/customer?token=<token>

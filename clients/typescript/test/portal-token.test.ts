@@ -1,4 +1,4 @@
-// The typescript-fetch client generated from the vendored contract, used the way a customer's
+// The typescript-fetch client generated from the served contract, used the way a customer's
 // backend would use it, against the live packaged server. Every token is verified independently of
 // the server, through its JWKS URL, with `jose`. Every answer the suite (and the example it runs)
 // receives is checked against the OpenAPI documents (conformance.ts). Neither tokens nor keys are
@@ -8,13 +8,14 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import {
   Configuration,
   CustomersApi,
   ErrorCode,
   ResponseError,
   RestErrorResponseFromJSON,
+  TokenScope,
   instanceOfErrorCode,
   instanceOfRestErrorResponse,
   type CustomerPortalTokenResponse,
@@ -75,8 +76,8 @@ function customers(apiKey: string | undefined, middleware: Middleware[] = []): C
   return new CustomersApi(new Configuration({ basePath: server.baseUrl, accessToken: apiKey, middleware: all }));
 }
 
-/** Verifies a token through the JWKS URL with jose; checks sub, aud and exp - iat. */
-async function verify(token: string, lifetime: number): Promise<void> {
+/** Verifies a token through the JWKS URL with jose; checks sub, aud and exp - iat; returns its claims. */
+async function verify(token: string, lifetime: number): Promise<JWTPayload> {
   const { payload, protectedHeader } = await jwtVerify(token, jwks, {
     audience: DEFAULT_AUDIENCE,
     algorithms: ['EdDSA'],
@@ -88,12 +89,19 @@ async function verify(token: string, lifetime: number): Promise<void> {
   assert.equal(typeof payload.iat, 'number');
   assert.equal(typeof payload.exp, 'number');
   assert.equal(payload.exp! - payload.iat!, lifetime);
+  return payload;
 }
 
-async function verifyMinted(minted: CustomerPortalTokenResponse, lifetime: number): Promise<void> {
+/** Checks the five fields of a minted answer and its token; returns the token's claims. */
+async function verifyMinted(minted: CustomerPortalTokenResponse, lifetime: number): Promise<JWTPayload> {
   assert.equal(minted.portalUrl, PORTAL_URL);
   assert.equal(typeof minted.token, 'string');
-  await verify(minted.token, lifetime);
+  assert.equal(minted.portalLink, `${PORTAL_URL}/portal/customer?token=${minted.token}`);
+  assert.equal(minted.apiUrl, server.baseUrl, 'without PUBLIC_URL, the server\'s own address');
+  const payload = await verify(minted.token, lifetime);
+  assert.ok(minted.expiresAt instanceof Date, 'expires_at is parsed as a Date');
+  assert.equal(minted.expiresAt.getTime(), payload.exp! * 1000, 'expires_at is the token\'s exp');
+  return payload;
 }
 
 /** Awaits a call that must fail with `status`, and reads its body as the contract's RestErrorResponse. */
@@ -137,6 +145,22 @@ describe('minting with the generated typescript-fetch client', () => {
     assert.deepEqual(bodies, ['{"expires_in_seconds":3600}']);
     await verifyMinted(minted, 3600);
   });
+
+  test('a read-only scope, as upstream\'s SDKs send it, gets a read-only token', async () => {
+    const { middleware, bodies } = recordingBodies();
+    const minted = await customers(key, [middleware]).createPortalToken({
+      idOrAlias: customer,
+      customerPortalTokenRequest: { expiresInSeconds: null, scopes: [TokenScope.Read] },
+    });
+    assert.deepEqual(bodies, ['{"expires_in_seconds":null,"scopes":["read"]}']);
+    const payload = await verifyMinted(minted, DEFAULT_LIFETIME);
+    assert.equal(payload.scope, 'read');
+  });
+
+  test('without scopes the token has both', async () => {
+    const payload = await verifyMinted(await customers(key).createPortalToken({ idOrAlias: customer }), DEFAULT_LIFETIME);
+    assert.equal(payload.scope, 'read manage');
+  });
 });
 
 describe('errors read as typed RestErrorResponse', () => {
@@ -148,6 +172,13 @@ describe('errors read as typed RestErrorResponse', () => {
       assert.match(error.message, /between 60 and 2592000/);
     });
   }
+
+  test('400 for an empty scope list', async () => {
+    const error = await restError(customers(key)
+      .createPortalToken({ idOrAlias: customer, customerPortalTokenRequest: { scopes: [] } }), 400);
+    assert.equal(error.code, ErrorCode.BadRequest);
+    assert.match(error.message, /^scopes must not be empty/);
+  });
 
   test('401 without a key and with a wrong one', async () => {
     for (const apiKey of [undefined, 'pt_live_wrong/nope', `${key}x`]) {

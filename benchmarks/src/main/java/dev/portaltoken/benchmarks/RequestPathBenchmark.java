@@ -12,6 +12,7 @@ import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.RateLimitConfig;
+import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.customer.CustomerRepository;
@@ -32,6 +33,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -101,8 +103,10 @@ public class RequestPathBenchmark {
         authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30), Freshness.UNTIL_EXPIRY);
         limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));
         tokens = new PortalTokenService(customers,
-                new PortalTokenIssuer(() -> signingKey, "portal-token-server", "customer-portal", Clock.systemUTC()),
-                URI.create("https://portal.example.com"), new SimpleMeterRegistry().counter("minted"));
+                new PortalTokenIssuer(() -> signingKey, "portal-token-server", new TokenAudience(Optional.empty()),
+                        Clock.systemUTC()),
+                URI.create("https://portal.example.com"), URI.create("https://api.example.com"),
+                new SimpleMeterRegistry().counter("minted"));
         json = Json.mapper();
         if (mint().length < 100) {
             throw new IllegalStateException("no token");
@@ -123,8 +127,9 @@ public class RequestPathBenchmark {
         if (!limiter.acquire(caller.apiKeyId()).allowed()) {
             throw new IllegalStateException("rate limited");
         }
-        PortalTokenService.IssuedToken issued = tokens.issue(caller, "bench-customer", null);
-        return json.writeValueAsBytes(new CustomerPortalTokenResponse(issued.portalUrl(), issued.token()));
+        PortalTokenService.IssuedToken issued = tokens.issue(caller, "bench-customer", null, null);
+        return json.writeValueAsBytes(new CustomerPortalTokenResponse(issued.portalUrl(), issued.token(),
+                issued.portalLink(), issued.apiUrl(), issued.expiresAt().atOffset(ZoneOffset.UTC)));
     }
 
     @Benchmark

@@ -16,8 +16,10 @@ final class TokenCommand extends CommandGroup {
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = {"Verify a token against the current signing keys (and PORTAL_JWT_SECRET for HS256), its exp"
-                    + " and its audience (PORTAL_TOKEN_AUDIENCE).",
-                    "Prints its header and claims as JSON, or the reason it fails on one line with exit status 1."},
+                    + " and its audience (PORTAL_TOKEN_AUDIENCE; unset: customer-portal for EdDSA and ES256, none for"
+                    + " HS256).",
+                    "Prints its header and claims (the granted scopes in scope) as JSON, or the reason it fails on"
+                    + " one line with exit status 1."},
             footer = {"%nExample:", "  portal-token-server token verify \"$TOKEN\""})
     static final class Verify extends DatabaseCommand {
         private static final ObjectMapper JSON = new ObjectMapper();

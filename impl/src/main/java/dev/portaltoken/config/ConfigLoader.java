@@ -43,6 +43,7 @@ public final class ConfigLoader {
                 required(Setting.LOG_FORMAT),
                 database(),
                 required(Setting.PORTAL_URL),
+                optional(Setting.PUBLIC_URL),
                 required(Setting.TOKEN_ISSUER),
                 tokenAudience(),
                 signing(),
@@ -82,8 +83,8 @@ public final class ConfigLoader {
     }
 
     /** The {@code aud} claim tokens carry and {@code token verify} expects. */
-    public String tokenAudience() {
-        return required(Setting.TOKEN_AUDIENCE);
+    public TokenAudience tokenAudience() {
+        return new TokenAudience(optional(Setting.TOKEN_AUDIENCE));
     }
 
     private <T> Optional<T> optional(Setting<T> setting) {

@@ -3,6 +3,7 @@ package dev.portaltoken.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -10,6 +11,7 @@ import java.util.OptionalInt;
  *
  * @param managementPort where /healthz, /readyz and /metrics are served; empty: on {@code port}
  * @param trustedProxies address blocks whose {@code X-Forwarded-For} is believed; empty: none
+ * @param publicUrl      this server's public base URL as clients reach it; empty: its own address
  */
 public record ServerConfig(
         String host,
@@ -18,8 +20,9 @@ public record ServerConfig(
         LogFormat logFormat,
         DatabaseConfig database,
         URI portalUrl,
+        Optional<URI> publicUrl,
         String tokenIssuer,
-        String tokenAudience,
+        TokenAudience tokenAudience,
         SigningConfig signing,
         Duration apiKeyCacheTtl,
         Duration customerCacheTtl,

@@ -40,10 +40,15 @@ public final class Setting<T> {
             Parser.integer(1, 100), "Maximum connections in the pool.");
     public static final Setting<URI> PORTAL_URL = flag("PORTAL_URL", "portal-url", "http://localhost:3000",
             Parser.httpUrl(), "Base URL of the customer portal returned as portal_url (a tenant may override it).");
+    public static final Setting<URI> PUBLIC_URL = flag("PUBLIC_URL", "public-url", null, Parser.httpUrl(),
+            "This server's public base URL as clients reach it, returned as api_url. Unset: the address it listens"
+                    + " on (http://localhost:PORT, or http://HOST:PORT when HOST is a specific address).");
     public static final Setting<String> TOKEN_ISSUER = plain("PORTAL_TOKEN_ISSUER", "token-issuer",
             "portal-token-server", Parser.text(), "The iss claim of minted tokens.");
-    public static final Setting<String> TOKEN_AUDIENCE = plain("PORTAL_TOKEN_AUDIENCE", "token-audience",
-            "customer-portal", Parser.text(), "The aud claim of minted tokens.");
+    public static final Setting<String> TOKEN_AUDIENCE = plain("PORTAL_TOKEN_AUDIENCE", "token-audience", null,
+            Parser.text(), "The aud claim of minted tokens, which token verify expects. Unset: "
+                    + TokenAudience.ASYMMETRIC_DEFAULT + " for EdDSA and ES256 tokens, none for HS256 tokens (upstream's"
+                    + " portal rejects any aud).");
     public static final Setting<JWSAlgorithm> TOKEN_ALG = plain("PORTAL_TOKEN_ALG", "token-alg", null,
             Parser.oneOf(algorithms()), "Signing algorithm: EdDSA (Ed25519), ES256 (P-256, for verifiers without"
                     + " EdDSA) or HS256 (needs PORTAL_JWT_SECRET). Unset: HS256 when PORTAL_JWT_SECRET is set, else EdDSA.");

@@ -30,8 +30,8 @@ import org.glassfish.jersey.server.ServerProperties;
  *   <li>routing to a resource, then {@link AuthenticationFilter} (API key to tenant, under
  *       {@code /api/} only) and {@link RateLimitFilter} (the key's bucket);</li>
  *   <li>{@link PortalTokenRequestReader} reads the body, the resource answers
- *       ({@link PortalTokenResource}, {@link JwksResource}, {@link OperationsResource}), and
- *       Jackson writes it;</li>
+ *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
+ *       {@link OperationsResource}), and Jackson writes it;</li>
  *   <li>on the way out {@link OptionsFilter}, {@link ResponseHeadersFilter} (caching headers) and the
  *       rate-limit headers;</li>
  *   <li>any failure on the way: {@link ErrorMapper}, through the one {@link ErrorRenderer}.</li>
@@ -58,7 +58,8 @@ public final class ApiApplication extends ResourceConfig {
             register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
             register(new PortalTokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             registerResources(ContractResources.of(new PortalTokenResource(api.tokens())),
-                    ContractResources.of(new JwksResource(api.publishedKeys())));
+                    ContractResources.of(new JwksResource(api.publishedKeys())),
+                    ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())));
         }
         if (operations) {
             registerResources(ContractResources.of(new OperationsResource(pipeline.readiness(), pipeline.metrics())));
@@ -75,7 +76,10 @@ public final class ApiApplication extends ResourceConfig {
         property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 2048);
     }
 
-    /** The API port: the contract and the JWKS, and the operations too unless a management port has them. */
+    /**
+     * The API port: the contract, the JWKS and the OpenAPI documents, and the operations too unless a
+     * management port has them.
+     */
     public static ApiApplication api(Pipeline pipeline, Api api, boolean withOperations) {
         return new ApiApplication(pipeline, api, withOperations);
     }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.api.model.CustomerPortalTokenRequest;
+import dev.portaltoken.api.model.TokenScope;
 import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.token.Scope;
 import dev.portaltoken.token.TokenLifetime;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
@@ -16,18 +18,25 @@ import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads the portal-token request body strictly, with a message for each way it can be wrong.
  *
  * <p>No body, an empty body, {@code null}, {@code {}} and {@code {"expires_in_seconds": null}} all
- * mean "default lifetime". {@code expires_in_seconds} must be a JSON number with an integral value
- * (as JSON Schema's {@code integer}); its range is checked by {@link TokenLifetime}. Unknown
- * members are ignored. Bodies over the cap are refused without being read whole.
+ * mean "default lifetime" and both scopes. {@code expires_in_seconds} must be a JSON number with an
+ * integral value (as JSON Schema's {@code integer}); its range is checked by {@link TokenLifetime}.
+ * {@code scopes} must be null or an array of the strings {@code "read"} and {@code "manage"}; that it
+ * is not empty is checked by {@link dev.portaltoken.token.Scopes}. Unknown members are ignored.
+ * Bodies over the cap are refused without being read whole.
  */
 @Consumes(MediaType.APPLICATION_JSON)
 final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortalTokenRequest> {
     private static final String FIELD = "expires_in_seconds";
+    private static final String SCOPES = "scopes";
+    private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9 _.:-]{1,24}");
     private static final int MAX_QUOTED_LENGTH = 24;
 
     private final ObjectMapper mapper;
@@ -82,10 +91,15 @@ final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortal
         if (!root.isObject()) {
             throw ApiException.badRequest("request body must be a JSON object or null, not " + describe(root));
         }
-        JsonNode value = root.get(FIELD);
         CustomerPortalTokenRequest request = new CustomerPortalTokenRequest();
+        request.setExpiresInSeconds(lifetime(root.get(FIELD)));
+        request.setScopes(scopes(root.get(SCOPES)));
+        return request;
+    }
+
+    private static Integer lifetime(JsonNode value) {
         if (value == null || value.isNull()) {
-            return request;
+            return null;
         }
         if (!value.isNumber()) {
             throw ApiException.badRequest(FIELD + " must be an integer number of seconds or null, not " + describe(value));
@@ -98,7 +112,35 @@ final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortal
         if (number.signum() != 0 && number.stripTrailingZeros().scale() > 0) {
             throw ApiException.badRequest(FIELD + " must be a whole number of seconds; got " + quote(value));
         }
-        return request.expiresInSeconds(number.intValueExact());
+        return number.intValueExact();
+    }
+
+    /** The named scopes in order, duplicates kept (the service counts each once); an empty array stays empty. */
+    private static List<TokenScope> scopes(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw ApiException.badRequest(SCOPES + " must be an array of \"read\" and \"manage\", or null; not "
+                    + describe(value));
+        }
+        List<TokenScope> scopes = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode element = value.get(i);
+            String at = SCOPES + "[" + i + "] must be \"read\" or \"manage\"";
+            if (!element.isTextual()) {
+                throw ApiException.badRequest(at + ", not " + describe(element));
+            }
+            Scope scope = Scope.named(element.textValue())
+                    .orElseThrow(() -> ApiException.badRequest(at + "; got " + quoteText(element.textValue())));
+            scopes.add(TokenScope.fromValue(scope.wireName()));
+        }
+        return scopes;
+    }
+
+    /** The service's scope for the contract's. */
+    static Scope scope(TokenScope scope) {
+        return Scope.named(scope.toString()).orElseThrow();
     }
 
     private static boolean isBlank(byte[] bytes) {
@@ -119,6 +161,11 @@ final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortal
             case NUMBER -> "a number";
             default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         };
+    }
+
+    /** A string from the request, quoted when short and plain. */
+    private static String quoteText(String text) {
+        return SHOWABLE.matcher(text).matches() ? "'" + text + "'" : "a string that is not shown";
     }
 
     private static String quote(JsonNode number) {

@@ -3,11 +3,15 @@ package dev.portaltoken.http;
 import dev.portaltoken.api.CustomersApi;
 import dev.portaltoken.api.model.CustomerPortalTokenRequest;
 import dev.portaltoken.api.model.CustomerPortalTokenResponse;
+import dev.portaltoken.api.model.TokenScope;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.token.PortalTokenService;
+import dev.portaltoken.token.Scope;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.SecurityContext;
 import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.util.List;
 
 /** {@code POST /api/v1/customers/{id_or_alias}/portal-token}, as the contract's interface declares it. */
 final class PortalTokenResource implements CustomersApi {
@@ -28,10 +32,17 @@ final class PortalTokenResource implements CustomersApi {
     public CustomerPortalTokenResponse createPortalToken(String idOrAlias, CustomerPortalTokenRequest body) {
         try {
             PortalTokenService.IssuedToken issued = service.issue(CallerSecurityContext.callerOf(securityContext),
-                    idOrAlias, body == null ? null : body.getExpiresInSeconds());
-            return new CustomerPortalTokenResponse(issued.portalUrl(), issued.token());
+                    idOrAlias, body == null ? null : body.getExpiresInSeconds(),
+                    body == null ? null : scopes(body.getScopes()));
+            return new CustomerPortalTokenResponse(issued.portalUrl(), issued.token(), issued.portalLink(),
+                    issued.apiUrl(), issued.expiresAt().atOffset(ZoneOffset.UTC));
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
+    }
+
+    /** The contract's scopes as the service's; null stays null (both). */
+    private static List<Scope> scopes(List<TokenScope> requested) {
+        return requested == null ? null : requested.stream().map(PortalTokenRequestReader::scope).toList();
     }
 }

@@ -3,6 +3,7 @@ package dev.portaltoken.keys;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.SigningConfig;
+import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.token.SigningKey;
 import dev.portaltoken.token.TokenLifetime;
 import java.nio.file.Path;
@@ -137,7 +138,7 @@ public final class SigningKeys implements AutoCloseable {
     }
 
     /** A verifier of tokens against every stored key (retired ones say why they fail) and the HS256 secret. */
-    public TokenVerifier verifier(String audience) throws SQLException {
+    public TokenVerifier verifier(TokenAudience audience) throws SQLException {
         return new TokenVerifier(repository.findAll(), config.jwtSecret(), audience, Clock.systemUTC());
     }
 

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.config.Setting;
+import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.token.SigningKey;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ import java.util.stream.Collectors;
  * Checks a portal token the way a careful portal would: a signed JWS (never {@code alg: none}, no
  * critical extensions), a {@code kid} naming a published stored key of the token's algorithm (or,
  * for HS256, the configured shared secret), a valid signature, an {@code exp} still ahead and the
- * expected audience. Signatures are checked with the JDK, not the signers that made them.
+ * audience the server puts in tokens of that algorithm ({@link TokenAudience}): an HS256 token
+ * carries none unless one is configured. Signatures are checked with the JDK, not the signers that made them.
  * Thread-safe.
  */
 public final class TokenVerifier {
@@ -38,14 +40,14 @@ public final class TokenVerifier {
 
     private final Map<String, StoredKey> keys;
     private final Optional<byte[]> sharedSecret;
-    private final String audience;
+    private final TokenAudience audience;
     private final Clock clock;
 
     /**
      * @param keys         every stored key, retired ones included (to say why their tokens fail)
      * @param sharedSecret the HS256 secret, if configured
      */
-    public TokenVerifier(List<StoredKey> keys, Optional<Secret> sharedSecret, String audience, Clock clock) {
+    public TokenVerifier(List<StoredKey> keys, Optional<Secret> sharedSecret, TokenAudience audience, Clock clock) {
         this.keys = keys.stream().collect(Collectors.toUnmodifiableMap(StoredKey::kid, Function.identity()));
         this.sharedSecret = sharedSecret.map(Secret::bytes);
         this.audience = audience;
@@ -85,8 +87,13 @@ public final class TokenVerifier {
         if (!expiry.isAfter(clock.instant())) {
             throw reject("expired at " + expiry);
         }
-        if (claims.getAudience() == null || !claims.getAudience().contains(audience)) {
-            throw reject("wrong audience (expected '" + audience + "')");
+        Optional<String> expected = audience.of(header.getAlgorithm());
+        if (expected.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(expected.get()))) {
+            throw reject("wrong audience (expected '" + expected.get() + "')");
+        }
+        if (expected.isEmpty() && claims.getClaim("aud") != null) {
+            throw reject("an aud claim, but " + header.getAlgorithm() + " tokens carry none unless "
+                    + Setting.TOKEN_AUDIENCE.env() + " is set (upstream's portal rejects any)");
         }
         return new Verified(header.toJSONObject(), claims.toJSONObject());
     }

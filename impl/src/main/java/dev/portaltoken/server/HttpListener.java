@@ -5,17 +5,22 @@ import dev.portaltoken.http.HttpLimits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.server.ContainerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 
 /**
  * One listening Grizzly server running a Jersey application, with the {@link HttpLimits}, our HTTP
- * codec, JSON error pages and the shutdown drain. Closing it stops it at once (draining is done
- * before, by the server).
+ * codec, JSON error pages and the shutdown drain. It binds first and serves once given its
+ * application, so what depends on the bound port (a port 0 becomes a free one) can be built between
+ * the two. Closing it stops it at once (draining is done before, by the server).
  */
 final class HttpListener implements AutoCloseable {
     private final HttpServer http;
@@ -26,10 +31,21 @@ final class HttpListener implements AutoCloseable {
         this.uri = uri;
     }
 
+    /** Binds and serves {@code application} at once. */
     static HttpListener start(String host, int port, ResourceConfig application, int workers, HttpLimits limits,
                               Drain drain, ErrorRenderer errors) {
+        HttpListener listener = bind(host, port, workers, limits, drain, errors);
+        listener.serve(application);
+        return listener;
+    }
+
+    /**
+     * Binds the port (0: a free one, known from {@link #uri()} from now on) but serves nothing yet:
+     * the listener is paused, so connections made meanwhile wait, unanswered, until {@link #serve}.
+     */
+    static HttpListener bind(String host, int port, int workers, HttpLimits limits, Drain drain, ErrorRenderer errors) {
         HttpServer http = GrizzlyHttpServerFactory.createHttpServer(
-                URI.create("http://" + host + ":" + port + "/"), application, false);
+                URI.create("http://" + host + ":" + port + "/"), false);
         http.getServerConfiguration().getMonitoringConfig().getWebServerConfig().addProbes(drain);
         http.getServerConfiguration().setMaxPayloadRemainderToSkip(limits.maxUnreadBodyBytes());
         http.getServerConfiguration().setDefaultErrorPageGenerator(new HttpErrorPages(errors));
@@ -48,8 +64,23 @@ final class HttpListener implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
         }
+        http.getListeners().forEach(NetworkListener::pause);
         String shown = "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host;
-        return new HttpListener(http, URI.create("http://" + shown + ":" + http.getListeners().iterator().next().getPort() + "/"));
+        int bound = http.getListeners().iterator().next().getPort();
+        try {
+            return new HttpListener(http, new URI("http", null, shown, bound, "/", null, null));
+        } catch (URISyntaxException e) {
+            http.shutdownNow();
+            throw new IllegalArgumentException("not a usable host: " + host, e);
+        }
+    }
+
+    /** Starts serving {@code application} on the bound port, answering the connections that waited. */
+    void serve(ResourceConfig application) {
+        http.getServerConfiguration().addHttpHandler(
+                ContainerFactory.createContainer(GrizzlyHttpContainer.class, application),
+                HttpHandlerRegistration.ROOT);
+        http.getListeners().forEach(NetworkListener::resume);
     }
 
     /** Where it listens, with a host usable from this machine. */

@@ -95,6 +95,12 @@ public final class PortalTokenServer implements AutoCloseable {
         SigningKeys keys = lifecycle.add(SigningKeys.serve(database.dataSource(), config.signing(),
                 config.database().dataDir(), database::migrated));
 
+        // The API port is bound first: unless PUBLIC_URL is set, the public URL is its address.
+        Drain drain = new Drain();
+        HttpListener main = lifecycle.add(HttpListener.bind(config.host(), config.port(), config.workerThreads(),
+                HttpLimits.DEFAULT, drain, errors));
+        PublicUrl publicUrl = PublicUrl.of(config.publicUrl(), main.uri());
+
         ChangeListener changes = new ChangeListener(database);
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                 new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl(), changes);
@@ -102,7 +108,7 @@ public final class PortalTokenServer implements AutoCloseable {
                 changes, metrics.customerLookups("database")::increment, metrics.customerLookups("cache")::increment);
         PortalTokenService tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
-                config.portalUrl(), metrics.tokensMinted(config.signing().algorithm().getName()));
+                config.portalUrl(), publicUrl.uri(), metrics.tokensMinted(config.signing().algorithm().getName()));
         lifecycle.add(changes.start(Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
                 "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),
@@ -120,10 +126,7 @@ public final class PortalTokenServer implements AutoCloseable {
         ApiApplication.Api api = new ApiApplication.Api(tokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
                 new KeyRateLimiter(config.rateLimits(), rateLimitTime));
-        Drain drain = new Drain();
-        HttpListener main = lifecycle.add(HttpListener.start(config.host(), config.port(),
-                ApiApplication.api(pipeline, api, config.managementPort().isEmpty()), config.workerThreads(),
-                HttpLimits.DEFAULT, drain, errors));
+        main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
                         ApiApplication.management(pipeline), MANAGEMENT_WORKERS, HttpLimits.DEFAULT, drain, errors)));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.util.Base64URL;
+import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
 import java.io.ByteArrayOutputStream;
@@ -11,15 +12,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Mints portal tokens: a compact JWS with {@code iss}, {@code aud}, {@code sub} (the {@code cus_}
- * id), {@code iat}, {@code exp}, a unique {@code jti}, {@code tenant_id} and upstream's
- * {@code resource: {"Customer": uuid}} claim, signed by the Nimbus {@link com.nimbusds.jose.JWSSigner}
- * of the key current at the time and carrying its {@code kid}. Thread-safe.
+ * Mints portal tokens: a compact JWS with {@code iss}, {@code aud} (when the audience names one for
+ * the key's algorithm: never for HS256 unless configured, as upstream's portal rejects any),
+ * {@code sub} (the {@code cus_} id), {@code iat} and {@code exp} (whole seconds), a unique
+ * {@code jti}, {@code tenant_id} and upstream's {@code resource: {"Customer": uuid}} claim, and
+ * {@code scope} (the granted scopes, space-separated), signed by the Nimbus
+ * {@link com.nimbusds.jose.JWSSigner} of the key current at the time and carrying its {@code kid}.
+ * Thread-safe.
  *
  * <p>The token is assembled here rather than by Nimbus's {@code SignedJWT}: the header is encoded
  * once per key, the claims are written straight to JSON, and the public parts are base64url-encoded
@@ -32,36 +38,48 @@ public final class PortalTokenIssuer {
 
     private final Supplier<SigningKey> currentKey;
     private final String issuer;
-    private final String audience;
+    private final TokenAudience audience;
     private final Clock clock;
 
+    /** A minted token and its {@code exp}. */
+    public record Minted(String token, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Minted[expiresAt=" + expiresAt + "]";
+        }
+    }
+
     /** @param currentKey the key to sign with now; called once per token, must be cheap and thread-safe */
-    public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, String audience, Clock clock) {
+    public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, TokenAudience audience, Clock clock) {
         this.currentKey = currentKey;
         this.issuer = issuer;
         this.audience = audience;
         this.clock = clock;
     }
 
-    public String mint(UUID tenantId, UUID customerId, TokenLifetime lifetime) {
+    public Minted mint(UUID tenantId, UUID customerId, TokenLifetime lifetime, Scopes scopes) {
         long now = clock.instant().getEpochSecond();
+        long expiresAt = now + lifetime.seconds();
         SigningKey key = currentKey.get();
-        byte[] claims = claims(tenantId, customerId, now, now + lifetime.seconds());
+        byte[] claims = claims(audience.of(key.algorithm()), tenantId, customerId, now, expiresAt, scopes);
         String signingInput = key.encodedHeader() + "." + BASE64URL.encodeToString(claims);
         try {
             Base64URL signature = key.signer().sign(key.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + signature;
+            return new Minted(signingInput + "." + signature, Instant.ofEpochSecond(expiresAt));
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed", e);
         }
     }
 
-    private byte[] claims(UUID tenantId, UUID customerId, long issuedAt, long expiresAt) {
+    private byte[] claims(Optional<String> aud, UUID tenantId, UUID customerId, long issuedAt, long expiresAt,
+                          Scopes scopes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(320);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("iss", issuer);
-            json.writeStringField("aud", audience);
+            if (aud.isPresent()) {
+                json.writeStringField("aud", aud.get());
+            }
             json.writeStringField("sub", CustomerIds.format(customerId));
             json.writeNumberField("iat", issuedAt);
             json.writeNumberField("exp", expiresAt);
@@ -70,6 +88,7 @@ public final class PortalTokenIssuer {
             json.writeObjectFieldStart("resource");
             json.writeStringField("Customer", customerId.toString());
             json.writeEndObject();
+            json.writeStringField("scope", scopes.claim());
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -6,43 +6,77 @@ import dev.portaltoken.errors.ApiException;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.UUID;
 
-/** The portal-token operation: validate the lifetime, find the caller's customer, mint. Thread-safe. */
+/** The portal-token operation: validate the request, find the caller's customer, mint. Thread-safe. */
 public final class PortalTokenService {
+    static final String PORTAL_PATH = "/portal/customer?token=";
+
     private final Customers customers;
     private final PortalTokenIssuer issuer;
     private final String defaultPortalUrl;
+    private final String apiUrl;
     private final Counter minted;
 
-    /** @param minted counts every token handed out */
-    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, URI defaultPortalUrl, Counter minted) {
+    /**
+     * @param apiUrl this server's public base URL, returned as {@code api_url} (a trailing slash is dropped)
+     * @param minted counts every token handed out
+     */
+    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, URI defaultPortalUrl, URI apiUrl,
+                              Counter minted) {
         this.customers = customers;
         this.issuer = issuer;
         this.defaultPortalUrl = defaultPortalUrl.toString();
+        this.apiUrl = withoutTrailingSlash(apiUrl.toString());
         this.minted = minted;
     }
 
-    /** A minted token and the portal it is for. */
-    public record IssuedToken(String token, String portalUrl) {
+    /**
+     * A minted token and where it is used.
+     *
+     * @param portalLink {@code <portalUrl>/portal/customer?token=<token>}
+     * @param expiresAt  the token's {@code exp}
+     */
+    public record IssuedToken(String token, String portalUrl, String portalLink, String apiUrl, Instant expiresAt,
+                              Scopes scopes) {
         @Override
         public String toString() {
-            return "IssuedToken[portalUrl=" + portalUrl + "]";
+            return "IssuedToken[portalUrl=" + portalUrl + ", expiresAt=" + expiresAt + ", scopes=" + scopes + "]";
         }
     }
 
     /**
      * @param expiresInSeconds the requested lifetime, null for the default
-     * @throws ApiException BAD_REQUEST for a lifetime out of range, NOT_FOUND when the caller's tenant
-     *                      has no unarchived customer by that id or alias
+     * @param scopes           the requested scopes (duplicates count once), null for both
+     * @throws ApiException BAD_REQUEST for a lifetime out of range or no scope, NOT_FOUND when the
+     *                      caller's tenant has no unarchived customer by that id or alias
      */
-    public IssuedToken issue(Caller caller, String idOrAlias, Integer expiresInSeconds) throws SQLException {
+    public IssuedToken issue(Caller caller, String idOrAlias, Integer expiresInSeconds,
+                             Collection<Scope> scopes) throws SQLException {
         TokenLifetime lifetime = TokenLifetime.ofNullable(expiresInSeconds);
+        Scopes granted = Scopes.ofNullable(scopes);
         UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
                 .orElseThrow(() -> ApiException.notFound("customer not found"));
         String portalUrl = caller.portalUrl() != null ? caller.portalUrl() : defaultPortalUrl;
-        IssuedToken issued = new IssuedToken(issuer.mint(caller.tenantId(), customerId, lifetime), portalUrl);
+        PortalTokenIssuer.Minted token = issuer.mint(caller.tenantId(), customerId, lifetime, granted);
+        IssuedToken issued = new IssuedToken(token.token(), portalUrl, portalLink(portalUrl, token.token()), apiUrl,
+                token.expiresAt(), granted);
         minted.increment();
         return issued;
+    }
+
+    /** {@code <portalUrl>/portal/customer?token=<token>}, one slash between them however the base ends. */
+    static String portalLink(String portalUrl, String token) {
+        return withoutTrailingSlash(portalUrl) + PORTAL_PATH + token;
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return url.substring(0, end);
     }
 }

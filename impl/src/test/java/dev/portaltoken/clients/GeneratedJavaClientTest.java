@@ -15,11 +15,14 @@ import dev.portaltoken.client.model.ErrorCode;
 import dev.portaltoken.client.model.RestErrorResponse;
 import dev.portaltoken.support.CheckingProxy;
 import dev.portaltoken.support.ServerFixture;
+import dev.portaltoken.client.model.TokenScope;
 import dev.portaltoken.support.Tokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +35,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The Java client generated from the vendored contract (module clients/java), used the way a
+ * The Java client generated from the served contract (module clients/java), used the way a
  * customer's backend would use it, against the real server: the contract exercised from both ends.
  * The client talks to the server through a {@link CheckingProxy}, which keeps each request as the
  * client sent it and checks each answer against the OpenAPI documents. Tokens are verified through
@@ -101,6 +104,7 @@ class GeneratedJavaClientTest {
         JWTClaimsSet claims = Tokens.verifyWithJwks(acme.http(), minted.getToken());
         assertEquals(customer, claims.getSubject());
         assertEquals(List.of(AUDIENCE), claims.getAudience());
+        assertEquals(claims.getExpirationTime().toInstant(), minted.getExpiresAt().toInstant());
         return Tokens.lifetimeSeconds(claims);
     }
 
@@ -137,6 +141,29 @@ class GeneratedJavaClientTest {
         CheckingProxy.Exchange exchange = sent(MINT.formatted("acme-42"), "{\"expires_in_seconds\":3600}");
         assertEquals("Bearer " + key, exchange.headers().get("authorization"), "the key, as the interceptor adds it");
         assertEquals(3600, verified(minted));
+    }
+
+    /** The fields of upstream's newest contract: a read-only token, and expires_at as a date-time. */
+    @Test
+    void aReadOnlyTokenWithItsExpiryAsADateTime() throws Exception {
+        CustomerPortalTokenResponse minted = customers(key).createPortalToken(customer,
+                new CustomerPortalTokenRequest().scopes(List.of(TokenScope.READ)).expiresInSeconds(3600));
+        assertEquals(3600, verified(minted));
+        JWTClaimsSet claims = Tokens.verifyWithJwks(acme.http(), minted.getToken());
+        assertEquals("read", claims.getStringClaim("scope"));
+        OffsetDateTime expiresAt = minted.getExpiresAt();
+        assertEquals(ZoneOffset.UTC, expiresAt.getOffset());
+        assertEquals(claims.getExpirationTime().toInstant(), expiresAt.toInstant());
+        assertEquals(PORTAL_URL + "/portal/customer?token=" + minted.getToken(), minted.getPortalLink());
+        assertEquals(acme.server().server().baseUri().toString().replaceAll("/$", ""), minted.getApiUrl(),
+                "the server's own URL, not the proxy's");
+    }
+
+    @Test
+    void anEmptyScopeListIsATyped400() throws Exception {
+        RestErrorResponse error = error(400, customers(key), customer, new CustomerPortalTokenRequest().scopes(List.of()));
+        assertEquals(ErrorCode.BAD_REQUEST, error.getCode());
+        assertTrue(error.getMessage().startsWith("scopes must not be empty"), error.getMessage());
     }
 
     @ParameterizedTest(name = "expires_in_seconds {0} is a typed 400")

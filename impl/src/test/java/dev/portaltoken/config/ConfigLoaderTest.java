@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.crypto.SignerProvider;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,6 +58,8 @@ class ConfigLoaderTest {
             "DATABASE_URL|mysql://x|DATABASE_URL: must be a PostgreSQL JDBC URL",
             "PORTAL_URL|portal.example.com|PORTAL_URL: must be an absolute http(s) URL",
             "PORTAL_URL|ftp://portal.example.com|PORTAL_URL: must be an absolute http(s) URL",
+            "PUBLIC_URL|api.example.com|PUBLIC_URL: must be an absolute http(s) URL (got 'api.example.com')",
+            "PUBLIC_URL|ftp://api.example.com|PUBLIC_URL: must be an absolute http(s) URL",
             "PORTAL_API_KEY_CACHE_SECONDS|31|PORTAL_API_KEY_CACHE_SECONDS: must be a whole number of seconds from 0 to 30 (got '31')",
             "DATABASE_POOL_SIZE|0|DATABASE_POOL_SIZE: must be a whole number from 1 to 100",
             "PORTAL_TOKEN_ALG|RS256|PORTAL_TOKEN_ALG: must be EdDSA, ES256 or HS256 (got 'RS256')",
@@ -129,5 +133,26 @@ class ConfigLoaderTest {
         ConfigException portal = assertThrows(ConfigException.class,
                 () -> load(Map.of(), Map.of("PORTAL_URL", "ftp://ops:" + URL_PASSWORD + "@portal.example")));
         assertFalse(portal.getMessage().contains(URL_PASSWORD), portal.getMessage());
+    }
+
+    @Test
+    void theAudienceIsNoneForHs256AndCustomerPortalOtherwiseUnlessConfigured() {
+        ServerConfig defaults = load(Map.of(), Map.of());
+        assertEquals(Optional.empty(), defaults.tokenAudience().configured());
+        assertEquals(Optional.of("customer-portal"), defaults.tokenAudience().of(com.nimbusds.jose.JWSAlgorithm.EdDSA));
+        assertEquals(Optional.of("customer-portal"), defaults.tokenAudience().of(com.nimbusds.jose.JWSAlgorithm.ES256));
+        assertEquals(Optional.empty(), defaults.tokenAudience().of(JWSAlgorithm.HS256), "upstream's portal rejects any aud");
+        TokenAudience billing = load(Map.of(), Map.of("PORTAL_TOKEN_AUDIENCE", "billing")).tokenAudience();
+        assertEquals(Optional.of("billing"), billing.of(JWSAlgorithm.HS256));
+        assertEquals(Optional.of("billing"), billing.of(com.nimbusds.jose.JWSAlgorithm.EdDSA));
+    }
+
+    @Test
+    void thePublicUrlIsOptional() {
+        assertEquals(Optional.empty(), load(Map.of(), Map.of()).publicUrl());
+        assertEquals(Optional.of(URI.create("https://api.example.com/v")), load(Map.of(Setting.PUBLIC_URL,
+                "https://api.example.com/v"), Map.of("PUBLIC_URL", "https://other.example.com")).publicUrl());
+        assertEquals("--public-url", Setting.PUBLIC_URL.flagName());
+        assertEquals("public-url", Setting.PUBLIC_URL.key());
     }
 }

@@ -138,16 +138,18 @@ class RequestFuzzTest {
             if (reply.status() == 429) {
                 return;
             }
-            Optional<Long> expected = expectedLifetime(c);
+            Optional<Minted> expected = expectedToken(c);
             if (expected == null) {
                 assertTrue(reply.status() == 200 || reply.status() == 400, reply::toString);
             } else if (expected.isEmpty()) {
                 assertEquals(400, reply.status(), () -> "expected a 400: " + reply);
                 assertEquals("BAD_REQUEST", reply.json().get("code").asText());
             } else {
-                assertEquals(200, reply.status(), () -> "expected a token of " + expected.get() + " s: " + reply);
+                assertEquals(200, reply.status(), () -> "expected " + expected.get() + ": " + reply);
                 assertEquals(FX.acmeId(), claims.getSubject());
-                assertEquals(expected.get(), (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+                assertEquals(expected.get().lifetime(),
+                        (claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()) / 1000);
+                assertEquals(expected.get().scope(), claims.getClaim("scope"));
             }
         });
         assertExplored(200, 400);
@@ -179,10 +181,19 @@ class RequestFuzzTest {
             case 0 -> {
                 return new BodyCase("json value", utf8(jsonValue(r, 3)), contentType);
             }
-            case 1, 2 -> {
+            case 1 -> {
                 String member = "\"expires_in_seconds\"" + Property.oneOf(r, ":", " : ", ":\n") + oddNumber(r);
                 String body = r.nextBoolean() ? "{" + member + "}" : "{\"" + randomText(r, 6) + "\":" + jsonValue(r, 1) + "," + member + "}";
                 return new BodyCase("expires_in_seconds", utf8(body), contentType);
+            }
+            case 2 -> {
+                String member = "\"scopes\"" + Property.oneOf(r, ":", " : ", ":\n") + oddScopes(r);
+                String body = switch (r.nextInt(3)) {
+                    case 0 -> "{" + member + "}";
+                    case 1 -> "{\"expires_in_seconds\":" + Property.oneOf(r, "null", "3600", "59", oddNumber(r)) + "," + member + "}";
+                    default -> "{\"" + randomText(r, 6) + "\":" + jsonValue(r, 1) + "," + member + "}";
+                };
+                return new BodyCase("scopes", utf8(body), contentType);
             }
             case 3 -> {
                 return new BodyCase("json-ish garbage", utf8(mutate(r, jsonValue(r, 3))), contentType);
@@ -196,18 +207,25 @@ class RequestFuzzTest {
                 String body = Property.oneOf(r, "", " ", "\r\n\t ", "null", " null ", "{}", "[]", "\uFEFF{}",
                         "[".repeat(3000) + "]".repeat(3000), "{\"a\":".repeat(2000) + "1" + "}".repeat(2000),
                         "{\"expires_in_seconds\": 60, \"expires_in_seconds\": 70}", "{\"pad\":\"" + "x".repeat(20_000) + "\"}",
+                        "{\"scopes\": [\"read\"], \"scopes\": [\"manage\"]}", "{\"expires_in_seconds\": null, \"scopes\": [\"read\"]}",
+                        "{\"scopes\": [" + "\"read\",".repeat(2000) + "\"manage\"]}",
                         "{\"expires_in_seconds\": 3600}\u0000", "\"\\ud800\"", "{\"\\u0000\": 1}");
                 return new BodyCase("edge body", body == null ? null : utf8(body), contentType);
             }
         }
     }
 
+    /** A token's lifetime in seconds and its {@code scope} claim. */
+    private record Minted(long lifetime, String scope) {
+        static final Minted DEFAULT = new Minted(86_400L, "read manage");
+    }
+
     /**
-     * What the README's body rules say the answer must be: a lifetime, empty for a 400 (among them
-     * every content type other than JSON, body or not), or null when the rules do not decide it (a
-     * charset we do not model).
+     * What the README's body rules say the answer must be: a token's lifetime and scopes, empty for a
+     * 400 (among them every content type other than JSON, body or not), or null when the rules do not
+     * decide it (a charset we do not model).
      */
-    private static Optional<Long> expectedLifetime(BodyCase c) {
+    private static Optional<Minted> expectedToken(BodyCase c) {
         if (c.contentType() != null) {
             String base = c.contentType().split(";")[0].trim().toLowerCase(Locale.ROOT);
             if (!base.equals("application/json")) {
@@ -219,7 +237,7 @@ class RequestFuzzTest {
         }
         byte[] body = c.body();
         if (body == null || new String(body, StandardCharsets.ISO_8859_1).matches("[ \t\r\n]*")) {
-            return Optional.of(86_400L);
+            return Optional.of(Minted.DEFAULT);
         }
         if (body.length > dev.portaltoken.http.HttpLimits.DEFAULT.maxBodyBytes()) {
             return Optional.empty();
@@ -231,12 +249,19 @@ class RequestFuzzTest {
             return (body[0] & 0xff) == 0xef ? null : Optional.empty(); // a BOM is left to the server
         }
         if (json == null || json.isNull()) {
-            return Optional.of(86_400L);
+            return Optional.of(Minted.DEFAULT);
         }
         if (!json.isObject()) {
             return Optional.empty();
         }
-        JsonNode seconds = json.get("expires_in_seconds");
+        Optional<Long> lifetime = expectedLifetime(json.get("expires_in_seconds"));
+        Optional<String> scope = expectedScope(json.get("scopes"));
+        return lifetime.isPresent() && scope.isPresent() ? Optional.of(new Minted(lifetime.get(), scope.get()))
+                : Optional.empty();
+    }
+
+    /** README: null or absent is 86400; otherwise a whole number from 60 to 2592000; empty: a 400. */
+    private static Optional<Long> expectedLifetime(JsonNode seconds) {
         if (seconds == null || seconds.isNull()) {
             return Optional.of(86_400L);
         }
@@ -249,6 +274,47 @@ class RequestFuzzTest {
             return Optional.empty();
         }
         return Optional.of(value.longValueExact());
+    }
+
+    /**
+     * README: null or absent is both; otherwise a non-empty array of "read" and "manage", duplicates
+     * counting once, gives the scope claim in the order "read manage"; anything else: empty, a 400.
+     */
+    private static Optional<String> expectedScope(JsonNode scopes) {
+        if (scopes == null || scopes.isNull()) {
+            return Optional.of("read manage");
+        }
+        if (!scopes.isArray() || scopes.isEmpty()) {
+            return Optional.empty();
+        }
+        boolean read = false;
+        boolean manage = false;
+        for (JsonNode scope : scopes) {
+            if (!scope.isTextual() || !List.of("read", "manage").contains(scope.textValue())) {
+                return Optional.empty();
+            }
+            read |= scope.textValue().equals("read");
+            manage |= scope.textValue().equals("manage");
+        }
+        return Optional.of(read && manage ? "read manage" : read ? "read" : "manage");
+    }
+
+    private static String oddScopes(Random r) {
+        return switch (r.nextInt(3)) {
+            case 0 -> Property.oneOf(r, "[\"read\"]", "[\"manage\"]", "[\"read\",\"manage\"]", "[\"manage\",\"read\"]",
+                    "[\"manage\",\"read\",\"manage\"]", "[\"read\",\"read\"]", "null", "[]", "[null]", "\"read\"",
+                    "\"read manage\"", "[\"READ\"]", "[\"Manage\"]", "[\"admin\"]", "[\"read \"]", "[\"\"]",
+                    "[\"\\u0072ead\"]", "[\"read\\u0000\"]", "[[\"read\"]]", "[{\"read\":true}]", "[1]", "[true]", "{}",
+                    "{\"0\":\"read\"}", "true", "0", "[\"read\",1]", "[\"read\",null]", "[\"read\",\"manage\",\"admin\"]");
+            case 1 -> {
+                List<String> items = new ArrayList<>();
+                for (int i = r.nextInt(5); i > 0; i--) {
+                    items.add(r.nextInt(4) == 0 ? jsonValue(r, 0) : "\"" + Property.oneOf(r, "read", "manage") + "\"");
+                }
+                yield "[" + String.join(",", items) + "]";
+            }
+            default -> jsonValue(r, 2);
+        };
     }
 
     private static String oddNumber(Random r) {
@@ -663,7 +729,11 @@ class RequestFuzzTest {
             default -> {
                 List<String> members = new ArrayList<>();
                 for (int i = r.nextInt(4); i > 0; i--) {
-                    String name = r.nextInt(3) == 0 ? "expires_in_seconds" : randomText(r, 1 + r.nextInt(8));
+                    String name = switch (r.nextInt(6)) {
+                        case 0, 1 -> "expires_in_seconds";
+                        case 2 -> "scopes";
+                        default -> randomText(r, 1 + r.nextInt(8));
+                    };
                     members.add(STRICT_JSON.valueToTree(name).toString() + ":" + jsonValue(r, depth - 1));
                 }
                 yield "{" + String.join(",", members) + "}";

@@ -20,6 +20,7 @@ import dev.portaltoken.support.TestServer;
 import dev.portaltoken.support.Tokens;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -168,8 +169,12 @@ class PortalTokenEndpointTest {
     void theTokenCarriesTheContractClaimsAndVerifiesWithThePublishedKey() throws Exception {
         Http.Reply reply = http.mint(acmeKey, acmeCustomer, "{\"expires_in_seconds\": 600}");
         JsonNode body = reply.json();
-        assertEquals(Set.of("token", "portal_url"), fieldNames(body));
+        assertEquals(Set.of("token", "portal_url", "portal_link", "api_url", "expires_at"), fieldNames(body));
         assertEquals("https://portal.test.example", body.get("portal_url").asText());
+        assertEquals("https://portal.test.example/portal/customer?token=" + body.get("token").asText(),
+                body.get("portal_link").asText());
+        assertEquals(server.server().baseUri().toString().replaceAll("/$", ""), body.get("api_url").asText(),
+                "without PUBLIC_URL, the server's own address");
         JWTClaimsSet claims = okClaims(reply);
         SignedJWT jwt = SignedJWT.parse(body.get("token").asText());
         assertEquals(JWSAlgorithm.EdDSA, jwt.getHeader().getAlgorithm());
@@ -186,6 +191,10 @@ class PortalTokenEndpointTest {
         assertNotNull(claims.getJWTID());
         UUID.fromString(claims.getStringClaim("tenant_id"));
         assertEquals(Map.of("Customer", customerUuid.toString()), claims.getJSONObjectClaim("resource"));
+        assertEquals("read manage", claims.getStringClaim("scope"), "both scopes by default");
+        assertEquals(claims.getExpirationTime().toInstant(), Instant.parse(body.get("expires_at").asText()));
+        assertTrue(body.get("expires_at").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"),
+                "RFC 3339, UTC, whole seconds");
     }
 
     @Test

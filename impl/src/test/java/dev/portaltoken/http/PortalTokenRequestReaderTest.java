@@ -77,4 +77,39 @@ class PortalTokenRequestReaderTest {
         byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         assertThrows(ApiException.class, () -> reader.parse(body));
     }
+
+    @ParameterizedTest(name = "[{0}] asks for {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"scopes\": [\"read\"]}|[READ]",
+            "{\"scopes\": [\"manage\", \"read\", \"manage\"]}|[MANAGE, READ, MANAGE]",
+            "{\"scopes\": [\"\\u0072ead\"]}|[READ]",
+            "{\"expires_in_seconds\": null, \"scopes\": [\"read\"]}|[READ]",
+            "{\"scopes\": []}|[]"})
+    void scopesAreReadAsTheContractsNames(String body, String expected) {
+        assertEquals(expected, String.valueOf(parse(body).getScopes()).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @ParameterizedTest(name = "[{0}] has no scopes")
+    @ValueSource(strings = {"{}", "{\"scopes\": null}", "{\"expires_in_seconds\": 60}"})
+    void noScopes(String body) {
+        assertNull(parse(body).getScopes());
+    }
+
+    @ParameterizedTest(name = "[{0}] -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"scopes\": \"read\"}|scopes must be an array of \"read\" and \"manage\", or null; not a string",
+            "{\"scopes\": {\"0\": \"read\"}}|scopes must be an array of \"read\" and \"manage\", or null; not an object",
+            "{\"scopes\": true}|not a boolean",
+            "{\"scopes\": [\"read\", 1]}|scopes[1] must be \"read\" or \"manage\", not a number",
+            "{\"scopes\": [null]}|scopes[0] must be \"read\" or \"manage\", not a null",
+            "{\"scopes\": [[\"read\"]]}|scopes[0] must be \"read\" or \"manage\", not an array",
+            "{\"scopes\": [\"admin\"]}|scopes[0] must be \"read\" or \"manage\"; got 'admin'",
+            "{\"scopes\": [\"read\", \"READ\"]}|scopes[1] must be \"read\" or \"manage\"; got 'READ'",
+            "{\"scopes\": [\"read\\u0000\"]}|scopes[0] must be \"read\" or \"manage\"; got a string that is not shown",
+            "{\"scopes\": [\"read\"], \"scopes\": [\"manage\"]}|not valid JSON"})
+    void badScopesAreRefusedNamingTheProblem(String body, String message) {
+        ApiException e = assertThrows(ApiException.class, () -> parse(body));
+        assertEquals(400, e.status());
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
 }

@@ -10,8 +10,9 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -26,7 +27,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Checks an HTTP answer against the OpenAPI 3.1 documents in {@code openapi/} that a server serves.
+ * Checks an HTTP answer against the OpenAPI 3.1 documents that a server serves: the served contract
+ * (the vendored one with our overlay applied, as the build made it) and our own two documents, read
+ * from the classpath ({@code openapi/}, where module contract/ puts them; the vendored contract is
+ * there too, for the others' references to it).
  *
  * <p>The operation is found by the request's method and the match of its raw path against every path
  * template. Then the status must be one the operation declares, the Content-Type one of the declared
@@ -37,14 +41,17 @@ import java.util.stream.Collectors;
  * operation, status and schema location, and show the body only through {@link Redact}.
  */
 public final class Conformance {
-    public static final String CONTRACT = "meteroid-portal-token.openapi.yaml";
+    /** The served contract: meteroid-portal-token.openapi.yaml with portal-token.overlay.yaml applied. */
+    public static final String CONTRACT = "portal-token.openapi.yaml";
+    /** Meteroid's contract as vendored: what old clients were generated from. */
+    public static final String VENDORED = "meteroid-portal-token.openapi.yaml";
     public static final String ADDITIONS = "portal-token-server.openapi.yaml";
     public static final String OPERATIONS = "operations.openapi.yaml";
 
-    private static final Path SPEC_DIR = Path.of("..", "openapi").toAbsolutePath().normalize();
+    private static final String SPEC_DIR = "openapi/";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final String SPEC_IRI = SPEC_DIR.toUri().toString();
-    /** Schemas are loaded from the documents in SPEC_DIR only; nothing is fetched from anywhere else. */
+    /** A base IRI for the documents; only the classpath answers for it, nothing is fetched. */
+    private static final String SPEC_IRI = "https://documents.portal-token.invalid/openapi/";
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDialect(Dialects.getOpenApi31(),
             builder -> builder.schemas(iri -> iri.startsWith(SPEC_IRI) ? readText(iri.substring(SPEC_IRI.length())) : null));
     private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
@@ -94,7 +101,7 @@ public final class Conformance {
         return of(CONTRACT, ADDITIONS, OPERATIONS);
     }
 
-    /** The operations of the given documents (file names in {@code openapi/}). */
+    /** The operations of the given documents (file names in {@code openapi/} on the classpath). */
     public static Conformance of(String... specs) {
         return BY_SPECS.computeIfAbsent(List.of(specs), Conformance::new);
     }
@@ -181,7 +188,7 @@ public final class Conformance {
 
     private static void validate(String context, String spec, String pointer, String body) {
         Schema schema = COMPILED.computeIfAbsent(spec + pointer,
-                k -> SCHEMAS.getSchema(SchemaLocation.of(SPEC_DIR.resolve(spec).toUri() + pointer)));
+                k -> SCHEMAS.getSchema(SchemaLocation.of(SPEC_IRI + spec + pointer)));
         List<Error> errors;
         try {
             errors = schema.validate(body, InputFormat.JSON);
@@ -237,19 +244,23 @@ public final class Conformance {
         return pointer.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
     }
 
-    private static String readText(String spec) {
-        try {
-            return java.nio.file.Files.readString(SPEC_DIR.resolve(spec));
+    /** A document's text, from the classpath. */
+    public static String readText(String spec) {
+        try (InputStream in = Conformance.class.getClassLoader().getResourceAsStream(SPEC_DIR + spec)) {
+            if (in == null) {
+                throw new IllegalStateException(SPEC_DIR + spec + " is not on the test classpath (module contract builds it)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + SPEC_DIR.resolve(spec), e);
+            throw new UncheckedIOException("cannot read " + SPEC_DIR + spec, e);
         }
     }
 
     private static JsonNode read(String spec) {
         try {
-            return YAML.readTree(SPEC_DIR.resolve(spec).toFile());
+            return YAML.readTree(readText(spec));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + SPEC_DIR.resolve(spec), e);
+            throw new UncheckedIOException("cannot read " + SPEC_DIR + spec, e);
         }
     }
 

@@ -35,10 +35,13 @@ class ConformanceTest {
         assertEquals(Set.of("200", "400", "503"), ALL.declaredStatuses("GET", "/readyz"));
     }
 
+    private static final String FIVE_FIELDS = "{\"token\":\"" + A_TOKEN + "\",\"portal_url\":\"https://portal.example\","
+            + "\"portal_link\":\"https://portal.example/portal/customer?token=" + A_TOKEN + "\","
+            + "\"api_url\":\"https://api.example\",\"expires_at\":\"2026-10-01T00:00:00Z\"}";
+
     @Test
     void specValidRepliesPass() {
-        passes("POST", MINT, 200, Map.of("content-type", "application/json"),
-                "{\"token\":\"" + A_TOKEN + "\",\"portal_url\":\"https://portal.example\"}");
+        passes("POST", MINT, 200, Map.of("content-type", "application/json"), FIVE_FIELDS);
         passes("POST", MINT, 404, JSON, "{\"code\":\"NOT_FOUND\",\"message\":\"customer not found\"}");
         passes("POST", MINT, 429, Map.of("content-type", "application/json; charset=utf-8"),
                 "{\"code\":\"TOO_MANY_REQUESTS\",\"message\":\"slow down\"}");
@@ -67,6 +70,31 @@ class ConformanceTest {
         assertTrue(e.getMessage().contains("POST /api/v1/customers/{id_or_alias}/portal-token"), e.getMessage());
     }
 
+    /** The served contract requires the five fields of upstream's newest SDKs; the vendored one two. */
+    @Test
+    void theServedContractRequiresFiveFieldsWhereTheVendoredOneRequiresTwo() {
+        String twoFields = "{\"token\":\"" + A_TOKEN + "\",\"portal_url\":\"https://portal.example\"}";
+        AssertionError e = fails("POST", MINT, 200, JSON, twoFields);
+        assertTrue(e.getMessage().contains("portal_link") && e.getMessage().contains("api_url")
+                && e.getMessage().contains("expires_at"), e.getMessage());
+        Conformance vendored = Conformance.of(Conformance.VENDORED);
+        assertDoesNotThrow(() -> vendored.check("POST", MINT, 200, JSON, twoFields));
+        assertDoesNotThrow(() -> vendored.check("POST", MINT, 200, JSON, FIVE_FIELDS), "the superset suits old clients");
+        fails("POST", MINT, 200, JSON, FIVE_FIELDS.replace("\"api_url\":\"https://api.example\",", ""));
+    }
+
+    @Test
+    void theDocumentRoutesAreDeclared() {
+        assertEquals(Set.of("200", "400", "500"), ALL.declaredStatuses("GET", "/openapi.yaml"));
+        assertEquals(Set.of("200", "400", "500"), ALL.declaredStatuses("GET", "/openapi.json"));
+        assertEquals(Set.of("200", "400", "404", "500"), ALL.declaredStatuses("GET", "/openapi/operations.openapi.yaml"));
+        passes("GET", "/openapi.yaml", 200, Map.of("content-type", "application/yaml"), "openapi: 3.1.0\n");
+        passes("GET", "/openapi.json", 200, JSON, "{\"openapi\":\"3.1.0\",\"info\":{},\"paths\":{}}");
+        fails("GET", "/openapi.json", 200, JSON, "{\"info\":{}}");
+        fails("GET", "/openapi.json", 200, JSON, "\"openapi: 3.1.0\"");
+        fails("GET", "/openapi.yaml", 200, JSON, "{}");
+    }
+
     @Test
     void aMissingRequiredMemberFails() {
         AssertionError e = fails("POST", MINT, 200, JSON, "{\"token\":\"" + A_TOKEN + "\"}");
@@ -83,7 +111,7 @@ class ConformanceTest {
 
     @Test
     void aTokenOfTheWrongTypeFailsAndNoTokenOrKeyIsPrinted() {
-        AssertionError e = fails("POST", MINT, 200, JSON, "{\"token\": 42, \"portal_url\": \"https://p.example\"}");
+        AssertionError e = fails("POST", MINT, 200, JSON, FIVE_FIELDS.replace("\"token\":\"" + A_TOKEN + "\"", "\"token\":42"));
         assertTrue(e.getMessage().contains("/token"), e.getMessage());
         AssertionError withSecrets = fails("POST", MINT, 200, JSON,
                 "{\"token\":\"" + A_TOKEN + "\",\"portal_url\":7,\"echo\":\"Bearer " + A_KEY + "\"}");

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * A small real-HTTP client for the tests. Every answer it receives, through the JDK client or a raw
- * socket, is checked against the OpenAPI documents the server serves ({@link Conformance}) before
+ * socket, is checked against the OpenAPI documents the server serves ({@link Conformance}), and every
+ * token minted through it by {@link MintedTokens} (HS256 ones as upstream's portal checks them), before
  * the test sees it.
  */
 public final class Http {
@@ -27,15 +28,23 @@ public final class Http {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
     private final Conformance conformance;
+    private final MintedTokens.Server server;
 
-    /** A client for a server that serves all three documents (no separate management port). */
+    /** A client for a server that serves all documents (no management port), with no secret nor audience set. */
     public Http(URI base) {
-        this(base, Conformance.allSpecs());
+        this(base, Conformance.allSpecs(), MintedTokens.Server.DEFAULTS);
     }
 
+    /** A client for a server with no secret nor audience set, checked against {@code conformance}. */
     public Http(URI base, Conformance conformance) {
+        this(base, conformance, MintedTokens.Server.DEFAULTS);
+    }
+
+    /** @param server what the server was configured with, to check the tokens it mints */
+    public Http(URI base, Conformance conformance, MintedTokens.Server server) {
         this.base = base;
         this.conformance = conformance;
+        this.server = server;
     }
 
     /** A response with its body parsed as JSON when it is JSON. */
@@ -109,6 +118,7 @@ public final class Http {
             response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             Reply reply = new Reply(response.statusCode(), headers, response.body());
             conformance.check(request.method(), request.uri().getRawPath(), reply.status(), reply.headers(), reply.body());
+            MintedTokens.check(request.method(), request.uri().getRawPath(), reply, server);
             return reply;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -164,6 +174,7 @@ public final class Http {
 
     private void check(RequestLine request, Reply reply) {
         conformance.check(request.method(), request.path(), reply.status(), reply.headers(), reply.body());
+        MintedTokens.check(request.method(), request.path(), reply, server);
     }
 
     private byte[] exchange(byte[] request) {

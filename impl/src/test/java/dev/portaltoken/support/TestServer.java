@@ -35,13 +35,15 @@ public final class TestServer implements AutoCloseable {
         this.dataDir = dataDir;
         this.env = env;
         this.server = server;
+        MintedTokens.Server minting = new MintedTokens.Server(Optional.ofNullable(env.get(Setting.JWT_SECRET.env())),
+                Optional.ofNullable(env.get(Setting.TOKEN_AUDIENCE.env())).filter(a -> !a.isBlank()));
         if (server.managementUri().equals(server.baseUri())) {
-            this.http = new Http(server.baseUri(), Conformance.allSpecs());
+            this.http = new Http(server.baseUri(), Conformance.allSpecs(), minting);
             this.managementHttp = http;
         } else {
-            // With a management port the API port serves the contract and the JWKS, the other the operations.
-            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS));
-            this.managementHttp = new Http(server.managementUri(), Conformance.of(Conformance.OPERATIONS));
+            // With a management port the API port serves the contract, the JWKS and the documents; the other the operations.
+            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS), minting);
+            this.managementHttp = new Http(server.managementUri(), Conformance.of(Conformance.OPERATIONS), minting);
         }
     }
 

@@ -80,6 +80,11 @@ class TokenVerifyCliTest {
                 .issueTime(new Date(now)).expirationTime(new Date(now + 600_000));
     }
 
+    /** The claims of an HS256 token as this server mints them: no aud unless PORTAL_TOKEN_AUDIENCE is set. */
+    private static JWTClaimsSet.Builder hs256Claims() {
+        return claims().audience((String) null);
+    }
+
     private static String hs256(JWTClaimsSet claims, String secret, String kid) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims);
         jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
@@ -104,6 +109,7 @@ class TokenVerifyCliTest {
         assertEquals("customer-portal", out.get("claims").get("aud").asText());
         assertTrue(out.get("claims").get("exp").isNumber(), "exp in seconds");
         assertTrue(out.get("claims").has("tenant_id"));
+        assertEquals("read manage", out.get("claims").get("scope").asText(), "the granted scopes");
     }
 
     private static java.util.List<String> iterable(java.util.Iterator<String> names) {
@@ -171,29 +177,34 @@ class TokenVerifyCliTest {
 
     @Test
     void hs256TokensVerifyWithTheSecretAndTheirClaimsAreChecked() throws Exception {
-        CliRun.Result ok = server.cli("token", "verify", hs256(claims().build(), SECRET, ourHs256Kid()));
+        CliRun.Result ok = server.cli("token", "verify", hs256(hs256Claims().build(), SECRET, ourHs256Kid()));
         assertEquals(0, ok.exit(), ok::toString);
         assertEquals("HS256", JSON.readTree(ok.out()).get("header").get("alg").asText());
-        CliRun.Result upstreamStyle = server.cli("token", "verify", hs256(claims().build(), SECRET, null));
+        CliRun.Result upstreamStyle = server.cli("token", "verify", hs256(hs256Claims().build(), SECRET, null));
         assertEquals(0, upstreamStyle.exit(), "upstream's HS256 tokens carry no kid: " + upstreamStyle);
 
-        assertRejected(hs256(claims().build(), "another-secret-of-at-least-32-bytes!!", ourHs256Kid()), "bad signature");
+        assertRejected(hs256(hs256Claims().build(), "another-secret-of-at-least-32-bytes!!", ourHs256Kid()), "bad signature");
         long past = System.currentTimeMillis() / 1000 * 1000 - 5_000;
-        assertRejected(hs256(claims().expirationTime(new Date(past)).build(), SECRET, ourHs256Kid()),
+        assertRejected(hs256(hs256Claims().expirationTime(new Date(past)).build(), SECRET, ourHs256Kid()),
                 "expired at " + new Date(past).toInstant());
-        assertRejected(hs256(claims().expirationTime(null).build(), SECRET, ourHs256Kid()), "no exp claim");
-        assertRejected(hs256(claims().audience("another-portal").build(), SECRET, ourHs256Kid()),
-                "wrong audience (expected 'customer-portal')");
-        assertRejected(hs256(claims().audience((String) null).build(), SECRET, ourHs256Kid()),
-                "wrong audience (expected 'customer-portal')");
+        assertRejected(hs256(hs256Claims().expirationTime(null).build(), SECRET, ourHs256Kid()), "no exp claim");
+        for (String audience : new String[] {"customer-portal", "another-portal"}) {
+            assertRejected(hs256(claims().audience(audience).build(), SECRET, ourHs256Kid()), "an aud claim, but HS256"
+                    + " tokens carry none unless PORTAL_TOKEN_AUDIENCE is set (upstream's portal rejects any)");
+        }
 
         Map<String, String> otherAudience = new HashMap<>(server.env());
         otherAudience.put("PORTAL_TOKEN_AUDIENCE", "billing");
         assertRejected(otherAudience, token, "wrong audience (expected 'billing')");
+        assertRejected(otherAudience, hs256(hs256Claims().build(), SECRET, ourHs256Kid()),
+                "wrong audience (expected 'billing')");
+        CliRun.Result billing = CliRun.run(otherAudience, "token", "verify",
+                hs256(claims().audience("billing").build(), SECRET, ourHs256Kid()));
+        assertEquals(0, billing.exit(), "a configured audience is expected of HS256 tokens too: " + billing);
         Map<String, String> noSecret = new HashMap<>(server.env());
         noSecret.remove("PORTAL_JWT_SECRET");
         noSecret.remove("PORTAL_TOKEN_ALG");
-        assertRejected(noSecret, hs256(claims().build(), SECRET, ourHs256Kid()),
+        assertRejected(noSecret, hs256(hs256Claims().build(), SECRET, ourHs256Kid()),
                 "an HS256 token, but PORTAL_JWT_SECRET is not set");
     }
 

@@ -26,7 +26,6 @@ import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.SigningKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -100,7 +99,7 @@ public class RequestPathBenchmark {
         limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));
         tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(() -> signingKey, "portal-token-server", "customer-portal", Clock.systemUTC()),
-                URI.create("https://portal.example.com"), new SimpleMeterRegistry().counter("minted"));
+                () -> "https://portal.example.com", new SimpleMeterRegistry().counter("minted"));
         json = Json.mapper();
         if (mint().length < 100) {
             throw new IllegalStateException("no token");

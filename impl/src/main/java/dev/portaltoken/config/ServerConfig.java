@@ -3,12 +3,14 @@ package dev.portaltoken.config;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
  * The server's whole configuration, validated by {@link ConfigLoader}; immutable.
  *
  * @param managementPort where /healthz, /readyz and /metrics are served; empty: on {@code port}
+ * @param portalUrl      the portal's base URL; empty: this server's own URL
  * @param trustedProxies address blocks whose {@code X-Forwarded-For} is believed; empty: none
  */
 public record ServerConfig(
@@ -17,7 +19,7 @@ public record ServerConfig(
         OptionalInt managementPort,
         LogFormat logFormat,
         DatabaseConfig database,
-        URI portalUrl,
+        Optional<URI> portalUrl,
         String tokenIssuer,
         String tokenAudience,
         SigningConfig signing,

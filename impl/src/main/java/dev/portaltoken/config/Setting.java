@@ -38,8 +38,9 @@ public final class Setting<T> {
             Parser.secretText(0), "Password for DATABASE_URL.");
     public static final Setting<Integer> DATABASE_POOL_SIZE = plain("DATABASE_POOL_SIZE", "database-pool-size", "10",
             Parser.integer(1, 100), "Maximum connections in the pool.");
-    public static final Setting<URI> PORTAL_URL = flag("PORTAL_URL", "portal-url", "http://localhost:3000",
-            Parser.httpUrl(), "Base URL of the customer portal returned as portal_url (a tenant may override it).");
+    public static final Setting<URI> PORTAL_URL = flag("PORTAL_URL", "portal-url", null, Parser.httpUrl(),
+            "Base URL of the customer portal returned as portal_url (a tenant may override it). Unset: this server's"
+                    + " own URL (such as http://localhost:8080), where it serves a reference portal page.");
     public static final Setting<String> TOKEN_ISSUER = plain("PORTAL_TOKEN_ISSUER", "token-issuer",
             "portal-token-server", Parser.text(), "The iss claim of minted tokens.");
     public static final Setting<String> TOKEN_AUDIENCE = plain("PORTAL_TOKEN_AUDIENCE", "token-audience",

@@ -48,8 +48,13 @@ final class HttpListener implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
         }
+        return new HttpListener(http, uri(host, http.getListeners().iterator().next().getPort()));
+    }
+
+    /** The URL of {@code host:port} usable from this machine ({@code localhost} for a wildcard address). */
+    static URI uri(String host, int port) {
         String shown = "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host;
-        return new HttpListener(http, URI.create("http://" + shown + ":" + http.getListeners().iterator().next().getPort() + "/"));
+        return URI.create("http://" + shown + ":" + port + "/");
     }
 
     /** Where it listens, with a host usable from this machine. */

@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The one place that builds the server: a straight list of {@code new} in dependency order, where
@@ -68,9 +70,14 @@ public final class PortalTokenServer implements AutoCloseable {
      * they are loaded.
      */
     public static PortalTokenServer start(ServerConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** As {@link #start(ServerConfig)}, minting tokens on {@code clock} (tests set it back to mint expired ones). */
+    public static PortalTokenServer start(ServerConfig config, Clock clock) {
         Lifecycle lifecycle = new Lifecycle();
         try {
-            return start(config, lifecycle);
+            return start(config, clock, lifecycle);
         } catch (SQLException e) {
             lifecycle.close();
             throw new DataAccessException(e);
@@ -80,7 +87,7 @@ public final class PortalTokenServer implements AutoCloseable {
         }
     }
 
-    private static PortalTokenServer start(ServerConfig config, Lifecycle lifecycle) throws SQLException {
+    private static PortalTokenServer start(ServerConfig config, Clock clock, Lifecycle lifecycle) throws SQLException {
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
         Metrics metrics = lifecycle.add(new Metrics());
@@ -91,9 +98,11 @@ public final class PortalTokenServer implements AutoCloseable {
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                 new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
         Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
+        // With port 0 the own URL is known once listening (and nobody can call before then).
+        AtomicReference<URI> ownUrl = new AtomicReference<>(HttpListener.uri(config.host(), config.port()));
         PortalTokenService tokens = new PortalTokenService(customers,
-                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
-                config.portalUrl(), metrics.tokensMinted(config.signing().algorithm().getName()));
+                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), clock),
+                portalUrl(config, ownUrl::get), metrics.tokensMinted(config.signing().algorithm().getName()));
         lifecycle.add(new ChangeListener(database, Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
                 "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId))),
@@ -112,10 +121,26 @@ public final class PortalTokenServer implements AutoCloseable {
         HttpListener main = lifecycle.add(HttpListener.start(config.host(), config.port(),
                 ApiApplication.api(pipeline, api, config.managementPort().isEmpty()), config.workerThreads(),
                 HttpLimits.DEFAULT, drain, errors));
+        ownUrl.set(main.uri());
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
                         ApiApplication.management(pipeline), MANAGEMENT_WORKERS, HttpLimits.DEFAULT, drain, errors)));
         return new PortalTokenServer(lifecycle, drain, listeners, database, keys);
+    }
+
+    /**
+     * The portal base URL of tenants without their own: PORTAL_URL, or else this server's own URL
+     * (without the trailing slash), where it serves the reference portal page.
+     */
+    private static Supplier<String> portalUrl(ServerConfig config, Supplier<URI> ownUrl) {
+        if (config.portalUrl().isPresent()) {
+            String configured = config.portalUrl().get().toString();
+            return () -> configured;
+        }
+        return () -> {
+            String own = ownUrl.get().toString();
+            return own.endsWith("/") ? own.substring(0, own.length() - 1) : own;
+        };
     }
 
     /** Where the API listens, with a host usable from this machine. */

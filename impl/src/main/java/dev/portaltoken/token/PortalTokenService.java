@@ -4,22 +4,27 @@ import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.errors.ApiException;
 import io.micrometer.core.instrument.Counter;
-import java.net.URI;
 import java.sql.SQLException;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** The portal-token operation: validate the lifetime, find the caller's customer, mint. Thread-safe. */
 public final class PortalTokenService {
     private final Customers customers;
     private final PortalTokenIssuer issuer;
-    private final String defaultPortalUrl;
+    private final Supplier<String> defaultPortalUrl;
     private final Counter minted;
 
-    /** @param minted counts every token handed out */
-    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, URI defaultPortalUrl, Counter minted) {
+    /**
+     * @param defaultPortalUrl the portal URL of tenants without their own; called once per token, must be
+     *                         cheap and thread-safe
+     * @param minted           counts every token handed out
+     */
+    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, Supplier<String> defaultPortalUrl,
+                              Counter minted) {
         this.customers = customers;
         this.issuer = issuer;
-        this.defaultPortalUrl = defaultPortalUrl.toString();
+        this.defaultPortalUrl = defaultPortalUrl;
         this.minted = minted;
     }
 
@@ -40,7 +45,7 @@ public final class PortalTokenService {
         TokenLifetime lifetime = TokenLifetime.ofNullable(expiresInSeconds);
         UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
                 .orElseThrow(() -> ApiException.notFound("customer not found"));
-        String portalUrl = caller.portalUrl() != null ? caller.portalUrl() : defaultPortalUrl;
+        String portalUrl = caller.portalUrl() != null ? caller.portalUrl() : defaultPortalUrl.get();
         IssuedToken issued = new IssuedToken(issuer.mint(caller.tenantId(), customerId, lifetime), portalUrl);
         minted.increment();
         return issued;

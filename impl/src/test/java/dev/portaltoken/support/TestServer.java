@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,8 +36,9 @@ public final class TestServer implements AutoCloseable {
             this.http = new Http(server.baseUri(), Conformance.allSpecs());
             this.managementHttp = http;
         } else {
-            // With a management port the API port serves the contract and the JWKS, the other the operations.
-            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS));
+            // With a management port the API port serves the contract, the JWKS and the pages, the other the operations.
+            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS,
+                    Conformance.PAGES));
             this.managementHttp = new Http(server.managementUri(), Conformance.of(Conformance.OPERATIONS));
         }
     }
@@ -51,6 +53,19 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, Map<String, String> extraEnv) {
+        return start(dataDir, extraEnv, Clock.systemUTC());
+    }
+
+    /** A server that mints tokens on {@code clock} (set back: tokens that are already expired). */
+    public static TestServer start(Map<String, String> extraEnv, Clock clock) {
+        try {
+            return start(Files.createTempDirectory("portal-token-test"), extraEnv, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TestServer start(Path dataDir, Map<String, String> extraEnv, Clock clock) {
         Map<String, String> env = new HashMap<>();
         env.put(Setting.DATA_DIR.env(), dataDir.toString());
         env.put(Setting.HOST.env(), "127.0.0.1");
@@ -63,7 +78,7 @@ public final class TestServer implements AutoCloseable {
         // Archive-then-mint tests expect the change at once; CustomerCacheTest covers the cache.
         env.put(Setting.CUSTOMER_CACHE_SECONDS.env(), "0");
         env.putAll(extraEnv);
-        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load());
+        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load(), clock);
         return new TestServer(dataDir, Map.copyOf(env), server);
     }
 

@@ -2,6 +2,7 @@ package dev.portaltoken.http;
 
 import dev.portaltoken.errors.ApiException;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
 import java.util.Map;
 
@@ -26,10 +27,14 @@ record ClasspathFile(String location, String mediaType) {
         }
     }
 
-    /** A 200 answer streaming the file. */
+    /** A 200 answer streaming the file (opened only when the body is written: not for HEAD). */
     Response.ResponseBuilder ok() {
-        InputStream in = ClasspathFile.class.getClassLoader().getResourceAsStream(location);
-        return Response.ok(in, mediaType);
+        StreamingOutput body = out -> {
+            try (InputStream in = ClasspathFile.class.getClassLoader().getResourceAsStream(location)) {
+                in.transferTo(out);
+            }
+        };
+        return Response.ok(body, mediaType);
     }
 
     /** The named file of {@code files} as a 200 answer, or 404 for a name not among them. */

@@ -72,6 +72,9 @@ class DocsPageTest {
             assertTrue(reply.header("content-type").startsWith(expected), file + ": " + reply.header("content-type"));
             assertFalse(reply.body().isEmpty(), file);
         }
+        Http.Reply head = http.send("HEAD", "/docs/assets/swagger-ui-bundle.js", Map.of());
+        assertEquals(200, head.status());
+        assertTrue(head.body().isEmpty() && head.header("content-type").startsWith("text/javascript"), head::toString);
         assertEquals(404, http.get("/docs/assets/swagger-ui.js").status(), "only the files the page needs");
         assertEquals(404, http.get("/docs/assets/index.html").status());
     }

@@ -1,5 +1,6 @@
 package dev.portaltoken.cli;
 
+import dev.portaltoken.api.model.CustomerPortalTokenResponse;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
@@ -7,6 +8,7 @@ import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
+import dev.portaltoken.http.Json;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.tenant.Tenant;
@@ -16,18 +18,22 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
  * {@code serve --demo}: a tenant, an API key and a customer to try the server with, created once
- * and reused on every later start. The demo key is kept in {@code <data-dir>/demo-api-key} (mode
+ * and reused on every later start, and at every start a link to the portal page with a fresh token. The demo key is kept in {@code <data-dir>/demo-api-key} (mode
  * 600) so it can be printed again; only its hash is in the database, as for any key.
  */
 final class Demo {
@@ -88,15 +94,42 @@ final class Demo {
         }
     }
 
+    /** Mints a token for the demo customer from the running server at {@code base} and prints how to use it. */
     void print(PrintStream out, URI base) {
+        URI mint = base.resolve("api/v1/customers/" + CUSTOMER_ALIAS + "/portal-token");
         out.println();
         out.println("Demo: tenant '" + TENANT + "', customer " + customerId + " (alias " + CUSTOMER_ALIAS
-                + ") and an API key for them. Mint a portal token:");
+                + ") and an API key for them. Open the customer portal page (its token is valid for 24 hours):");
         out.println();
-        out.println("  curl -s -X POST -H 'Authorization: Bearer " + apiKey + "' "
-                + base.resolve("api/v1/customers/" + CUSTOMER_ALIAS + "/portal-token"));
+        out.println("  " + portalLink(mint));
+        out.println();
+        out.println("Mint another portal token:");
+        out.println();
+        out.println("  curl -s -X POST -H 'Authorization: Bearer " + apiKey + "' " + mint);
         out.println();
         out.println("Verify it with the public keys at " + base.resolve(".well-known/jwks.json"));
         out.flush();
+    }
+
+    /** {@code <portal_url>/portal/customer?token=<JWT>}, minted through the server's API as any client does. */
+    private String portalLink(URI mint) {
+        HttpRequest request = HttpRequest.newBuilder(mint).version(HttpClient.Version.HTTP_1_1)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKey)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("the demo could not mint a portal token: HTTP " + response.statusCode());
+            }
+            CustomerPortalTokenResponse minted = Json.mapper().readValue(response.body(), CustomerPortalTokenResponse.class);
+            return minted.getPortalLink();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the demo could not mint a portal token from " + mint, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while minting the demo's portal token", e);
+        }
     }
 }

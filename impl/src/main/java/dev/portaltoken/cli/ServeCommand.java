@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
                 "Settings come from flags, then environment variables, then --config FILE, then defaults."})
 final class ServeCommand extends ConfiguredCommand {
     @Option(names = "--demo",
-            description = "On the embedded database: create a demo tenant, API key and customer once, and print a curl line that mints a token.")
+            description = "On the embedded database: create a demo tenant, API key and customer once, and print a link"
+                    + " to the portal page with a fresh token, and a curl line that mints one.")
     boolean demo;
 
     /** Every setting that has a flag. */
@@ -34,6 +35,9 @@ final class ServeCommand extends ConfiguredCommand {
         ServerConfig config = settings.load();
         if (demo && !config.database().embedded()) {
             throw new ConfigException("--demo runs only on the embedded database; unset DATABASE_URL");
+        }
+        if (demo && config.portalUrl().isPresent()) {
+            throw new ConfigException("--demo links to this server's own portal page; unset PORTAL_URL");
         }
         LogSetup.apply(config.logFormat());
         PortalTokenServer server = PortalTokenServer.start(config);
@@ -54,6 +58,7 @@ final class ServeCommand extends ConfiguredCommand {
         }
         out.println("  database     " + summary.database());
         out.println("  signing      " + summary.signing());
+        out.println("  API docs     " + summary.baseUri().resolve("docs"));
         out.println("  JWKS         " + summary.baseUri().resolve(".well-known/jwks.json"));
         out.flush();
     }

@@ -42,7 +42,7 @@ public final class ConfigLoader {
                 managementPort.map(OptionalInt::of).orElse(OptionalInt.empty()),
                 required(Setting.LOG_FORMAT),
                 database(),
-                required(Setting.PORTAL_URL),
+                optional(Setting.PORTAL_URL),
                 optional(Setting.PUBLIC_URL),
                 required(Setting.TOKEN_ISSUER),
                 tokenAudience(),

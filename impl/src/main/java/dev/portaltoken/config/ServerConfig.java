@@ -10,6 +10,7 @@ import java.util.OptionalInt;
  * The server's whole configuration, validated by {@link ConfigLoader}; immutable.
  *
  * @param managementPort where /healthz, /readyz and /metrics are served; empty: on {@code port}
+ * @param portalUrl      the portal's base URL; empty: this server's own URL
  * @param trustedProxies address blocks whose {@code X-Forwarded-For} is believed; empty: none
  * @param publicUrl      this server's public base URL as clients reach it; empty: its own address
  */
@@ -19,7 +20,7 @@ public record ServerConfig(
         OptionalInt managementPort,
         LogFormat logFormat,
         DatabaseConfig database,
-        URI portalUrl,
+        Optional<URI> portalUrl,
         Optional<URI> publicUrl,
         String tokenIssuer,
         TokenAudience tokenAudience,

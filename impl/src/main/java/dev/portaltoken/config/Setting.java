@@ -38,8 +38,9 @@ public final class Setting<T> {
             Parser.secretText(0), "Password for DATABASE_URL.");
     public static final Setting<Integer> DATABASE_POOL_SIZE = plain("DATABASE_POOL_SIZE", "database-pool-size", "10",
             Parser.integer(1, 100), "Maximum connections in the pool.");
-    public static final Setting<URI> PORTAL_URL = flag("PORTAL_URL", "portal-url", "http://localhost:3000",
-            Parser.httpUrl(), "Base URL of the customer portal returned as portal_url (a tenant may override it).");
+    public static final Setting<URI> PORTAL_URL = flag("PORTAL_URL", "portal-url", null, Parser.httpUrl(),
+            "Base URL of the customer portal returned as portal_url (a tenant may override it). Unset: this server's"
+                    + " public URL (PUBLIC_URL, such as http://localhost:8080), where it serves a reference portal page.");
     public static final Setting<URI> PUBLIC_URL = flag("PUBLIC_URL", "public-url", null, Parser.httpUrl(),
             "This server's public base URL as clients reach it, returned as api_url. Unset: the address it listens"
                     + " on (http://localhost:PORT, or http://HOST:PORT when HOST is a specific address).");

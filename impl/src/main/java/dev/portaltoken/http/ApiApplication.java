@@ -31,7 +31,8 @@ import org.glassfish.jersey.server.ServerProperties;
  *       {@code /api/} only) and {@link RateLimitFilter} (the key's bucket);</li>
  *   <li>{@link PortalTokenRequestReader} reads the body, the resource answers
  *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
- *       {@link OperationsResource}), and Jackson writes it;</li>
+ *       {@link OperationsResource}, the pages {@link PortalPageResource} and {@link DocsResource}),
+ *       and Jackson writes it;</li>
  *   <li>on the way out {@link OptionsFilter}, {@link ResponseHeadersFilter} (caching headers) and the
  *       rate-limit headers;</li>
  *   <li>any failure on the way: {@link ErrorMapper}, through the one {@link ErrorRenderer}.</li>
@@ -43,7 +44,7 @@ public final class ApiApplication extends ResourceConfig {
                            Duration jwksMaxAge, Readiness readiness) {
     }
 
-    /** What the API port serves beyond the operations: the contract's operation and the JWKS. */
+    /** What the API port serves beyond the operations: the contract's operation, the JWKS and the pages. */
     public record Api(PortalTokenService tokens, Supplier<List<JWK>> publishedKeys, ApiKeyAuthenticator authenticator,
                       AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits) {
     }
@@ -59,7 +60,9 @@ public final class ApiApplication extends ResourceConfig {
             register(new PortalTokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             registerResources(ContractResources.of(new PortalTokenResource(api.tokens())),
                     ContractResources.of(new JwksResource(api.publishedKeys())),
-                    ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())));
+                    ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())),
+                    ContractResources.of(new PortalPageResource()),
+                    ContractResources.of(new DocsResource()));
         }
         if (operations) {
             registerResources(ContractResources.of(new OperationsResource(pipeline.readiness(), pipeline.metrics())));

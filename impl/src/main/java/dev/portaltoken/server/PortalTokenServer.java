@@ -69,14 +69,17 @@ public final class PortalTokenServer implements AutoCloseable {
      * they are loaded.
      */
     public static PortalTokenServer start(ServerConfig config) {
-        return start(config, TimeMeter.SYSTEM_MILLISECONDS);
+        return start(config, Clock.systemUTC(), TimeMeter.SYSTEM_MILLISECONDS);
     }
 
-    /** As {@link #start(ServerConfig)}, the rate limits refilling by {@code rateLimitTime} (tests advance their own). */
-    public static PortalTokenServer start(ServerConfig config, TimeMeter rateLimitTime) {
+    /**
+     * As {@link #start(ServerConfig)}, minting tokens on {@code clock} (tests set it back to mint
+     * expired ones) and refilling the rate limits by {@code rateLimitTime} (tests advance their own).
+     */
+    public static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime) {
         Lifecycle lifecycle = new Lifecycle();
         try {
-            return start(config, rateLimitTime, lifecycle);
+            return start(config, clock, rateLimitTime, lifecycle);
         } catch (SQLException e) {
             lifecycle.close();
             throw new DataAccessException(e);
@@ -86,8 +89,8 @@ public final class PortalTokenServer implements AutoCloseable {
         }
     }
 
-    private static PortalTokenServer start(ServerConfig config, TimeMeter rateLimitTime, Lifecycle lifecycle)
-            throws SQLException {
+    private static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime,
+            Lifecycle lifecycle) throws SQLException {
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
         Metrics metrics = lifecycle.add(new Metrics());
@@ -107,8 +110,9 @@ public final class PortalTokenServer implements AutoCloseable {
         Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl(),
                 changes, metrics.customerLookups("database")::increment, metrics.customerLookups("cache")::increment);
         PortalTokenService tokens = new PortalTokenService(customers,
-                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
-                config.portalUrl(), publicUrl.uri(), metrics.tokensMinted(config.signing().algorithm().getName()));
+                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), clock),
+                config.portalUrl().orElse(publicUrl.uri()), publicUrl.uri(), // unset PORTAL_URL: the page served here
+                metrics.tokensMinted(config.signing().algorithm().getName()));
         lifecycle.add(changes.start(Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
                 "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),

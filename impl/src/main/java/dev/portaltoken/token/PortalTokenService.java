@@ -4,11 +4,11 @@ import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.errors.ApiException;
 import io.micrometer.core.instrument.Counter;
-import java.net.URI;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
+import java.net.URI;
 
 /** The portal-token operation: validate the request, find the caller's customer, mint. Thread-safe. */
 public final class PortalTokenService {

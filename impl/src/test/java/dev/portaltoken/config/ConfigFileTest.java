@@ -34,7 +34,7 @@ class ConfigFileTest {
         assertEquals(9090, fromYaml.port());
         assertEquals(Optional.of("jdbc:postgresql://db:5432/portal"), fromYaml.database().jdbcUrl());
         assertEquals(20, fromYaml.database().poolSize());
-        assertEquals("https://portal.example.com", fromYaml.portalUrl().toString());
+        assertEquals("https://portal.example.com", fromYaml.portalUrl().orElseThrow().toString());
         assertEquals(LogFormat.JSON, fromYaml.logFormat());
 
         Path properties = Files.writeString(dir.resolve("server.properties"), "port=9091\nhost=127.0.0.1\n");
@@ -51,7 +51,7 @@ class ConfigFileTest {
         ServerConfig config = load(flags, Map.of("PORT", "2222", "HOST", "10.0.0.2"), yaml);
         assertEquals(3333, config.port());
         assertEquals("10.0.0.2", config.host());
-        assertEquals("https://file.example", config.portalUrl().toString());
+        assertEquals("https://file.example", config.portalUrl().orElseThrow().toString());
         assertEquals("portal-token-server", config.tokenIssuer());
     }
 

@@ -31,7 +31,7 @@ class ConfigLoaderTest {
         assertEquals("0.0.0.0", config.host());
         assertTrue(config.database().embedded());
         assertEquals(Path.of("./data"), config.database().dataDir());
-        assertEquals("http://localhost:3000", config.portalUrl().toString());
+        assertTrue(config.portalUrl().isEmpty(), "unset: the server's own URL");
         assertEquals(Duration.ofSeconds(30), config.apiKeyCacheTtl());
         assertTrue(config.signing().jwtSecret().isEmpty());
         assertEquals(com.nimbusds.jose.JWSAlgorithm.EdDSA, config.signing().algorithm());

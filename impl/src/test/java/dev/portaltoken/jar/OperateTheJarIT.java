@@ -94,6 +94,8 @@ class OperateTheJarIT {
                 "DATABASE_URL: required when DATABASE_USER is set");
         assertOneLineError(JarProcess.run(Map.of("DATABASE_URL", "jdbc:postgresql://localhost:1/x"), "serve", "--demo"),
                 "--demo runs only on the embedded database");
+        assertOneLineError(JarProcess.run(Map.of("PORTAL_URL", "https://portal.example.com"), "serve", "--demo",
+                "--data-dir", dir.toString()), "--demo links to this server's own portal page; unset PORTAL_URL");
     }
 
     @Test

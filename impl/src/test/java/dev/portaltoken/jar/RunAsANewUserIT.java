@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portaltoken.support.Await;
+import dev.portaltoken.support.Chromium;
 import dev.portaltoken.support.Http;
 import dev.portaltoken.support.JarProcess;
 import dev.portaltoken.support.Tokens;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +24,48 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's path through the packaged jar: serve on the embedded default, administer it from
  * separate CLI processes while it runs, mint a token and verify it through the JWKS URL, rotate the
  * signing key from the CLI, then stop, use the CLI on the stopped data directory, restart, and find
- * everything still there: keys, customers and the signing keys, so earlier tokens still verify.
+ * everything still there: keys, customers and the signing keys, so earlier tokens still verify. And
+ * the README's first command, {@code serve --demo}: its link opens a working portal page.
  */
 class RunAsANewUserIT {
+    private static final Pattern PORTAL_LINK = Pattern.compile(
+            "(?m)^  (http://localhost:(\\d+)/portal/customer\\?token=(\\S+))$");
+    private static final Pattern CURL_KEY = Pattern.compile("curl -s -X POST -H 'Authorization: Bearer (\\S+)' ");
+
+    @Test
+    void theDemoPrintsALinkThatOpensAVerifiedPortalPage(@TempDir Path dataDir) throws Exception {
+        try (JarProcess.Server server = JarProcess.Server.start(Map.of(), "--demo", "--port", "0",
+                "--data-dir", dataDir.toString())) {
+            Await.until(Duration.ofSeconds(60), "the demo's portal link",
+                    () -> CURL_KEY.matcher(server.output()).find());
+            Matcher link = PORTAL_LINK.matcher(server.output());
+            assertTrue(link.find(), "a full http://localhost:PORT/portal/customer?token=... line");
+            assertEquals(server.baseUri().getPort(), Integer.parseInt(link.group(2)), "the link is this server's own");
+            assertTrue(server.output().contains("  API docs     " + server.baseUri() + "docs\n"));
+            String token = link.group(3);
+            Http http = new Http(server.baseUri());
+            JWTClaimsSet claims = Tokens.verifyWithJwks(http, token);
+            Http.Reply page = http.get("/portal/customer?token=" + token);
+            assertEquals(200, page.status());
+            assertTrue(page.header("content-type").startsWith("text/html"), page.header("content-type"));
+
+            Chromium.Page opened = Chromium.require().load(URI.create(link.group(1)), Duration.ofSeconds(3));
+            assertEquals("Signature verified", opened.text("headline"), opened::toString);
+            assertEquals(claims.getSubject(), opened.text("customer"));
+            assertTrue(opened.text("customer").startsWith("cus_"));
+            assertEquals(claims.getStringClaim("tenant_id"), opened.text("tenant"));
+            assertTrue(opened.text("countdown").matches("in 23 h 59 min \\d+ s"), opened.text("countdown"));
+            assertTrue(opened.problems().isEmpty(), opened.problems()::toString);
+
+            Matcher curl = CURL_KEY.matcher(server.output());
+            assertTrue(curl.find());
+            Http.Reply minted = http.mint(curl.group(1), "demo-customer", null);
+            assertEquals(200, minted.status(), minted::toString);
+            assertEquals("http://localhost:" + server.baseUri().getPort(), minted.json().get("portal_url").asText(),
+                    "in demo mode the server's own URL is the portal URL");
+            assertEquals(0, server.stop());
+        }
+    }
 
     @Test
     void serveAdministerMintRestart(@TempDir Path dataDir) throws Exception {

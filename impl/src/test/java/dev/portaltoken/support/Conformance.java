@@ -47,6 +47,7 @@ public final class Conformance {
     public static final String VENDORED = "meteroid-portal-token.openapi.yaml";
     public static final String ADDITIONS = "portal-token-server.openapi.yaml";
     public static final String OPERATIONS = "operations.openapi.yaml";
+    public static final String PAGES = "pages.openapi.yaml";
 
     private static final String SPEC_DIR = "openapi/";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -98,7 +99,7 @@ public final class Conformance {
 
     /** Everything the server serves when no management port is configured. */
     public static Conformance allSpecs() {
-        return of(CONTRACT, ADDITIONS, OPERATIONS);
+        return of(CONTRACT, ADDITIONS, OPERATIONS, PAGES);
     }
 
     /** The operations of the given documents (file names in {@code openapi/} on the classpath). */

@@ -145,14 +145,16 @@ public final class JarProcess {
         public static Server start(Map<String, String> env, String... args) {
             List<String> all = new ArrayList<>(List.of("serve"));
             all.addAll(List.of(args));
+            Process process = null;
             try {
-                Process process = builder(env, all).start();
+                process = builder(env, all).start();
+                Process started = process;
                 StringBuffer output = new StringBuffer();
                 CompletableFuture<URI> listening = new CompletableFuture<>();
                 Path log = logFile("serve");
                 Thread logReader = new Thread(() -> {
                     try (BufferedReader in = new BufferedReader(
-                            new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8));
+                            new InputStreamReader(started.getErrorStream(), StandardCharsets.UTF_8));
                          BufferedWriter file = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
                         String line;
                         while ((line = in.readLine()) != null) {
@@ -170,7 +172,7 @@ public final class JarProcess {
                 Thread reader = new Thread(() -> {
                     URI found = null;
                     try (BufferedReader in = new BufferedReader(
-                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                            new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
                         String line;
                         while ((line = in.readLine()) != null) {
                             output.append(line).append('\n');
@@ -192,7 +194,23 @@ public final class JarProcess {
                 URI uri = listening.get(3, TimeUnit.MINUTES);
                 return new Server(process, uri, output, dataDir(env, all));
             } catch (Exception e) {
+                if (process != null) {
+                    stopQuietly(process); // no orphan server, nor its embedded PostgreSQL, left behind
+                }
                 throw new AssertionError("server did not start", e);
+            }
+        }
+
+        /** SIGTERM (so it stops its embedded PostgreSQL), then SIGKILL if it has not exited within 30 s. */
+        private static void stopQuietly(Process process) {
+            process.toHandle().destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +42,9 @@ public final class TestServer implements AutoCloseable {
             this.http = new Http(server.baseUri(), Conformance.allSpecs(), minting);
             this.managementHttp = http;
         } else {
-            // With a management port the API port serves the contract, the JWKS and the documents; the other the operations.
-            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS), minting);
+            // With a management port the API port serves the contract, the JWKS, the documents and the pages; the other the operations.
+            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS,
+                    Conformance.PAGES), minting);
             this.managementHttp = new Http(server.managementUri(), Conformance.of(Conformance.OPERATIONS), minting);
         }
     }
@@ -59,17 +61,26 @@ public final class TestServer implements AutoCloseable {
     /** Starts a server whose rate limits refill by {@code rateLimitTime} (a {@link ManualTime} the test advances). */
     public static TestServer start(Map<String, String> extraEnv, TimeMeter rateLimitTime) {
         try {
-            return start(Files.createTempDirectory("portal-token-test"), extraEnv, rateLimitTime);
+            return start(Files.createTempDirectory("portal-token-test"), extraEnv, Clock.systemUTC(), rateLimitTime);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static TestServer start(Path dataDir, Map<String, String> extraEnv) {
-        return start(dataDir, extraEnv, TimeMeter.SYSTEM_MILLISECONDS);
+        return start(dataDir, extraEnv, Clock.systemUTC(), TimeMeter.SYSTEM_MILLISECONDS);
     }
 
-    private static TestServer start(Path dataDir, Map<String, String> extraEnv, TimeMeter rateLimitTime) {
+    /** A server that mints tokens on {@code clock} (set back: tokens that are already expired). */
+    public static TestServer start(Map<String, String> extraEnv, Clock clock) {
+        try {
+            return start(Files.createTempDirectory("portal-token-test"), extraEnv, clock, TimeMeter.SYSTEM_MILLISECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static TestServer start(Path dataDir, Map<String, String> extraEnv, Clock clock, TimeMeter rateLimitTime) {
         Map<String, String> env = new HashMap<>();
         env.put(Setting.DATA_DIR.env(), dataDir.toString());
         env.put(Setting.HOST.env(), "127.0.0.1");
@@ -83,7 +94,7 @@ public final class TestServer implements AutoCloseable {
         env.put(Setting.CUSTOMER_CACHE_SECONDS.env(), "0");
         env.putAll(extraEnv);
         RuntimeSecrets.recordSecretSettings(env);
-        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load(), rateLimitTime);
+        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load(), clock, rateLimitTime);
         return new TestServer(dataDir, Map.copyOf(env), server);
     }
 

@@ -85,7 +85,7 @@ public final class ApiKeyAuthenticator {
                 return Optional.of(cached);
             }
         }
-        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.get().id());
+        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.get().id(), presented.get().portal());
         byte[] expected = stored.map(ApiKeyRepository.ActiveKey::secretSha256).orElse(UNKNOWN_KEY_HASH);
         boolean matches = MessageDigest.isEqual(ApiKeyFormat.sha256(presented.get().secret()), expected);
         if (!matches || stored.isEmpty()) {

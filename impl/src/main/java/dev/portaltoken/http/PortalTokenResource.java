@@ -27,8 +27,8 @@ final class PortalTokenResource implements CustomersApi {
     @Override
     public CustomerPortalTokenResponse createPortalToken(String idOrAlias, CustomerPortalTokenRequest body) {
         try {
-            PortalTokenService.IssuedToken issued = service.issue(CallerSecurityContext.callerOf(securityContext),
-                    idOrAlias, body == null ? null : body.getExpiresInSeconds());
+            PortalTokenService.IssuedToken issued = service.issue(CallerSecurityContext.tenantOf(securityContext),
+                    idOrAlias, body == null ? null : body.getExpiresInSeconds(), false);
             return new CustomerPortalTokenResponse(issued.portalUrl(), issued.token());
         } catch (SQLException e) {
             throw new DataAccessException(e);

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +39,10 @@ final class KeyRing {
     private final Optional<SigningKey> sharedSecretKey;
     private final Duration publishDelay;
     private final Clock clock;
+    private final Function<List<StoredKey>, TokenVerifier> verifierOf;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
-    private record Snapshot(SigningKey signingKey, List<JWK> published) {
+    private record Snapshot(SigningKey signingKey, List<StoredKey> stored, List<JWK> published, TokenVerifier verifier) {
     }
 
     /**
@@ -49,7 +51,8 @@ final class KeyRing {
      * @param sharedSecretKey the HS256 key, present exactly when {@code algorithm} is HS256
      */
     KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
-            Optional<SigningKey> sharedSecretKey, Duration publishDelay, Clock clock) {
+            Optional<SigningKey> sharedSecretKey, Duration publishDelay, Clock clock,
+            Function<List<StoredKey>, TokenVerifier> verifierOf) {
         if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
             throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
         }
@@ -59,6 +62,7 @@ final class KeyRing {
         this.sharedSecretKey = sharedSecretKey;
         this.publishDelay = publishDelay;
         this.clock = clock;
+        this.verifierOf = verifierOf;
     }
 
     /**
@@ -97,7 +101,10 @@ final class KeyRing {
                 LOG.info("signing {} tokens with key {}", algorithm, kid);
             }
         }
-        current.set(new Snapshot(signing, published.stream().map(StoredKey::publicKey).toList()));
+        Snapshot previous = current.get();
+        TokenVerifier verifier = previous != null && previous.stored().equals(published) ? previous.verifier()
+                : verifierOf.apply(published);
+        current.set(new Snapshot(signing, published, published.stream().map(StoredKey::publicKey).toList(), verifier));
     }
 
     /** {@link #maintain()} then {@link #reload()}, for the scheduler: a failure is logged and the current snapshot kept. */
@@ -118,6 +125,11 @@ final class KeyRing {
     /** The public keys to publish now: every active and retiring stored key. */
     List<JWK> publishedKeys() {
         return snapshot().published();
+    }
+
+    /** Checks signatures against the published keys, with verifiers built once per key set. */
+    TokenVerifier verifier() {
+        return snapshot().verifier();
     }
 
     private Snapshot snapshot() {

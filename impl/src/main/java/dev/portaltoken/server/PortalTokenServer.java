@@ -21,6 +21,9 @@ import dev.portaltoken.ratelimit.ClientAddresses;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
+import dev.portaltoken.token.Revocations;
+import dev.portaltoken.token.TokenLifecycle;
+import dev.portaltoken.ids.TokenIds;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -40,6 +43,8 @@ public final class PortalTokenServer implements AutoCloseable {
     private static final long DRAIN_MAX_MILLIS = 10_000;
     /** The management port serves three cheap operations: two workers are plenty. */
     private static final int MANAGEMENT_WORKERS = 2;
+    /** How often revocations recorded elsewhere are re-read, should an announcement have been lost. */
+    private static final java.time.Duration REVOCATIONS_REREAD = java.time.Duration.ofSeconds(5);
 
     /** What the start-up banner shows. */
     public record Summary(URI baseUri, URI managementUri, String database, String signing) {
@@ -91,21 +96,29 @@ public final class PortalTokenServer implements AutoCloseable {
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                 new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl());
         Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl());
+        TokenIds tokenIds = new TokenIds(Clock.systemUTC());
+        Revocations revocations = lifecycle.add(Revocations.start(database.dataSource(), Clock.systemUTC(),
+                REVOCATIONS_REREAD));
         PortalTokenService tokens = new PortalTokenService(customers,
-                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), Clock.systemUTC()),
-                config.portalUrl(), metrics.tokensMinted(config.signing().algorithm().getName()));
+                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), tokenIds),
+                revocations, config.portalUrl(), metrics.tokensMinted(config.signing().algorithm().getName()));
+        TokenLifecycle tokenLifecycle = new TokenLifecycle(keys, revocations, customers, tokenIds, Clock.systemUTC(),
+                metrics.tokenLifecycle());
         lifecycle.add(new ChangeListener(database, Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
-                "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId))),
+                "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),
+                "token_revoked", revocations::onTokenRevoked,
+                "customer_revoked", revocations::onCustomerRevoked),
                 () -> {
                     customers.forgetAll();
                     authenticator.forgetAll();
+                    revocations.reload();
                 }).start());
         Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded));
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);
-        ApiApplication.Api api = new ApiApplication.Api(tokens, keys::publishedKeys, authenticator,
+        ApiApplication.Api api = new ApiApplication.Api(tokens, tokenLifecycle, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits()), new ClientAddresses(config.trustedProxies()),
                 new KeyRateLimiter(config.rateLimits()));
         Drain drain = new Drain();

@@ -5,12 +5,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import dev.portaltoken.ids.CustomerIds;
-import dev.portaltoken.ids.Uuids;
+import dev.portaltoken.ids.TokenIds;
+import java.time.Instant;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -33,30 +33,43 @@ public final class PortalTokenIssuer {
     private final Supplier<SigningKey> currentKey;
     private final String issuer;
     private final String audience;
-    private final Clock clock;
+    private final TokenIds ids;
 
-    /** @param currentKey the key to sign with now; called once per token, must be cheap and thread-safe */
-    public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, String audience, Clock clock) {
+    /** A minted token, with its id, the time it carries (ticks of 1/4096 ms) and its expiry. */
+    public record Minted(String token, UUID jti, long issuedTicks, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Minted[jti=" + jti + "]";
+        }
+    }
+
+    /**
+     * @param currentKey the key to sign with now; called once per token, must be cheap and thread-safe
+     * @param ids        the token ids, which also carry the issue time to a 4096th of a millisecond
+     */
+    public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, String audience, TokenIds ids) {
         this.currentKey = currentKey;
         this.issuer = issuer;
         this.audience = audience;
-        this.clock = clock;
+        this.ids = ids;
     }
 
-    public String mint(UUID tenantId, UUID customerId, TokenLifetime lifetime) {
-        long now = clock.instant().getEpochSecond();
+    public Minted mint(UUID tenantId, UUID customerId, TokenLifetime lifetime) {
+        UUID jti = ids.next();
+        long ticks = TokenIds.ticksOf(jti).orElseThrow();
+        long now = Math.floorDiv(ticks, TokenIds.TICKS_PER_MILLI * 1000);
         SigningKey key = currentKey.get();
-        byte[] claims = claims(tenantId, customerId, now, now + lifetime.seconds());
+        byte[] claims = claims(tenantId, customerId, now, now + lifetime.seconds(), jti);
         String signingInput = key.encodedHeader() + "." + BASE64URL.encodeToString(claims);
         try {
             Base64URL signature = key.signer().sign(key.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + signature;
+            return new Minted(signingInput + "." + signature, jti, ticks, Instant.ofEpochSecond(now + lifetime.seconds()));
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed", e);
         }
     }
 
-    private byte[] claims(UUID tenantId, UUID customerId, long issuedAt, long expiresAt) {
+    private byte[] claims(UUID tenantId, UUID customerId, long issuedAt, long expiresAt, UUID jti) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(320);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -65,7 +78,7 @@ public final class PortalTokenIssuer {
             json.writeStringField("sub", CustomerIds.format(customerId));
             json.writeNumberField("iat", issuedAt);
             json.writeNumberField("exp", expiresAt);
-            json.writeStringField("jti", Uuids.unique().toString());
+            json.writeStringField("jti", jti.toString());
             json.writeStringField("tenant_id", tenantId.toString());
             json.writeObjectFieldStart("resource");
             json.writeStringField("Customer", customerId.toString());

@@ -8,17 +8,23 @@ import java.net.URI;
 import java.sql.SQLException;
 import java.util.UUID;
 
-/** The portal-token operation: validate the lifetime, find the caller's customer, mint. Thread-safe. */
+/**
+ * The portal-token operation: validate the lifetime, find the caller's customer, mint, and on request
+ * revoke the customer's earlier tokens. Thread-safe.
+ */
 public final class PortalTokenService {
     private final Customers customers;
     private final PortalTokenIssuer issuer;
+    private final Revocations revocations;
     private final String defaultPortalUrl;
     private final Counter minted;
 
     /** @param minted counts every token handed out */
-    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, URI defaultPortalUrl, Counter minted) {
+    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, Revocations revocations,
+                              URI defaultPortalUrl, Counter minted) {
         this.customers = customers;
         this.issuer = issuer;
+        this.revocations = revocations;
         this.defaultPortalUrl = defaultPortalUrl.toString();
         this.minted = minted;
     }
@@ -32,17 +38,23 @@ public final class PortalTokenService {
     }
 
     /**
-     * @param expiresInSeconds the requested lifetime, null for the default
+     * @param expiresInSeconds   the requested lifetime, null for the default
+     * @param invalidateExisting revoke every token the customer was issued before this one, which
+     *                           stays active even when they were minted in the same second
      * @throws ApiException BAD_REQUEST for a lifetime out of range, NOT_FOUND when the caller's tenant
      *                      has no unarchived customer by that id or alias
      */
-    public IssuedToken issue(Caller caller, String idOrAlias, Integer expiresInSeconds) throws SQLException {
+    public IssuedToken issue(Caller caller, String idOrAlias, Integer expiresInSeconds, boolean invalidateExisting)
+            throws SQLException {
         TokenLifetime lifetime = TokenLifetime.ofNullable(expiresInSeconds);
         UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
                 .orElseThrow(() -> ApiException.notFound("customer not found"));
         String portalUrl = caller.portalUrl() != null ? caller.portalUrl() : defaultPortalUrl;
-        IssuedToken issued = new IssuedToken(issuer.mint(caller.tenantId(), customerId, lifetime), portalUrl);
+        PortalTokenIssuer.Minted token = issuer.mint(caller.tenantId(), customerId, lifetime);
+        if (invalidateExisting) {
+            revocations.revokeCustomer(caller.tenantId(), customerId, token.issuedTicks());
+        }
         minted.increment();
-        return issued;
+        return new IssuedToken(token.token(), portalUrl);
     }
 }

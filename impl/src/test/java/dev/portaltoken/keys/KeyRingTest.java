@@ -62,7 +62,8 @@ class KeyRingTest {
     }
 
     private KeyRing ring(JWSAlgorithm algorithm, Optional<SigningKey> sharedSecretKey) {
-        return new KeyRing(repository, store, algorithm, sharedSecretKey, Duration.ZERO, java.time.Clock.systemUTC());
+        return new KeyRing(repository, store, algorithm, sharedSecretKey, Duration.ZERO, java.time.Clock.systemUTC(),
+                published -> new TokenVerifier(published, Optional.empty(), "", java.time.Clock.systemUTC()));
     }
 
     /** What a server's refresh does: maintenance, then a reload. */

@@ -30,12 +30,22 @@ public final class CliRun {
 
     /** As on a terminal when {@code interactive}: progress lines are printed. */
     public static Result run(Map<String, String> env, boolean interactive, String... args) {
+        return run(env, interactive, "", args);
+    }
+
+    /** With {@code stdin} as standard input (for commands that read a token from it). */
+    public static Result withInput(Map<String, String> env, String stdin, String... args) {
+        return run(env, false, stdin, args);
+    }
+
+    private static Result run(Map<String, String> env, boolean interactive, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exit = Cli.run(args, o, e, env, interactive);
+            exit = Cli.run(args, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e, env,
+                    interactive);
         }
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

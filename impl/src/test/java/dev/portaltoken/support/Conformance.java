@@ -40,6 +40,7 @@ public final class Conformance {
     public static final String CONTRACT = "meteroid-portal-token.openapi.yaml";
     public static final String ADDITIONS = "portal-token-server.openapi.yaml";
     public static final String OPERATIONS = "operations.openapi.yaml";
+    public static final String LIFECYCLE = "token-lifecycle.openapi.yaml";
 
     private static final Path SPEC_DIR = Path.of("..", "openapi").toAbsolutePath().normalize();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -91,7 +92,7 @@ public final class Conformance {
 
     /** Everything the server serves when no management port is configured. */
     public static Conformance allSpecs() {
-        return of(CONTRACT, ADDITIONS, OPERATIONS);
+        return of(CONTRACT, ADDITIONS, LIFECYCLE, OPERATIONS);
     }
 
     /** The operations of the given documents (file names in {@code openapi/}). */

@@ -36,7 +36,8 @@ public final class TestServer implements AutoCloseable {
             this.managementHttp = http;
         } else {
             // With a management port the API port serves the contract and the JWKS, the other the operations.
-            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS));
+            this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS,
+                    Conformance.LIFECYCLE));
             this.managementHttp = new Http(server.managementUri(), Conformance.of(Conformance.OPERATIONS));
         }
     }

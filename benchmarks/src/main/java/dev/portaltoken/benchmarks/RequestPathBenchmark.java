@@ -28,6 +28,8 @@ import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.SigningKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.portaltoken.ids.TokenIds;
+import dev.portaltoken.token.Revocations;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -73,6 +75,7 @@ public class RequestPathBenchmark {
     private ApiKeyAuthenticator authenticator;
     private KeyRateLimiter limiter;
     private PortalTokenService tokens;
+    private Revocations revocations;
     private ObjectMapper json;
     private String apiKey;
 
@@ -102,10 +105,11 @@ public class RequestPathBenchmark {
         }
         authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30), Freshness.UNTIL_EXPIRY);
         limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));
+        revocations = Revocations.start(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(5));
         tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(() -> signingKey, "portal-token-server", new TokenAudience(Optional.empty()),
-                        Clock.systemUTC()),
-                URI.create("https://portal.example.com"), URI.create("https://api.example.com"),
+                        new TokenIds(Clock.systemUTC())),
+                revocations, URI.create("https://portal.example.com"), URI.create("https://api.example.com"),
                 new SimpleMeterRegistry().counter("minted"));
         json = Json.mapper();
         if (mint().length < 100) {
@@ -115,6 +119,7 @@ public class RequestPathBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws java.io.IOException {
+        revocations.close();
         database.close();
         try (var paths = Files.walk(dataDir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -127,7 +132,7 @@ public class RequestPathBenchmark {
         if (!limiter.acquire(caller.apiKeyId()).allowed()) {
             throw new IllegalStateException("rate limited");
         }
-        PortalTokenService.IssuedToken issued = tokens.issue(caller, "bench-customer", null, null);
+        PortalTokenService.IssuedToken issued = tokens.issue(caller, "bench-customer", null, null, false);
         return json.writeValueAsBytes(new CustomerPortalTokenResponse(issued.portalUrl(), issued.token(),
                 issued.portalLink(), issued.apiUrl(), issued.expiresAt().atOffset(ZoneOffset.UTC)));
     }

@@ -80,7 +80,7 @@ public final class ApiKeyAuthenticator {
 
     /** The caller of a well-formed key, checked against the database; null when it does not verify. */
     private Caller verify(ApiKeyFormat.Presented presented) throws SQLException {
-        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.id());
+        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.id(), presented.portal());
         byte[] expected = stored.map(ApiKeyRepository.ActiveKey::secretSha256).orElse(UNKNOWN_KEY_HASH);
         boolean matches = digest.equal(digest.hash(presented.secret()), expected);
         if (!matches || stored.isEmpty()) {

@@ -10,19 +10,25 @@ import java.util.UUID;
 
 /**
  * API keys look like {@code pt_live_<secret>/<id>}: a 43-character base62 secret (256 random bits)
- * and the base62 of the key row's UUID, which is public and used for an indexed lookup. Only the
- * SHA-256 of the secret is stored. Stateless and thread-safe.
+ * and the base62 of the key row's UUID, which is public and used for an indexed lookup. Operator
+ * portal keys have the same shape with the prefix {@code pt_portal_}. Only the SHA-256 of the secret
+ * is stored. Stateless and thread-safe.
  */
 public final class ApiKeyFormat {
     public static final String PREFIX = "pt_live_";
+    public static final String PORTAL_PREFIX = "pt_portal_";
     static final int SECRET_LENGTH = 43;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ApiKeyFormat() {
     }
 
-    /** A key as presented by a caller, split into its parts; not yet verified. */
-    public record Presented(UUID id, String secret) {
+    /**
+     * A key as presented by a caller, split into its parts; not yet verified.
+     *
+     * @param portal whether it has the shape of a portal key rather than an API key
+     */
+    public record Presented(UUID id, String secret, boolean portal) {
         @Override
         public String toString() {
             return "Presented[id=" + id + "]";
@@ -37,34 +43,49 @@ public final class ApiKeyFormat {
         }
     }
 
+    /** A new API key. */
     public static Generated generate(UUID id) {
+        return generate(id, PREFIX);
+    }
+
+    /** A new operator portal key. */
+    public static Generated generatePortal(UUID id) {
+        return generate(id, PORTAL_PREFIX);
+    }
+
+    private static Generated generate(UUID id, String prefix) {
         char[] secret = new char[SECRET_LENGTH];
         for (int i = 0; i < secret.length; i++) {
             secret[i] = Base62.digit(RANDOM.nextInt(62));
         }
         String s = new String(secret);
-        return new Generated(id, PREFIX + s + "/" + Base62.encode(id), sha256(s), hint(s));
+        return new Generated(id, prefix + s + "/" + Base62.encode(id), sha256(s), hint(prefix, s));
     }
 
     /** Splits a presented key; empty when it does not have the shape of one of our keys. */
     public static Optional<Presented> parse(String key) {
-        if (key == null || !key.startsWith(PREFIX)) {
+        if (key == null) {
             return Optional.empty();
         }
-        int slash = PREFIX.length() + SECRET_LENGTH;
+        boolean portal = key.startsWith(PORTAL_PREFIX);
+        String prefix = portal ? PORTAL_PREFIX : PREFIX;
+        if (!key.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        int slash = prefix.length() + SECRET_LENGTH;
         if (key.length() <= slash + 1 || key.charAt(slash) != '/') {
             return Optional.empty();
         }
-        String secret = key.substring(PREFIX.length(), slash);
+        String secret = key.substring(prefix.length(), slash);
         if (!Base62.isBase62(secret)) {
             return Optional.empty();
         }
-        return Base62.decode(key, slash + 1).map(id -> new Presented(id, secret));
+        return Base62.decode(key, slash + 1).map(id -> new Presented(id, secret, portal));
     }
 
     /** A display hint that identifies a key without revealing it: prefix, 4 first and 4 last secret characters. */
-    static String hint(String secret) {
-        return PREFIX + secret.substring(0, 4) + "..." + secret.substring(secret.length() - 4);
+    static String hint(String prefix, String secret) {
+        return prefix + secret.substring(0, 4) + "..." + secret.substring(secret.length() - 4);
     }
 
     public static byte[] sha256(String text) {

@@ -11,23 +11,30 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** API keys in PostgreSQL. Thread-safe. */
+/**
+ * API keys in PostgreSQL, and operator portal keys beside them (a key without a tenant). Thread-safe.
+ */
 public final class ApiKeyRepository implements ActiveKeys {
     private static final String FIND_ACTIVE = """
-            SELECT k.secret_sha256, t.id, t.slug, t.portal_url
-              FROM api_key k JOIN tenant t ON t.id = k.tenant_id
-             WHERE k.id = ? AND k.revoked_at IS NULL""";
+            SELECT k.secret_sha256, t.id, t.slug, t.portal_url, k.name
+              FROM api_key k LEFT JOIN tenant t ON t.id = k.tenant_id
+             WHERE k.id = ? AND k.portal = ? AND k.revoked_at IS NULL""";
     private static final String INSERT =
-            "INSERT INTO api_key (id, tenant_id, name, secret_sha256, hint) VALUES (?, ?, ?, ?, ?)";
+            "INSERT INTO api_key (id, tenant_id, name, secret_sha256, hint, portal) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String LIST = """
             SELECT id, hint, name, created_at, last_used_at, revoked_at
               FROM api_key WHERE tenant_id = ? ORDER BY created_at, id""";
+    private static final String LIST_PORTAL = """
+            SELECT id, hint, name, created_at, last_used_at, revoked_at
+              FROM api_key WHERE portal ORDER BY created_at, id""";
     /** At most one write a minute per key, whatever the traffic. */
     private static final String TOUCH = """
             UPDATE api_key SET last_used_at = now()
              WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')""";
     private static final String REVOKE =
             "UPDATE api_key SET revoked_at = now() WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL";
+    private static final String REVOKE_PORTAL =
+            "UPDATE api_key SET revoked_at = now() WHERE id = ? AND portal AND revoked_at IS NULL";
 
     private final DataSource dataSource;
 
@@ -40,15 +47,16 @@ public final class ApiKeyRepository implements ActiveKeys {
     }
 
     @Override
-    public Optional<ActiveKey> findActive(UUID keyId) throws SQLException {
+    public Optional<ActiveKey> findActive(UUID keyId, boolean portal) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_ACTIVE)) {
             ps.setObject(1, keyId);
+            ps.setBoolean(2, portal);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new ActiveKey(rs.getBytes(1),
-                        new Caller(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4))));
+                return Optional.of(new ActiveKey(rs.getBytes(1), portal ? Caller.portal(keyId, rs.getString(5))
+                        : new Caller(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4))));
             }
         }
     }
@@ -57,9 +65,21 @@ public final class ApiKeyRepository implements ActiveKeys {
     public record Listed(UUID id, String hint, String name, Instant created, Instant lastUsed, Instant revoked) {
     }
 
+    /** A tenant's API keys. */
     public List<Listed> list(UUID tenantId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LIST)) {
-            ps.setObject(1, tenantId);
+        return list(LIST, tenantId);
+    }
+
+    /** Every operator portal key. */
+    public List<Listed> listPortal() throws SQLException {
+        return list(LIST_PORTAL, null);
+    }
+
+    private List<Listed> list(String sql, UUID tenantId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (tenantId != null) {
+                ps.setObject(1, tenantId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 List<Listed> keys = new ArrayList<>();
                 while (rs.next()) {
@@ -84,6 +104,7 @@ public final class ApiKeyRepository implements ActiveKeys {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
+    /** Stores a tenant's API key, or with {@code tenantId} null an operator portal key. */
     public void insert(UUID tenantId, String name, ApiKeyFormat.Generated key) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setObject(1, key.id());
@@ -91,6 +112,7 @@ public final class ApiKeyRepository implements ActiveKeys {
             ps.setString(3, name);
             ps.setBytes(4, key.secretHash());
             ps.setString(5, key.hint());
+            ps.setBoolean(6, tenantId == null);
             ps.executeUpdate();
         }
     }
@@ -100,6 +122,14 @@ public final class ApiKeyRepository implements ActiveKeys {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REVOKE)) {
             ps.setObject(1, keyId);
             ps.setObject(2, tenantId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** @return false when there is no such unrevoked portal key */
+    public boolean revokePortal(UUID keyId) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REVOKE_PORTAL)) {
+            ps.setObject(1, keyId);
             return ps.executeUpdate() == 1;
         }
     }

@@ -27,11 +27,7 @@ final class ApiKeyCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            Listing listing = new Listing("id", "hint", "name", "created", "last_used", "revoked");
-            for (ApiKeyRepository.Listed key : new ApiKeyRepository(dataSource).list(owner.id())) {
-                listing.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(), key.revoked());
-            }
-            listing.print(context().out(), output.json);
+            print(new ApiKeyRepository(dataSource).list(owner.id()), context(), output);
         }
     }
 
@@ -61,22 +57,32 @@ final class ApiKeyCommand extends CommandGroup {
 
         @Override
         void validate() {
-            parsed();
+            keyId(keyId, "an API key");
         }
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            UUID id = parsed();
+            UUID id = keyId(keyId, "an API key");
             if (!new ApiKeyRepository(dataSource).revoke(owner.id(), id)) {
                 throw ApiException.notFound("tenant " + owner.slug() + " has no active API key " + keyId);
             }
             context().out().println("revoked API key " + Base62.encode(id));
         }
+    }
 
-        private UUID parsed() {
-            return parseKeyId(keyId).orElseThrow(() -> ApiException.badRequest(
-                    "that is not an API key id (give the part after '/', as api-key list shows it)"));
+    /** Lists keys (API or portal keys): id, hint, name, created, last_used, revoked; never the keys. */
+    static void print(java.util.List<ApiKeyRepository.Listed> keys, Cli.Context context, JsonOutput output) {
+        Listing listing = new Listing("id", "hint", "name", "created", "last_used", "revoked");
+        for (ApiKeyRepository.Listed key : keys) {
+            listing.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(), key.revoked());
         }
+        listing.print(context.out(), output.json);
+    }
+
+    /** The key id of a revoke command, or a usage error. */
+    static UUID keyId(String text, String kind) {
+        return parseKeyId(text).orElseThrow(() -> ApiException.badRequest(
+                "that is not " + kind + " id (give the part after '/', as the list command shows it)"));
     }
 
     /** Accepts the key's base62 id or its UUID; never a whole key (that would put a secret in shell history). */

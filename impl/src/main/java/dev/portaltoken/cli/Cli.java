@@ -5,6 +5,7 @@ import dev.portaltoken.config.Urls;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.keys.TokenRejectedException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.SQLException;
@@ -46,13 +47,16 @@ public final class Cli implements Runnable {
      * @return the exit code, or {@link #KEEP_RUNNING} when a server was started
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
-        return run(args, out, err, env, System.console() != null);
+        return run(args, System.in, out, err, env, System.console() != null);
     }
 
-    /** @param interactive whether a person watches a terminal (progress lines are shown then) */
-    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env,
+    /**
+     * @param in          what {@code -} arguments read (a token on standard input)
+     * @param interactive whether a person watches a terminal (progress lines are shown then)
+     */
+    public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
                           boolean interactive) {
-        Context context = new Context(out, err, env, interactive);
+        Context context = new Context(in, out, err, env, interactive);
         CommandLine cli = tree(context);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -80,10 +84,12 @@ public final class Cli implements Runnable {
                         new ApiKeyCommand.Revoke()))
                 .addSubcommand(group(new CustomerCommand(), new CustomerCommand.List(), new CustomerCommand.Create(),
                         new CustomerCommand.Update(), new CustomerCommand.Archive(), new CustomerCommand.Unarchive(),
-                        new CustomerCommand.Import()))
+                        new CustomerCommand.Import(), new CustomerCommand.RevokeTokens()))
+                .addSubcommand(group(new PortalKeyCommand(), new PortalKeyCommand.List(), new PortalKeyCommand.Create(),
+                        new PortalKeyCommand.Revoke()))
                 .addSubcommand(group(new KeysCommand(), new KeysCommand.ListKeys(), new KeysCommand.Rotate(),
                         new KeysCommand.Retire()))
-                .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify()));
+                .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify(), new TokenCommand.Revoke()));
     }
 
     private static CommandLine group(CommandGroup group, ConfiguredCommand... commands) {
@@ -114,7 +120,7 @@ public final class Cli implements Runnable {
      * What every command shares: where to print, the environment, and whether a person is watching
      * (a terminal), which decides progress lines.
      */
-    record Context(PrintStream out, PrintStream err, Map<String, String> env, boolean interactive) {
+    record Context(InputStream in, PrintStream out, PrintStream err, Map<String, String> env, boolean interactive) {
     }
 
     /** The name and version of this build, e.g. {@code portal-token-server 0.1.0}. */

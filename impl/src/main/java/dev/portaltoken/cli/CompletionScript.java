@@ -22,7 +22,7 @@ public final class CompletionScript {
     /** The script's text. */
     static String script() {
         PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
-        return AutoComplete.bash(COMMAND, Cli.tree(new Cli.Context(nowhere, nowhere, Map.of(), false)));
+        return AutoComplete.bash(COMMAND, Cli.tree(new Cli.Context(java.io.InputStream.nullInputStream(), nowhere, nowhere, Map.of(), false)));
     }
 
     /** @param args the file to write */

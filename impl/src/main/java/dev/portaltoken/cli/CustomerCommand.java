@@ -5,6 +5,10 @@ import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.CustomerIds;
+import dev.portaltoken.ids.TokenIds;
+import dev.portaltoken.token.RevocationRepository;
+import dev.portaltoken.token.Revocations;
+import java.time.Clock;
 import dev.portaltoken.tenant.Tenant;
 import java.io.IOException;
 import java.io.Reader;
@@ -121,6 +125,26 @@ final class CustomerCommand extends CommandGroup {
         String apply(Customers customers, Tenant owner) throws Exception {
             customers.unarchive(owner.id(), idOrAlias);
             return "unarchived";
+        }
+    }
+
+    @Command(name = "revoke-tokens", mixinStandardHelpOptions = true,
+            description = "Revoke every portal token issued to a customer so far (\"log out everywhere\"); every server"
+                    + " stops accepting them within a second. Tokens minted afterwards are not affected.",
+            footer = {"%nExample:", "  portal-token-server customer revoke-tokens --tenant acme acme-42"})
+    static final class RevokeTokens extends TenantScoped {
+        @Parameters(paramLabel = "ID_OR_ALIAS", description = "The customer's cus_ id or alias.")
+        String idOrAlias;
+
+        @Override
+        void run(DataSource dataSource, Tenant owner) throws Exception {
+            UUID customer = new Customers(new CustomerRepository(dataSource)).findActive(owner.id(), idOrAlias)
+                    .orElseThrow(() -> ApiException.notFound("no active customer '" + idOrAlias + "' in this tenant"));
+            long cutOff = TokenIds.ticksOf(new TokenIds(Clock.systemUTC()).next()).orElseThrow();
+            new RevocationRepository(dataSource).revokeCustomer(owner.id(), customer, cutOff,
+                    TokenIds.instant(cutOff).plus(Revocations.CUT_OFF_KEPT));
+            context().out().println("revoked every token of customer " + idOrAlias + " issued before "
+                    + TokenIds.instant(cutOff));
         }
     }
 

@@ -101,6 +101,24 @@ public final class Signers {
         return verifier;
     }
 
+    /**
+     * A verifier for the public half of a key of {@link #ASYMMETRIC} as fast as the signers
+     * (BouncyCastle), for the server checking tokens it minted.
+     *
+     * @throws JOSEException when the key is not an Ed25519 or P-256 key of its {@code alg}
+     */
+    public static JWSVerifier fastVerifier(JWK publicKey) throws JOSEException {
+        if (JWSAlgorithm.EdDSA.equals(algorithmOf(publicKey))) {
+            return BouncyCastleVerifier.ed25519(((OctetKeyPair) publicKey).getDecodedX());
+        }
+        ECKey ec = (ECKey) publicKey;
+        try {
+            return BouncyCastleVerifier.p256(ec.getX().decodeToBigInteger(), ec.getY().decodeToBigInteger());
+        } catch (IllegalArgumentException e) {
+            throw new JOSEException("not a point on P-256");
+        }
+    }
+
     /** The key's algorithm, checked against its type and curve. */
     public static JWSAlgorithm algorithmOf(JWK key) throws JOSEException {
         if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())

@@ -11,6 +11,7 @@ import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenService;
+import dev.portaltoken.token.TokenLifecycle;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -44,8 +45,9 @@ public final class ApiApplication extends ResourceConfig {
                            Duration jwksMaxAge, Readiness readiness) {
     }
 
-    /** What the API port serves beyond the operations: the contract's operation, the JWKS and the pages. */
-    public record Api(PortalTokenService tokens, Supplier<List<JWK>> publishedKeys, ApiKeyAuthenticator authenticator,
+    /** What the API port serves beyond the operations: the contract's operations, the JWKS, the documents and the pages. */
+    public record Api(PortalTokenService tokens, TokenLifecycle lifecycle, Supplier<List<JWK>> publishedKeys,
+                      ApiKeyAuthenticator authenticator,
                       AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits) {
     }
 
@@ -58,7 +60,9 @@ public final class ApiApplication extends ResourceConfig {
                     pipeline.metrics()));
             register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
             register(new PortalTokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
+            register(new PortalTokenRequestBodyReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             registerResources(ContractResources.of(new PortalTokenResource(api.tokens())),
+                    ContractResources.of(new PortalTokensResource(api.lifecycle())),
                     ContractResources.of(new JwksResource(api.publishedKeys())),
                     ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())),
                     ContractResources.of(new PortalPageResource()),

@@ -1,6 +1,7 @@
 package dev.portaltoken.http;
 
 import dev.portaltoken.auth.Caller;
+import dev.portaltoken.errors.ApiException;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.core.SecurityContext;
 import java.security.Principal;
@@ -28,6 +29,19 @@ final class CallerSecurityContext implements SecurityContext {
             return p.caller();
         }
         throw new IllegalStateException("resource reached without authentication");
+    }
+
+    /**
+     * The caller, which must be a tenant's API key.
+     *
+     * @throws ApiException 403 for an operator portal key, which may only introspect tokens
+     */
+    static Caller tenantOf(SecurityContext context) {
+        Caller caller = callerOf(context);
+        if (caller.isPortal()) {
+            throw new ApiException(403, "a portal key may only introspect tokens; use an API key of the tenant");
+        }
+        return caller;
     }
 
     @Override

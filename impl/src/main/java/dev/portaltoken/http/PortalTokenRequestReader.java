@@ -29,13 +29,15 @@ import java.util.regex.Pattern;
  * mean "default lifetime" and both scopes. {@code expires_in_seconds} must be a JSON number with an
  * integral value (as JSON Schema's {@code integer}); its range is checked by {@link TokenLifetime}.
  * {@code scopes} must be null or an array of the strings {@code "read"} and {@code "manage"}; that it
- * is not empty is checked by {@link dev.portaltoken.token.Scopes}. Unknown members are ignored.
+ * is not empty is checked by {@link dev.portaltoken.token.Scopes}. {@code invalidate_existing} must be
+ * true, false or null. Unknown members are ignored.
  * Bodies over the cap are refused without being read whole.
  */
 @Consumes(MediaType.APPLICATION_JSON)
 final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortalTokenRequest> {
     private static final String FIELD = "expires_in_seconds";
     private static final String SCOPES = "scopes";
+    private static final String INVALIDATE_EXISTING = "invalidate_existing";
     private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9 _.:-]{1,24}");
     private static final int MAX_QUOTED_LENGTH = 24;
 
@@ -94,6 +96,7 @@ final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortal
         CustomerPortalTokenRequest request = new CustomerPortalTokenRequest();
         request.setExpiresInSeconds(lifetime(root.get(FIELD)));
         request.setScopes(scopes(root.get(SCOPES)));
+        request.setInvalidateExisting(invalidateExisting(root.get(INVALIDATE_EXISTING)));
         return request;
     }
 
@@ -113,6 +116,16 @@ final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortal
             throw ApiException.badRequest(FIELD + " must be a whole number of seconds; got " + quote(value));
         }
         return number.intValueExact();
+    }
+
+    private static Boolean invalidateExisting(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            throw ApiException.badRequest(INVALIDATE_EXISTING + " must be true, false or null, not " + describe(value));
+        }
+        return value.booleanValue();
     }
 
     /** The named scopes in order, duplicates kept (the service counts each once); an empty array stays empty. */

@@ -31,9 +31,10 @@ final class PortalTokenResource implements CustomersApi {
     @Override
     public CustomerPortalTokenResponse createPortalToken(String idOrAlias, CustomerPortalTokenRequest body) {
         try {
-            PortalTokenService.IssuedToken issued = service.issue(CallerSecurityContext.callerOf(securityContext),
+            PortalTokenService.IssuedToken issued = service.issue(CallerSecurityContext.tenantOf(securityContext),
                     idOrAlias, body == null ? null : body.getExpiresInSeconds(),
-                    body == null ? null : scopes(body.getScopes()));
+                    body == null ? null : scopes(body.getScopes()),
+                    body != null && Boolean.TRUE.equals(body.getInvalidateExisting()));
             return new CustomerPortalTokenResponse(issued.portalUrl(), issued.token(), issued.portalLink(),
                     issued.apiUrl(), issued.expiresAt().atOffset(ZoneOffset.UTC));
         } catch (SQLException e) {

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +36,10 @@ final class KeyRing {
     private final JWSAlgorithm algorithm;
     private final Optional<SigningKey> sharedSecretKey;
     private final Duration publishDelay;
+    private final Function<List<StoredKey>, TokenVerifier> verifierOf;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
 
-    private record Snapshot(SigningKey signingKey, List<JWK> published) {
+    private record Snapshot(SigningKey signingKey, List<StoredKey> stored, List<JWK> published, TokenVerifier verifier) {
     }
 
     /**
@@ -48,7 +50,8 @@ final class KeyRing {
      *                        database's clock
      */
     KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
-            Optional<SigningKey> sharedSecretKey, Duration publishDelay) {
+            Optional<SigningKey> sharedSecretKey, Duration publishDelay,
+            Function<List<StoredKey>, TokenVerifier> verifierOf) {
         if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
             throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
         }
@@ -57,6 +60,7 @@ final class KeyRing {
         this.algorithm = algorithm;
         this.sharedSecretKey = sharedSecretKey;
         this.publishDelay = publishDelay;
+        this.verifierOf = verifierOf;
     }
 
     /**
@@ -95,7 +99,11 @@ final class KeyRing {
                 LOG.info("signing {} tokens with key {}", algorithm, kid);
             }
         }
-        current.set(new Snapshot(signing, published.keys().stream().map(StoredKey::publicKey).toList()));
+        Snapshot previous = current.get();
+        TokenVerifier verifier = previous != null && previous.stored().equals(published.keys()) ? previous.verifier()
+                : verifierOf.apply(published.keys());
+        current.set(new Snapshot(signing, published.keys(), published.keys().stream().map(StoredKey::publicKey).toList(),
+                verifier));
     }
 
     /** {@link #maintain()} then {@link #reload()}, for the scheduler: a failure is logged and the current snapshot kept. */
@@ -116,6 +124,11 @@ final class KeyRing {
     /** The public keys to publish now: every active and retiring stored key. */
     List<JWK> publishedKeys() {
         return snapshot().published();
+    }
+
+    /** Checks signatures against the published keys, with verifiers built once per key set. */
+    TokenVerifier verifier() {
+        return snapshot().verifier();
     }
 
     private Snapshot snapshot() {

@@ -76,6 +76,11 @@ final class KeyRingSupervisor implements AutoCloseable {
     }
 
     /** @throws IllegalStateException while the keys are not loaded (the instance is not ready) */
+    TokenVerifier verifier() {
+        return loadedRing().verifier();
+    }
+
+    /** @throws IllegalStateException while the keys are not loaded (the instance is not ready) */
     List<JWK> publishedKeys() {
         return loadedRing().publishedKeys();
     }

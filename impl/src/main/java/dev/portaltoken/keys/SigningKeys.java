@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.config.TokenAudience;
+import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.token.SigningKey;
 import dev.portaltoken.token.TokenLifetime;
 import java.nio.file.Path;
@@ -113,6 +114,27 @@ public final class SigningKeys implements AutoCloseable {
         return serving().publishedKeys();
     }
 
+    /**
+     * Checks that {@code token} is signed by a published key (or the HS256 secret), with verifiers as
+     * fast as the signers, and nothing else (not expiry, audience or revocation).
+     *
+     * @throws TokenRejectedException when it is not
+     * @throws IllegalStateException  while the keys are not loaded (the server is not ready)
+     */
+    public TokenVerifier.Signed verifySignature(String token) {
+        return serving().verifier().verifySignature(token);
+    }
+
+    /**
+     * True when tokens whose header names {@code kid} (null: none) can verify now: a published key or
+     * the HS256 secret. A key that stopped being published (retired) makes its tokens inactive.
+     *
+     * @throws IllegalStateException while the keys are not loaded (the server is not ready)
+     */
+    public boolean publishes(String kid) {
+        return serving().verifier().knows(kid);
+    }
+
     /** Every key ever stored, newest first. */
     public List<StoredKey> list() throws SQLException {
         return repository.findAll();
@@ -163,7 +185,9 @@ public final class SigningKeys implements AutoCloseable {
         KeyRing keyRing = new KeyRing(repository, store, config.algorithm(),
                 config.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(config.algorithm()))
                         .map(s -> SigningKey.hmac(s.bytes())),
-                config.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN));
+                config.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN),
+                published -> new TokenVerifier(published, config.jwtSecret(), new TokenAudience(Optional.empty()),
+                        Clock.systemUTC(), Signers::fastVerifier));
         keyRing.maintain();
         keyRing.reload();
         return keyRing;

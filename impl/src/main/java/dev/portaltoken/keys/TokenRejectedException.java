@@ -4,7 +4,7 @@ package dev.portaltoken.keys;
 public final class TokenRejectedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    TokenRejectedException(String reason) {
+    public TokenRejectedException(String reason) {
         super("invalid token: " + reason, null, false, false);
     }
 }

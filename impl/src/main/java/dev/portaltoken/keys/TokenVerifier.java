@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -38,20 +39,61 @@ import java.util.stream.Collectors;
 public final class TokenVerifier {
     private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,64}");
 
+    /** Makes the verifier of a public key. */
+    interface Verifiers {
+        JWSVerifier of(JWK publicKey) throws JOSEException;
+    }
+
     private final Map<String, StoredKey> keys;
+    private final Map<String, JWSVerifier> verifiers;
     private final Optional<byte[]> sharedSecret;
     private final TokenAudience audience;
     private final Clock clock;
 
     /**
+     * A verifier whose signature checks are the JDK's, independent of the signers that made the tokens.
+     *
      * @param keys         every stored key, retired ones included (to say why their tokens fail)
      * @param sharedSecret the HS256 secret, if configured
      */
     public TokenVerifier(List<StoredKey> keys, Optional<Secret> sharedSecret, TokenAudience audience, Clock clock) {
+        this(keys, sharedSecret, audience, clock, Signers::verifier);
+    }
+
+    /** @param verifiers makes the verifier of each key that is not retired, once, here */
+    TokenVerifier(List<StoredKey> keys, Optional<Secret> sharedSecret, TokenAudience audience, Clock clock,
+                  Verifiers verifiers) {
         this.keys = keys.stream().collect(Collectors.toUnmodifiableMap(StoredKey::kid, Function.identity()));
+        Map<String, JWSVerifier> made = new java.util.HashMap<>();
+        for (StoredKey key : keys) {
+            if (key.state() != KeyState.RETIRED) {
+                try {
+                    made.put(key.kid(), verifiers.of(key.publicKey()));
+                } catch (JOSEException e) {
+                    // unusable: its tokens fail as a bad signature
+                }
+            }
+        }
+        this.verifiers = Map.copyOf(made);
         this.sharedSecret = sharedSecret.map(Secret::bytes);
         this.audience = audience;
         this.clock = clock;
+    }
+
+    /**
+     * True when tokens with this {@code kid} in their header can verify here: an unretired key it was
+     * given, or (HS256, with or without a kid) the shared secret.
+     */
+    public boolean knows(String kid) {
+        if (kid == null) {
+            return sharedSecret.isPresent();
+        }
+        return verifiers.containsKey(kid)
+                || sharedSecret.map(secret -> kid.equals(SigningKey.hmacKeyId(secret))).orElse(false);
+    }
+
+    /** A token whose signature verified (nothing else was checked): its header and claims. */
+    public record Signed(JWSHeader header, JWTClaimsSet claims) {
     }
 
     /** A token that verified: its header and claims as JSON objects. */
@@ -60,6 +102,34 @@ public final class TokenVerifier {
 
     /** @throws TokenRejectedException with the reason */
     public Verified verify(String token) {
+        Signed signed = verifySignature(token);
+        JWTClaimsSet claims = signed.claims();
+        if (claims.getExpirationTime() == null) {
+            throw reject("no exp claim");
+        }
+        Instant expiry = claims.getExpirationTime().toInstant();
+        if (!expiry.isAfter(clock.instant())) {
+            throw reject("expired at " + expiry);
+        }
+        JWSHeader header = signed.header();
+        Optional<String> expected = audience.of(header.getAlgorithm());
+        if (expected.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(expected.get()))) {
+            throw reject("wrong audience (expected '" + expected.get() + "')");
+        }
+        if (expected.isEmpty() && claims.getClaim("aud") != null) {
+            throw reject("an aud claim, but " + header.getAlgorithm() + " tokens carry none unless "
+                    + Setting.TOKEN_AUDIENCE.env() + " is set (upstream's portal rejects any)");
+        }
+        return new Verified(header.toJSONObject(), claims.toJSONObject());
+    }
+
+    /**
+     * Checks that {@code token} is a JWS signed by a known, unretired key (or the HS256 secret), and
+     * nothing else: not its expiry, audience or revocation.
+     *
+     * @throws TokenRejectedException with the reason
+     */
+    public Signed verifySignature(String token) {
         SignedJWT jwt = parse(token.strip());
         JWSHeader header = jwt.getHeader();
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
@@ -74,28 +144,11 @@ public final class TokenVerifier {
         if (!valid) {
             throw reject("bad signature");
         }
-        JWTClaimsSet claims;
         try {
-            claims = jwt.getJWTClaimsSet();
+            return new Signed(header, jwt.getJWTClaimsSet());
         } catch (ParseException e) {
             throw reject("the payload is not a JSON object of claims");
         }
-        if (claims.getExpirationTime() == null) {
-            throw reject("no exp claim");
-        }
-        Instant expiry = claims.getExpirationTime().toInstant();
-        if (!expiry.isAfter(clock.instant())) {
-            throw reject("expired at " + expiry);
-        }
-        Optional<String> expected = audience.of(header.getAlgorithm());
-        if (expected.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(expected.get()))) {
-            throw reject("wrong audience (expected '" + expected.get() + "')");
-        }
-        if (expected.isEmpty() && claims.getClaim("aud") != null) {
-            throw reject("an aud claim, but " + header.getAlgorithm() + " tokens carry none unless "
-                    + Setting.TOKEN_AUDIENCE.env() + " is set (upstream's portal rejects any)");
-        }
-        return new Verified(header.toJSONObject(), claims.toJSONObject());
     }
 
     private static SignedJWT parse(String token) {
@@ -147,7 +200,11 @@ public final class TokenVerifier {
         if (!key.algorithm().equals(algorithm)) {
             throw reject("key " + kid + " is an " + key.algorithm() + " key, the token says " + algorithm);
         }
-        return Signers.verifier(key.publicKey());
+        JWSVerifier verifier = verifiers.get(kid);
+        if (verifier == null) {
+            throw reject("key " + kid + " is unusable");
+        }
+        return verifier;
     }
 
     /** Quotes a value taken from the token only when it is short and plain. */

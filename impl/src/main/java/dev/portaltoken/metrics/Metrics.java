@@ -1,5 +1,6 @@
 package dev.portaltoken.metrics;
 
+import dev.portaltoken.token.TokenLifecycle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -79,6 +80,23 @@ public final class Metrics implements AutoCloseable {
     public Counter tokensMinted(String algorithm) {
         return Counter.builder("portal.tokens.minted").description("Portal tokens minted")
                 .tag("alg", algorithm).register(registry);
+    }
+
+    /** Introspections by outcome and revocations by kind. */
+    public TokenLifecycle.Counters tokenLifecycle() {
+        return new TokenLifecycle.Counters(
+                introspections("active"), introspections("inactive"), revocations("token"), revocations("customer"));
+    }
+
+    private Counter introspections(String result) {
+        return Counter.builder("portal.introspections").description("Portal-token introspections by result")
+                .tag("result", result).register(registry);
+    }
+
+    private Counter revocations(String kind) {
+        return Counter.builder("portal.revocations")
+                .description("Portal-token revocations: one token, or every token of a customer")
+                .tag("kind", kind).register(registry);
     }
 
     /** Counts refused API-key authentications by reason (missing, malformed, invalid). */

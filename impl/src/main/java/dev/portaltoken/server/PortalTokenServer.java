@@ -22,6 +22,9 @@ import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
 import io.github.bucket4j.TimeMeter;
+import dev.portaltoken.token.Revocations;
+import dev.portaltoken.token.TokenLifecycle;
+import dev.portaltoken.ids.TokenIds;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -41,6 +44,8 @@ public final class PortalTokenServer implements AutoCloseable {
     private static final long DRAIN_MAX_MILLIS = 10_000;
     /** The management port serves three cheap operations: two workers are plenty. */
     private static final int MANAGEMENT_WORKERS = 2;
+    /** How often revocations recorded elsewhere are re-read, should an announcement have been lost. */
+    private static final java.time.Duration REVOCATIONS_REREAD = java.time.Duration.ofSeconds(5);
 
     /** What the start-up banner shows. */
     public record Summary(URI baseUri, URI managementUri, String database, String signing) {
@@ -109,17 +114,25 @@ public final class PortalTokenServer implements AutoCloseable {
                 new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl(), changes);
         Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl(),
                 changes, metrics.customerLookups("database")::increment, metrics.customerLookups("cache")::increment);
+        TokenIds tokenIds = new TokenIds(clock);
+        Revocations revocations = lifecycle.add(Revocations.start(database.dataSource(), Clock.systemUTC(),
+                REVOCATIONS_REREAD));
         PortalTokenService tokens = new PortalTokenService(customers,
-                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), clock),
-                config.portalUrl().orElse(publicUrl.uri()), publicUrl.uri(), // unset PORTAL_URL: the page served here
+                new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), tokenIds),
+                revocations, config.portalUrl().orElse(publicUrl.uri()), publicUrl.uri(), // unset PORTAL_URL: the page served here
                 metrics.tokensMinted(config.signing().algorithm().getName()));
+        TokenLifecycle tokenLifecycle = new TokenLifecycle(keys, revocations, customers, tokenIds, Clock.systemUTC(),
+                metrics.tokenLifecycle());
         lifecycle.add(changes.start(Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
                 "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),
-                "tenant_changed", tenantId -> authenticator.forgetTenant(UUID.fromString(tenantId))),
+                "tenant_changed", tenantId -> authenticator.forgetTenant(UUID.fromString(tenantId)),
+                "token_revoked", revocations::onTokenRevoked,
+                "customer_revoked", revocations::onCustomerRevoked),
                 () -> {
                     customers.forgetAll();
                     authenticator.forgetAll();
+                    revocations.reload();
                 }));
         metrics.changeListener(changes::alive, changes::failures);
         Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded,
@@ -127,7 +140,7 @@ public final class PortalTokenServer implements AutoCloseable {
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);
-        ApiApplication.Api api = new ApiApplication.Api(tokens, keys::publishedKeys, authenticator,
+        ApiApplication.Api api = new ApiApplication.Api(tokens, tokenLifecycle, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
                 new KeyRateLimiter(config.rateLimits(), rateLimitTime));
         main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));

@@ -6,15 +6,14 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.util.Base64URL;
 import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.ids.CustomerIds;
-import dev.portaltoken.ids.Uuids;
+import dev.portaltoken.ids.TokenIds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -22,8 +21,9 @@ import java.util.function.Supplier;
  * Mints portal tokens: a compact JWS with {@code iss}, {@code aud} (when the audience names one for
  * the key's algorithm: never for HS256 unless configured, as upstream's portal rejects any),
  * {@code sub} (the {@code cus_} id), {@code iat} and {@code exp} (whole seconds), a unique
- * {@code jti}, {@code tenant_id} and upstream's {@code resource: {"Customer": uuid}} claim, and
- * {@code scope} (the granted scopes, space-separated), signed by the Nimbus
+ * {@code jti} (a UUIDv7 that also carries the issue time to a 4096th of a millisecond, which
+ * revocation compares), {@code tenant_id} and upstream's {@code resource: {"Customer": uuid}} claim,
+ * and {@code scope} (the granted scopes, space-separated), signed by the Nimbus
  * {@link com.nimbusds.jose.JWSSigner} of the key current at the time and carrying its {@code kid}.
  * Thread-safe.
  *
@@ -39,40 +39,45 @@ public final class PortalTokenIssuer {
     private final Supplier<SigningKey> currentKey;
     private final String issuer;
     private final TokenAudience audience;
-    private final Clock clock;
+    private final TokenIds ids;
 
-    /** A minted token and its {@code exp}. */
-    public record Minted(String token, Instant expiresAt) {
+    /** A minted token, with its id, the time it carries (ticks of 1/4096 ms) and its {@code exp}. */
+    public record Minted(String token, UUID jti, long issuedTicks, Instant expiresAt) {
         @Override
         public String toString() {
-            return "Minted[expiresAt=" + expiresAt + "]";
+            return "Minted[jti=" + jti + ", expiresAt=" + expiresAt + "]";
         }
     }
 
-    /** @param currentKey the key to sign with now; called once per token, must be cheap and thread-safe */
-    public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, TokenAudience audience, Clock clock) {
+    /**
+     * @param currentKey the key to sign with now; called once per token, must be cheap and thread-safe
+     * @param ids        the token ids, which also carry the issue time to a 4096th of a millisecond
+     */
+    public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, TokenAudience audience, TokenIds ids) {
         this.currentKey = currentKey;
         this.issuer = issuer;
         this.audience = audience;
-        this.clock = clock;
+        this.ids = ids;
     }
 
     public Minted mint(UUID tenantId, UUID customerId, TokenLifetime lifetime, Scopes scopes) {
-        long now = clock.instant().getEpochSecond();
+        UUID jti = ids.next();
+        long ticks = TokenIds.ticksOf(jti).orElseThrow();
+        long now = Math.floorDiv(ticks, TokenIds.TICKS_PER_MILLI * 1000);
         long expiresAt = now + lifetime.seconds();
         SigningKey key = currentKey.get();
-        byte[] claims = claims(audience.of(key.algorithm()), tenantId, customerId, now, expiresAt, scopes);
+        byte[] claims = claims(audience.of(key.algorithm()), tenantId, customerId, now, expiresAt, jti, scopes);
         String signingInput = key.encodedHeader() + "." + BASE64URL.encodeToString(claims);
         try {
             Base64URL signature = key.signer().sign(key.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
-            return new Minted(signingInput + "." + signature, Instant.ofEpochSecond(expiresAt));
+            return new Minted(signingInput + "." + signature, jti, ticks, Instant.ofEpochSecond(expiresAt));
         } catch (JOSEException e) {
             throw new IllegalStateException("signing failed", e);
         }
     }
 
     private byte[] claims(Optional<String> aud, UUID tenantId, UUID customerId, long issuedAt, long expiresAt,
-                          Scopes scopes) {
+                          UUID jti, Scopes scopes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(320);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
@@ -83,7 +88,7 @@ public final class PortalTokenIssuer {
             json.writeStringField("sub", CustomerIds.format(customerId));
             json.writeNumberField("iat", issuedAt);
             json.writeNumberField("exp", expiresAt);
-            json.writeStringField("jti", Uuids.unique().toString());
+            json.writeStringField("jti", jti.toString());
             json.writeStringField("tenant_id", tenantId.toString());
             json.writeObjectFieldStart("resource");
             json.writeStringField("Customer", customerId.toString());

@@ -10,12 +10,16 @@ import java.util.Collection;
 import java.util.UUID;
 import java.net.URI;
 
-/** The portal-token operation: validate the request, find the caller's customer, mint. Thread-safe. */
+/**
+ * The portal-token operation: validate the request, find the caller's customer, mint, and on request
+ * revoke the customer's earlier tokens. Thread-safe.
+ */
 public final class PortalTokenService {
     static final String PORTAL_PATH = "/portal/customer?token=";
 
     private final Customers customers;
     private final PortalTokenIssuer issuer;
+    private final Revocations revocations;
     private final String defaultPortalUrl;
     private final String apiUrl;
     private final Counter minted;
@@ -24,10 +28,11 @@ public final class PortalTokenService {
      * @param apiUrl this server's public base URL, returned as {@code api_url} (a trailing slash is dropped)
      * @param minted counts every token handed out
      */
-    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, URI defaultPortalUrl, URI apiUrl,
-                              Counter minted) {
+    public PortalTokenService(Customers customers, PortalTokenIssuer issuer, Revocations revocations,
+                              URI defaultPortalUrl, URI apiUrl, Counter minted) {
         this.customers = customers;
         this.issuer = issuer;
+        this.revocations = revocations;
         this.defaultPortalUrl = defaultPortalUrl.toString();
         this.apiUrl = withoutTrailingSlash(apiUrl.toString());
         this.minted = minted;
@@ -50,17 +55,22 @@ public final class PortalTokenService {
     /**
      * @param expiresInSeconds the requested lifetime, null for the default
      * @param scopes           the requested scopes (duplicates count once), null for both
+     * @param invalidateExisting revoke every token the customer was issued before this one, which
+     *                         stays active even when they were minted in the same second
      * @throws ApiException BAD_REQUEST for a lifetime out of range or no scope, NOT_FOUND when the
      *                      caller's tenant has no unarchived customer by that id or alias
      */
     public IssuedToken issue(Caller caller, String idOrAlias, Integer expiresInSeconds,
-                             Collection<Scope> scopes) throws SQLException {
+                             Collection<Scope> scopes, boolean invalidateExisting) throws SQLException {
         TokenLifetime lifetime = TokenLifetime.ofNullable(expiresInSeconds);
         Scopes granted = Scopes.ofNullable(scopes);
         UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
                 .orElseThrow(() -> ApiException.notFound("customer not found"));
         String portalUrl = caller.portalUrl() != null ? caller.portalUrl() : defaultPortalUrl;
         PortalTokenIssuer.Minted token = issuer.mint(caller.tenantId(), customerId, lifetime, granted);
+        if (invalidateExisting) {
+            revocations.revokeCustomer(caller.tenantId(), customerId, token.issuedTicks());
+        }
         IssuedToken issued = new IssuedToken(token.token(), portalUrl, portalLink(portalUrl, token.token()), apiUrl,
                 token.expiresAt(), granted);
         minted.increment();

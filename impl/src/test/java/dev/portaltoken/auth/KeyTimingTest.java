@@ -60,9 +60,9 @@ class KeyTimingTest {
         ApiKeyRepository repository = new ApiKeyRepository(Sql.dataSource(acme.server()::sql));
         ActiveKeys counted = new ActiveKeys() {
             @Override
-            public Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId) throws SQLException {
+            public Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, boolean portal) throws SQLException {
                 work.add("findActive");
-                return repository.findActive(keyId);
+                return repository.findActive(keyId, portal);
             }
 
             @Override

@@ -29,7 +29,7 @@ class CliHelpTest {
 
     @Test
     void everyHelpEndsWithAnExampleOfItsCommand() {
-        CommandLine tree = Cli.tree(new Cli.Context(new PrintStream(PrintStream.nullOutputStream()),
+        CommandLine tree = Cli.tree(new Cli.Context(java.io.InputStream.nullInputStream(), new PrintStream(PrintStream.nullOutputStream()),
                 new PrintStream(PrintStream.nullOutputStream()), Map.of(), false));
         List<List<String>> paths = commandPaths(tree, List.of(), new ArrayList<>());
         assertTrue(paths.size() >= 20, "the whole tree is walked: " + paths);

@@ -66,7 +66,7 @@ class ShellCompletionIT {
     @Test
     void itCompletesEveryCommandAndEveryOption() throws Exception {
         PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
-        CommandLine tree = Cli.tree(new Cli.Context(nowhere, nowhere, Map.of(), false));
+        CommandLine tree = Cli.tree(new Cli.Context(java.io.InputStream.nullInputStream(), nowhere, nowhere, Map.of(), false));
         int checked = check(tree, List.of());
         assertTrue(checked >= 20, "the whole tree was checked: " + checked + " commands");
         assertEquals(Set.of("tenant", "token"), complete(List.of(), "t"), "a prefix narrows the choice");

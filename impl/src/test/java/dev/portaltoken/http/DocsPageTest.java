@@ -120,7 +120,9 @@ class DocsPageTest {
         Chromium.Page page = Chromium.require().load(server.http().uri("/docs"), RENDER);
         assertTrue(page.problems().isEmpty(), () -> "CSP violations or errors: " + page.problems());
         List<String> paths = page.dom().select(".opblock-summary-path").eachAttr("data-path");
-        assertEquals(List.of("/api/v1/customers/{id_or_alias}/portal-token"), paths, page::toString);
+        assertEquals(java.util.Set.of("/api/v1/customers/{id_or_alias}/portal-token", "/api/v1/portal-tokens/introspect",
+                "/api/v1/portal-tokens/revoke", "/api/v1/customers/{id_or_alias}/portal-tokens/revoke"),
+                java.util.Set.copyOf(paths), "the served contract's operations: the mint and the token lifecycle");
         Element operation = page.dom().selectFirst(".opblock-post");
         assertTrue(operation != null && operation.text().contains("POST"), page::toString);
         List<String> definitions = page.dom().select("select#select option").eachAttr("value");

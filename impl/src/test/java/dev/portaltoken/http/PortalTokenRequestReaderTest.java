@@ -112,4 +112,22 @@ class PortalTokenRequestReaderTest {
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
+
+    @ParameterizedTest(name = "[{0}] -> {1}")
+    @CsvSource(delimiter = '|', value = {"{}|null", "{\"invalidate_existing\": null}|null",
+            "{\"invalidate_existing\": true}|true", "{\"invalidate_existing\": false}|false"})
+    void invalidateExistingIsABooleanOrNull(String body, String expected) {
+        assertEquals(expected, String.valueOf(parse(body).getInvalidateExisting()));
+    }
+
+    @ParameterizedTest(name = "[{0}] -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"invalidate_existing\": \"true\"}|invalidate_existing must be true, false or null, not a string",
+            "{\"invalidate_existing\": 1}|invalidate_existing must be true, false or null, not a number",
+            "{\"invalidate_existing\": [true]}|invalidate_existing must be true, false or null, not an array"})
+    void anythingElseAsInvalidateExistingIsRefused(String body, String message) {
+        ApiException e = assertThrows(ApiException.class, () -> parse(body));
+        assertEquals(400, e.status());
+        assertEquals(message, e.getMessage());
+    }
 }

@@ -62,7 +62,9 @@ class KeyRingTest {
     }
 
     private KeyRing ring(JWSAlgorithm algorithm, Optional<SigningKey> sharedSecretKey) {
-        return new KeyRing(repository, store, algorithm, sharedSecretKey, Duration.ZERO);
+        return new KeyRing(repository, store, algorithm, sharedSecretKey, Duration.ZERO,
+                published -> new TokenVerifier(published, Optional.empty(),
+                        new dev.portaltoken.config.TokenAudience(Optional.empty()), java.time.Clock.systemUTC()));
     }
 
     /** What a server's refresh does: maintenance, then a reload. */
@@ -199,7 +201,9 @@ class KeyRingTest {
 
     @Test
     void aNewKeySignsOnlyOnceTheDatabaseClockSaysItHasBeenStoredForThePublishDelay() throws Exception {
-        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty(), Duration.ofHours(1));
+        KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty(), Duration.ofHours(1),
+                published -> new TokenVerifier(published, Optional.empty(),
+                        new dev.portaltoken.config.TokenAudience(Optional.empty()), java.time.Clock.systemUTC()));
         refresh(ring);
         SigningKey first = ring.signingKey();
         execute("UPDATE signing_key SET created_at = now() - interval '2 hours' WHERE kid = '" + first.keyId() + "'");

@@ -41,21 +41,14 @@ public final class CliRun {
         return run(env, false, stdin, args);
     }
 
-    /**
-     * Commands read {@code System.in}, which in a test JVM belongs to the test runner: it is swapped
-     * for {@code stdin} while the command runs (one command at a time).
-     */
-    private static synchronized Result run(Map<String, String> env, boolean interactive, String stdin, String... args) {
+    private static Result run(Map<String, String> env, boolean interactive, String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
-        java.io.InputStream runnersInput = System.in;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
              PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            exit = Cli.run(args, o, e, env, interactive);
-        } finally {
-            System.setIn(runnersInput);
+            exit = Cli.run(args, new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), o, e, env,
+                    interactive);
         }
         String printed = out.toString(StandardCharsets.UTF_8);
         RuntimeSecrets.recordApiKeysIn(printed);

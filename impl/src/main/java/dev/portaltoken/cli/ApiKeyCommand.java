@@ -2,6 +2,7 @@ package dev.portaltoken.cli;
 
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.ApiKeyRepository;
+import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.Base62;
 import dev.portaltoken.ids.Uuids;
@@ -28,11 +29,12 @@ final class ApiKeyCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            Listing listing = new Listing("id", "hint", "name", "created", "last_used", "revoked");
-            for (ApiKeyRepository.Listed key : new ApiKeyRepository(dataSource).list(owner.id())) {
-                listing.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(), key.revoked());
+            ApiKeyRepository keys = new ApiKeyRepository(dataSource);
+            try (ReadSnapshot snapshot = ReadSnapshot.open(dataSource)) {
+                new Listing("id", "hint", "name", "created", "last_used", "revoked").print(context.out(), json,
+                        sink -> keys.list(snapshot, owner.id(), key -> sink.row(Base62.encode(key.id()), key.hint(),
+                                key.name(), key.created(), key.lastUsed(), key.revoked())));
             }
-            listing.print(context.out(), json);
         }
     }
 

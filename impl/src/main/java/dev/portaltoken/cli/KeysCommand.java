@@ -45,12 +45,9 @@ final class KeysCommand extends CommandGroup {
             try (Database db = database.open(context.env())) {
                 keys = new SigningKeyRepository(db.dataSource()).findAll();
             }
-            Listing listing = new Listing("kid", "alg", "state", "created", "retires_at");
-            for (StoredKey key : keys) {
-                listing.row(key.kid(), key.algorithm().getName(), key.state().dbName(), key.createdAt(),
-                        key.retiresAt().orElse(null));
-            }
-            listing.print(context.out(), json);
+            new Listing("kid", "alg", "state", "created", "retires_at").print(context.out(), json,
+                    sink -> keys.forEach(key -> sink.row(key.kid(), key.algorithm().getName(), key.state().dbName(),
+                            key.createdAt(), key.retiresAt().orElse(null))));
             return 0;
         }
     }

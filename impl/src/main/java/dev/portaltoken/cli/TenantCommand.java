@@ -1,6 +1,7 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.db.Database;
+import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.tenant.Tenant;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
@@ -27,12 +28,11 @@ final class TenantCommand extends CommandGroup {
 
         @Override
         public Integer call() throws Exception {
-            try (Database db = database.open(context.env())) {
-                Listing listing = new Listing("id", "slug", "name", "portal_url", "created");
-                for (Tenant t : new TenantRepository(db.dataSource()).list()) {
-                    listing.row(t.id().toString(), t.slug(), t.name(), t.portalUrl(), t.createdAt());
-                }
-                listing.print(context.out(), json);
+            try (Database db = database.open(context.env()); ReadSnapshot snapshot = ReadSnapshot.open(db.dataSource())) {
+                TenantRepository tenants = new TenantRepository(db.dataSource());
+                new Listing("id", "slug", "name", "portal_url", "created").print(context.out(), json,
+                        sink -> tenants.list(snapshot, t -> sink.row(t.id().toString(), t.slug(), t.name(),
+                                t.portalUrl(), t.createdAt())));
             }
             return 0;
         }

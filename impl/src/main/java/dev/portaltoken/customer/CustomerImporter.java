@@ -19,6 +19,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Imports a tenant's customers from a CSV stream ({@link CustomerImport}), all or nothing, in
@@ -49,6 +51,8 @@ public final class CustomerImporter {
             INSERT INTO customer (id, tenant_id, alias, name, email)
             SELECT i.id, ?, i.alias, i.name, i.email FROM customer_import i
              WHERE NOT EXISTS (SELECT 1 FROM customer c WHERE c.tenant_id = ? AND c.alias = i.alias)""";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerImporter.class);
 
     private final DataSource dataSource;
 
@@ -101,15 +105,25 @@ public final class CustomerImporter {
         try (Connection c = dataSource.getConnection()) {
             Bulk.begin(c);
             try {
+                long started = System.nanoTime();
                 long[] counts = stage(c, csv, listener);
+                long staged = System.nanoTime();
                 long badRows = reportBadRows(c, listener);
+                long checked = System.nanoTime();
+                LOG.debug("staged {} rows in {} ms, checked them in {} ms", counts[0] + counts[1],
+                        (staged - started) / 1_000_000, (checked - staged) / 1_000_000);
                 if (badRows > 0) {
                     c.rollback();
                     return new Result(0, 0, 0, badRows);
                 }
                 long updated = apply(c, APPLY_UPDATES, tenantId);
+                long applied = System.nanoTime();
                 long created = apply(c, APPLY_INSERTS, tenantId);
+                long inserted = System.nanoTime();
                 c.commit();
+                LOG.debug("updated {} customers in {} ms, created {} in {} ms, committed in {} ms", updated,
+                        (applied - checked) / 1_000_000, created, (inserted - applied) / 1_000_000,
+                        (System.nanoTime() - inserted) / 1_000_000);
                 return new Result(created, updated, counts[0] - created - updated, 0);
             } catch (SQLException | IOException | RuntimeException e) {
                 Bulk.rollback(c, e);

@@ -1,14 +1,14 @@
 package dev.portaltoken.auth;
 
+import dev.portaltoken.db.ReadSnapshot;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -65,30 +65,19 @@ public final class ApiKeyRepository implements ActiveKeys {
     public record Listed(UUID id, String hint, String name, Instant created, Instant lastUsed, Instant revoked) {
     }
 
-    /** A tenant's API keys. */
-    public List<Listed> list(UUID tenantId) throws SQLException {
-        return list(LIST, tenantId);
+    /** Hands each of the tenant's keys to {@code each}, oldest first, as they are read. */
+    public void list(ReadSnapshot snapshot, UUID tenantId, Consumer<Listed> each) throws SQLException {
+        snapshot.forEach(LIST, ps -> ps.setObject(1, tenantId), ApiKeyRepository::listed, each);
     }
 
-    /** Every operator portal key. */
-    public List<Listed> listPortal() throws SQLException {
-        return list(LIST_PORTAL, null);
+    /** Hands each operator portal key to {@code each}, oldest first, as they are read. */
+    public void listPortal(ReadSnapshot snapshot, Consumer<Listed> each) throws SQLException {
+        snapshot.forEach(LIST_PORTAL, ps -> { }, ApiKeyRepository::listed, each);
     }
 
-    private List<Listed> list(String sql, UUID tenantId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (tenantId != null) {
-                ps.setObject(1, tenantId);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Listed> keys = new ArrayList<>();
-                while (rs.next()) {
-                    keys.add(new Listed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6))));
-                }
-                return keys;
-            }
-        }
+    private static Listed listed(ResultSet rs) throws SQLException {
+        return new Listed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), instant(rs.getTimestamp(4)),
+                instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)));
     }
 
     /** Records that the key was used (at minute granularity). */

@@ -2,6 +2,7 @@ package dev.portaltoken.cli;
 
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.ApiKeyRepository;
+import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.Base62;
 import dev.portaltoken.ids.Uuids;
@@ -27,7 +28,8 @@ final class ApiKeyCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            print(new ApiKeyRepository(dataSource).list(owner.id()), context(), output);
+            ApiKeyRepository keys = new ApiKeyRepository(dataSource);
+            print(dataSource, (snapshot, each) -> keys.list(snapshot, owner.id(), each), context(), output);
         }
     }
 
@@ -71,12 +73,20 @@ final class ApiKeyCommand extends CommandGroup {
     }
 
     /** Lists keys (API or portal keys): id, hint, name, created, last_used, revoked; never the keys. */
-    static void print(java.util.List<ApiKeyRepository.Listed> keys, Cli.Context context, JsonOutput output) {
-        Listing listing = new Listing("id", "hint", "name", "created", "last_used", "revoked");
-        for (ApiKeyRepository.Listed key : keys) {
-            listing.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(), key.revoked());
+    /** Reads keys in a snapshot, handing each to {@code each} as it is read. */
+    interface KeyListing {
+        void list(ReadSnapshot snapshot, java.util.function.Consumer<ApiKeyRepository.Listed> each)
+                throws java.sql.SQLException;
+    }
+
+    /** Prints the keys {@code keys} reads, in one read snapshot, as aligned rows or JSON, as they come. */
+    static void print(DataSource dataSource, KeyListing keys, Cli.Context context, JsonOutput output)
+            throws java.sql.SQLException {
+        try (ReadSnapshot snapshot = ReadSnapshot.open(dataSource)) {
+            new Listing("id", "hint", "name", "created", "last_used", "revoked").print(context.out(), output.json,
+                    sink -> keys.list(snapshot, key -> sink.row(Base62.encode(key.id()), key.hint(), key.name(),
+                            key.created(), key.lastUsed(), key.revoked())));
         }
-        listing.print(context.out(), output.json);
     }
 
     /** The key id of a revoke command, or a usage error. */

@@ -10,6 +10,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.SQLException;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +24,7 @@ import picocli.CommandLine.Command;
         description = "Meteroid-compatible portal-token server and its admin CLI.",
         footer = {"%nExample:", "  portal-token-server serve --demo"})
 public final class Cli implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Cli.class);
     /** Returned by {@code serve}: the server runs on and the JVM must not exit. */
     public static final int KEEP_RUNNING = -1;
 
@@ -66,6 +69,7 @@ public final class Cli implements Runnable {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            LOG.debug("{} failed", commandLine.getCommandSpec().qualifiedName(), e);
             err.println("error: " + Urls.withoutPassword(message(e))); // a driver's message may quote the URL
             return 1;
         });

@@ -1,8 +1,10 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.customer.CustomerImport;
+import dev.portaltoken.customer.CustomerImporter;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
+import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.TokenIds;
@@ -10,11 +12,7 @@ import dev.portaltoken.token.RevocationRepository;
 import dev.portaltoken.token.Revocations;
 import java.time.Clock;
 import dev.portaltoken.tenant.Tenant;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -36,12 +34,12 @@ final class CustomerCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            Customers customers = new Customers(new CustomerRepository(dataSource));
-            Listing listing = new Listing("id", "alias", "name", "email", "created", "archived");
-            for (CustomerRepository.Listed c : customers.list(owner.id())) {
-                listing.row(CustomerIds.format(c.id()), c.alias(), c.name(), c.email(), c.created(), c.archived());
+            CustomerRepository customers = new CustomerRepository(dataSource);
+            try (ReadSnapshot snapshot = ReadSnapshot.open(dataSource)) {
+                new Listing("id", "alias", "name", "email", "created", "archived").print(context().out(), output.json,
+                        sink -> customers.list(snapshot, owner.id(), c -> sink.row(CustomerIds.format(c.id()),
+                                c.alias(), c.name(), c.email(), c.created(), c.archived())));
             }
-            listing.print(context().out(), output.json);
         }
     }
 
@@ -156,58 +154,67 @@ final class CustomerCommand extends CommandGroup {
         @Parameters(paramLabel = "FILE.csv", description = "The file to import.")
         Path file;
 
-        private CustomerImport.Parsed parsed;
 
         @Override
         void validate() {
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                parsed = CustomerImport.read(reader);
-            } catch (NoSuchFileException e) {
+            if (!Files.isRegularFile(file)) {
                 throw ApiException.badRequest("no such file: " + file);
-            } catch (java.nio.charset.MalformedInputException e) {
-                throw ApiException.badRequest(file + " is not UTF-8 text");
-            } catch (IOException e) {
-                throw ApiException.badRequest("cannot read " + file + ": " + e.getMessage());
-            }
-            if (!parsed.errors().isEmpty()) {
-                parsed.errors().forEach(error -> context().err().println(file.getFileName() + ": " + error));
-                throw ApiException.badRequest(parsed.errors().size() + " bad row(s) in " + file.getFileName()
-                        + "; nothing was imported");
             }
         }
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            Progress progress = new Progress(context(), parsed.rows().size());
-            CustomerRepository.ImportResult result = new Customers(new CustomerRepository(dataSource))
-                    .importRows(owner.id(), parsed, progress::rows);
-            progress.done();
+            ImportOutput output = new ImportOutput(context(), file);
+            CustomerImporter.Result result;
+            try {
+                result = new CustomerImporter(dataSource).importFile(owner.id(), file, output);
+            } finally {
+                output.done();
+            }
+            if (result.badRows() > 0) {
+                throw ApiException.badRequest(result.badRows() + " bad row(s) in " + file.getFileName()
+                        + "; nothing was imported");
+            }
             context().out().printf("imported %s into tenant %s: %d created, %d updated, %d skipped (unchanged)%n",
                     file.getFileName(), owner.slug(), result.created(), result.updated(), result.skipped());
         }
     }
 
-    /** A progress line on stderr, only when stderr is a terminal and the file is large. */
-    private static final class Progress {
+    /**
+     * Bad rows as {@code FILE: line N: reason} on stderr, and a progress line there when stderr is
+     * a terminal and the file is large (its records are counted first, quickly, for the total).
+     */
+    private static final class ImportOutput implements CustomerImporter.Listener {
         private final Cli.Context context;
-        private final int total;
-        private final boolean shown;
+        private final Path file;
+        private final long total;
+        private boolean shown;
 
-        Progress(Cli.Context context, int total) {
+        ImportOutput(Cli.Context context, Path file) {
             this.context = context;
-            this.total = total;
-            this.shown = context.interactive() && total >= 10_000;
+            this.file = file;
+            this.total = context.interactive() ? CustomerImport.countRecords(file).orElse(0) : 0;
+            this.shown = total >= 10_000;
         }
 
-        void rows(int written) {
+        @Override
+        public void badRow(String message) {
+            done();
+            context.err().println(file.getFileName() + ": " + message);
+        }
+
+        @Override
+        public void progress(long records) {
             if (shown) {
-                context.err().printf("\rimporting: %d/%d rows", written, total);
+                context.err().printf("\rimporting: %d/%d rows", records, total);
             }
         }
 
+        /** Ends the progress line, once. */
         void done() {
             if (shown) {
                 context.err().println();
+                shown = false;
             }
         }
     }

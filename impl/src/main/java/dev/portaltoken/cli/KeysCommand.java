@@ -6,7 +6,6 @@ import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.keys.SigningKeys;
-import dev.portaltoken.keys.StoredKey;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
@@ -44,12 +43,9 @@ final class KeysCommand extends CommandGroup {
 
         @Override
         void run(ConfigLoader settings, SigningKeys keys) throws Exception {
-            Listing listing = new Listing("kid", "alg", "state", "created", "retires_at");
-            for (StoredKey key : keys.list()) {
-                listing.row(key.kid(), key.algorithm().getName(), key.state().dbName(), key.createdAt(),
-                        key.retiresAt().orElse(null));
-            }
-            listing.print(context().out(), output.json);
+            new Listing("kid", "alg", "state", "created", "retires_at").print(context().out(), output.json,
+                    sink -> keys.list().forEach(key -> sink.row(key.kid(), key.algorithm().getName(),
+                            key.state().dbName(), key.createdAt(), key.retiresAt().orElse(null))));
         }
     }
 

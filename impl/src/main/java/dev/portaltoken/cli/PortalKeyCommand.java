@@ -28,7 +28,8 @@ final class PortalKeyCommand extends CommandGroup {
 
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            ApiKeyCommand.print(new ApiKeyRepository(dataSource).listPortal(), context(), output);
+            ApiKeyRepository keys = new ApiKeyRepository(dataSource);
+            ApiKeyCommand.print(dataSource, keys::listPortal, context(), output);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.config.ConfigLoader;
+import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.tenant.Tenant;
 import dev.portaltoken.tenant.TenantRepository;
@@ -22,11 +23,12 @@ final class TenantCommand extends CommandGroup {
 
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            Listing listing = new Listing("id", "slug", "name", "portal_url", "created");
-            for (Tenant t : new TenantRepository(dataSource).list()) {
-                listing.row(t.id().toString(), t.slug(), t.name(), t.portalUrl(), t.createdAt());
+            TenantRepository tenants = new TenantRepository(dataSource);
+            try (ReadSnapshot snapshot = ReadSnapshot.open(dataSource)) {
+                new Listing("id", "slug", "name", "portal_url", "created").print(context().out(), output.json,
+                        sink -> tenants.list(snapshot, t -> sink.row(t.id().toString(), t.slug(), t.name(),
+                                t.portalUrl(), t.createdAt())));
             }
-            listing.print(context().out(), output.json);
         }
     }
 

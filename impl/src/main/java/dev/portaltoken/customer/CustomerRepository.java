@@ -1,16 +1,14 @@
 package dev.portaltoken.customer;
 
+import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.db.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -40,27 +38,6 @@ public final class CustomerRepository {
                                 name = CASE WHEN ? THEN ? ELSE name END,
                                 email = CASE WHEN ? THEN ? ELSE email END
              WHERE tenant_id = ? AND (id = ? OR (?::uuid IS NULL AND alias = ?))""";
-    private static final String CREATE_IMPORT_TABLE = """
-            CREATE TEMPORARY TABLE customer_import (id uuid NOT NULL, alias text NOT NULL, name text, email text)
-            ON COMMIT DROP""";
-    private static final String INSERT_IMPORT_ROW =
-            "INSERT INTO customer_import (id, alias, name, email) VALUES (?, ?, ?, ?)";
-    private static final String COUNT_IMPORT = """
-            SELECT count(*) FILTER (WHERE c.id IS NULL),
-                   count(*) FILTER (WHERE c.id IS NOT NULL
-                                    AND (c.name IS DISTINCT FROM i.name OR c.email IS DISTINCT FROM i.email)),
-                   count(*) FILTER (WHERE c.id IS NOT NULL
-                                    AND c.name IS NOT DISTINCT FROM i.name AND c.email IS NOT DISTINCT FROM i.email)
-              FROM customer_import i LEFT JOIN customer c ON c.tenant_id = ? AND c.alias = i.alias""";
-    private static final String APPLY_IMPORT_UPDATES = """
-            UPDATE customer c SET name = i.name, email = i.email FROM customer_import i
-             WHERE c.tenant_id = ? AND c.alias = i.alias
-               AND (c.name IS DISTINCT FROM i.name OR c.email IS DISTINCT FROM i.email)""";
-    private static final String APPLY_IMPORT_INSERTS = """
-            INSERT INTO customer (id, tenant_id, alias, name, email)
-            SELECT i.id, ?, i.alias, i.name, i.email FROM customer_import i
-             WHERE NOT EXISTS (SELECT 1 FROM customer c WHERE c.tenant_id = ? AND c.alias = i.alias)""";
-    private static final int IMPORT_BATCH = 1_000;
 
     private final DataSource dataSource;
 
@@ -104,19 +81,13 @@ public final class CustomerRepository {
     public record Listed(UUID id, String alias, String name, String email, Instant created, Instant archived) {
     }
 
-    public List<Listed> list(UUID tenantId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LIST)) {
-            ps.setObject(1, tenantId);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Listed> customers = new ArrayList<>();
-                while (rs.next()) {
-                    java.sql.Timestamp archived = rs.getTimestamp(6);
-                    customers.add(new Listed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getTimestamp(5).toInstant(), archived == null ? null : archived.toInstant()));
-                }
-                return customers;
-            }
-        }
+    /** Hands each of the tenant's customers to {@code each}, oldest first, as they are read. */
+    public void list(ReadSnapshot snapshot, UUID tenantId, Consumer<Listed> each) throws SQLException {
+        snapshot.forEach(LIST, ps -> ps.setObject(1, tenantId), rs -> {
+            java.sql.Timestamp archived = rs.getTimestamp(6);
+            return new Listed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getTimestamp(5).toInstant(), archived == null ? null : archived.toInstant());
+        }, each);
     }
 
     /** @return false when the tenant has no such archived customer */
@@ -156,66 +127,6 @@ public final class CustomerRepository {
                 return Updated.ALIAS_TAKEN;
             }
             throw e;
-        }
-    }
-
-    /** One valid row of an import file. */
-    record ImportRow(UUID id, String alias, String name, String email) {
-    }
-
-    /** What an import did: customers created, updated, and unchanged rows skipped. */
-    public record ImportResult(long created, long updated, long skipped) {
-    }
-
-    /**
-     * Upserts {@code rows} by alias in one transaction: all of them or none.
-     *
-     * @param progress told how many rows have been sent so far
-     */
-    ImportResult importRows(UUID tenantId, List<ImportRow> rows, IntConsumer progress) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (Statement s = c.createStatement()) {
-                    s.execute(CREATE_IMPORT_TABLE);
-                }
-                try (PreparedStatement ps = c.prepareStatement(INSERT_IMPORT_ROW)) {
-                    for (int i = 0; i < rows.size(); i++) {
-                        ImportRow row = rows.get(i);
-                        ps.setObject(1, row.id());
-                        ps.setString(2, row.alias());
-                        ps.setString(3, row.name());
-                        ps.setString(4, row.email());
-                        ps.addBatch();
-                        if ((i + 1) % IMPORT_BATCH == 0 || i == rows.size() - 1) {
-                            ps.executeBatch();
-                            progress.accept(i + 1);
-                        }
-                    }
-                }
-                ImportResult result;
-                try (PreparedStatement ps = c.prepareStatement(COUNT_IMPORT)) {
-                    ps.setObject(1, tenantId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        result = new ImportResult(rs.getLong(1), rs.getLong(2), rs.getLong(3));
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(APPLY_IMPORT_UPDATES)) {
-                    ps.setObject(1, tenantId);
-                    ps.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement(APPLY_IMPORT_INSERTS)) {
-                    ps.setObject(1, tenantId);
-                    ps.setObject(2, tenantId);
-                    ps.executeUpdate();
-                }
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
         }
     }
 

@@ -7,9 +7,7 @@ import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.cache.GuardedCache;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.IntConsumer;
 import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
 import java.util.regex.Pattern;
@@ -114,23 +112,6 @@ public final class Customers {
         if (!repository.unarchive(tenantId, CustomerRef.parse(idOrAlias))) {
             throw ApiException.notFound("no archived customer '" + idOrAlias + "' in this tenant");
         }
-    }
-
-    public List<CustomerRepository.Listed> list(UUID tenantId) throws SQLException {
-        return repository.list(tenantId);
-    }
-
-    /**
-     * Creates or updates, by alias, every row of a validated import, in one transaction.
-     *
-     * @param progress told how many rows have been written so far
-     */
-    public CustomerRepository.ImportResult importRows(UUID tenantId, CustomerImport.Parsed parsed,
-                                                     IntConsumer progress) throws SQLException {
-        if (!parsed.errors().isEmpty()) {
-            throw new IllegalArgumentException("an import with bad rows must not be written");
-        }
-        return repository.importRows(tenantId, parsed.rows(), progress);
     }
 
     /** @throws ApiException BAD_REQUEST when {@code alias} may not be an alias */

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,8 +187,29 @@ public final class Database implements AutoCloseable {
     }
 
     private void migrate() {
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        Flyway.configure().dataSource(migrationDataSource()).locations("classpath:db/migration").load().migrate();
         migrated.set(true);
+    }
+
+    /**
+     * The pool's database and settings for Flyway's own connections, but with the socket timeout of
+     * {@link Bulk} work: a migration that builds an index on a large table runs far longer than the
+     * request path's socket timeout allows.
+     */
+    private DataSource migrationDataSource() {
+        PGSimpleDataSource migrations = new PGSimpleDataSource();
+        migrations.setURL(dataSource.getJdbcUrl());
+        try {
+            for (String name : dataSource.getDataSourceProperties().stringPropertyNames()) {
+                migrations.setProperty(name, dataSource.getDataSourceProperties().getProperty(name));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("a pool property pgjdbc does not know", e);
+        }
+        migrations.setSocketTimeout(Math.toIntExact(Bulk.SOCKET_TIMEOUT.toSeconds()));
+        migrations.setUser(dataSource.getUsername());
+        migrations.setPassword(dataSource.getPassword());
+        return migrations;
     }
 
     /** True when {@code e} comes from not reaching the database at all (as opposed to a bad migration). */

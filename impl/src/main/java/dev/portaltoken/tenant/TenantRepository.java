@@ -1,14 +1,14 @@
 package dev.portaltoken.tenant;
 
+import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.ids.Uuids;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /** Tenants in PostgreSQL. Thread-safe. */
@@ -56,15 +56,9 @@ public final class TenantRepository {
         }
     }
 
-    public List<Tenant> list() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(LIST);
-             ResultSet rs = ps.executeQuery()) {
-            List<Tenant> tenants = new ArrayList<>();
-            while (rs.next()) {
-                tenants.add(tenant(rs));
-            }
-            return tenants;
-        }
+    /** Hands every tenant to {@code each}, by slug, as they are read. */
+    public void list(ReadSnapshot snapshot, Consumer<Tenant> each) throws SQLException {
+        snapshot.forEach(LIST, ps -> { }, TenantRepository::tenant, each);
     }
 
     /**

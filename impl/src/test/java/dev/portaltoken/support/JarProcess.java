@@ -115,6 +115,57 @@ public final class JarProcess {
         }
     }
 
+    /** A finished command whose stdout went to a file, with the peak resident memory of its JVM. */
+    public record Measured(int exit, String err, long peakRssKib) {
+        @Override
+        public String toString() {
+            return "exit " + exit + ", peak RSS " + peakRssKib + " KiB\n--- stderr\n" + err;
+        }
+    }
+
+    /**
+     * Runs a command to completion (at most five minutes) with stdout written to {@code stdout},
+     * sampling its peak resident set size ({@code VmHWM} in {@code /proc/PID/status}, Linux) every
+     * 20 ms while it runs.
+     */
+    public static Measured runMeasured(Map<String, String> env, Path stdout, String... args) {
+        try {
+            Process process = builder(env, List.of(args)).redirectOutput(stdout.toFile()).start();
+            CompletableFuture<String> err = drain(process.getErrorStream())
+                    .thenApply(text -> keep(text, String.join("-", List.of(args).subList(0, Math.min(2, args.length)))));
+            Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+            long peak = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (!process.waitFor(20, TimeUnit.MILLISECONDS)) {
+                peak = Math.max(peak, peakRss(status));
+                if (System.nanoTime() > deadline) {
+                    process.destroyForcibly();
+                    throw new AssertionError("timed out: " + String.join(" ", args));
+                }
+            }
+            return new Measured(process.exitValue(), err.join(), peak);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** VmHWM in KiB, or 0 once the process is gone. */
+    private static long peakRss(Path status) {
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // exited between the check and the read
+        }
+        return 0;
+    }
+
     private static String keep(String stderr, String what) {
         try {
             Files.writeString(logFile(what), stderr, StandardCharsets.UTF_8);

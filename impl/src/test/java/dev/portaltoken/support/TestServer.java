@@ -188,7 +188,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     /** This server's database as an external one: the configured one, or the embedded one's socket and password. */
-    private DatabaseConfig database() {
+    /** Where this server's database is, as an external one (the embedded one through its socket, with its password). */
+    public DatabaseConfig database() {
         String configured = env.get(Setting.DATABASE_URL.env());
         if (configured != null) {
             return new DatabaseConfig(Optional.of(configured), Optional.ofNullable(env.get(Setting.DATABASE_USER.env())),

@@ -1,0 +1,198 @@
+package dev.portaltoken.customer;
+
+import dev.portaltoken.db.Bulk;
+import dev.portaltoken.db.CopyRows;
+import dev.portaltoken.db.Sql;
+import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.ids.Uuids;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Imports a tenant's customers from a CSV stream ({@link CustomerImport}), all or nothing, in
+ * memory that does not grow with the file: rows are streamed with {@code COPY} into a temporary
+ * staging table, checked there (aliases repeated within the file are found in SQL), then applied
+ * with two set-based statements, all in one transaction with {@link Bulk} timeouts. Thread-safe.
+ */
+public final class CustomerImporter {
+    private static final String CREATE_STAGING = """
+            CREATE TEMPORARY TABLE customer_import (line bigint NOT NULL, id uuid, alias text, name text,
+                                                    email text, error text) ON COMMIT DROP""";
+    private static final String COPY = "COPY customer_import (line, id, alias, name, email, error) FROM STDIN";
+    /** Every bad row in line order: the ones refused while reading, then repeated aliases. */
+    private static final String BAD_ROWS = """
+            WITH repeated AS (
+                SELECT alias, min(line) AS first FROM customer_import WHERE error IS NULL
+                 GROUP BY alias HAVING count(*) > 1)
+            SELECT line, error, NULL, NULL FROM customer_import WHERE error IS NOT NULL
+            UNION ALL
+            SELECT i.line, NULL, i.alias, r.first FROM customer_import i JOIN repeated r ON r.alias = i.alias
+             WHERE i.error IS NULL AND i.line > r.first
+            ORDER BY 1""";
+    private static final String APPLY_UPDATES = """
+            UPDATE customer c SET name = i.name, email = i.email FROM customer_import i
+             WHERE c.tenant_id = ? AND c.alias = i.alias
+               AND (c.name IS DISTINCT FROM i.name OR c.email IS DISTINCT FROM i.email)""";
+    private static final String APPLY_INSERTS = """
+            INSERT INTO customer (id, tenant_id, alias, name, email)
+            SELECT i.id, ?, i.alias, i.name, i.email FROM customer_import i
+             WHERE NOT EXISTS (SELECT 1 FROM customer c WHERE c.tenant_id = ? AND c.alias = i.alias)""";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerImporter.class);
+
+    private final DataSource dataSource;
+
+    public CustomerImporter(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Told what an import finds as it goes; called on the importing thread. */
+    public interface Listener {
+        /** A bad row, as {@code line N: reason}; bad rows come in line order, after the whole file was read. */
+        void badRow(String message);
+
+        /** How many records of the file have been read so far. */
+        void progress(long records);
+    }
+
+    /**
+     * What an import did: customers created, updated, and unchanged rows skipped; or, when
+     * {@code badRows} is not zero, nothing at all.
+     */
+    public record Result(long created, long updated, long skipped, long badRows) {
+    }
+
+    /**
+     * {@link #importCsv} of a UTF-8 file.
+     *
+     * @throws ApiException BAD_REQUEST also when the file cannot be read or is not UTF-8
+     */
+    public Result importFile(UUID tenantId, Path file, Listener listener) throws SQLException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return importCsv(tenantId, reader, listener);
+        } catch (CharacterCodingException e) {
+            throw ApiException.badRequest(file + " is not UTF-8 text");
+        } catch (NoSuchFileException e) {
+            throw ApiException.badRequest("no such file: " + file);
+        } catch (IOException e) {
+            throw ApiException.badRequest("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Creates or updates, by alias, a customer of {@code tenantId} for every row of {@code csv}, in
+     * one transaction; a file with any bad row changes nothing.
+     *
+     * @throws ApiException BAD_REQUEST for an empty file, a wrong header row, or an alias taken by a
+     *                      concurrent change while importing
+     * @throws IOException  when {@code csv} cannot be read
+     */
+    public Result importCsv(UUID tenantId, Reader csv, Listener listener) throws SQLException, IOException {
+        try (Connection c = dataSource.getConnection()) {
+            Bulk.begin(c);
+            try {
+                long started = System.nanoTime();
+                long[] counts = stage(c, csv, listener);
+                long staged = System.nanoTime();
+                long badRows = reportBadRows(c, listener);
+                long checked = System.nanoTime();
+                LOG.debug("staged {} rows in {} ms, checked them in {} ms", counts[0] + counts[1],
+                        (staged - started) / 1_000_000, (checked - staged) / 1_000_000);
+                if (badRows > 0) {
+                    c.rollback();
+                    return new Result(0, 0, 0, badRows);
+                }
+                long updated = apply(c, APPLY_UPDATES, tenantId);
+                long applied = System.nanoTime();
+                long created = apply(c, APPLY_INSERTS, tenantId);
+                long inserted = System.nanoTime();
+                c.commit();
+                LOG.debug("updated {} customers in {} ms, created {} in {} ms, committed in {} ms", updated,
+                        (applied - checked) / 1_000_000, created, (inserted - applied) / 1_000_000,
+                        (System.nanoTime() - inserted) / 1_000_000);
+                return new Result(created, updated, counts[0] - created - updated, 0);
+            } catch (SQLException | IOException | RuntimeException e) {
+                Bulk.rollback(c, e);
+                throw e;
+            }
+        }
+    }
+
+    /** Streams the file into the staging table. @return {valid rows, bad rows} */
+    private static long[] stage(Connection c, Reader csv, Listener listener) throws SQLException, IOException {
+        try (Statement s = c.createStatement()) {
+            s.execute(CREATE_STAGING);
+        }
+        long[] counts = new long[2];
+        CopyRows copy = CopyRows.start(c, COPY);
+        try {
+            CustomerImport.read(csv, new CustomerImport.Rows() {
+                @Override
+                public void valid(long line, String alias, String name, String email) throws IOException {
+                    counts[0]++;
+                    copy.row(line, Uuids.v7(), alias, name, email, null);
+                }
+
+                @Override
+                public void invalid(long line, String reason) throws IOException {
+                    counts[1]++;
+                    copy.row(line, null, null, null, null, reason);
+                }
+            }, listener::progress);
+            copy.finish();
+        } catch (SQLException | IOException | RuntimeException e) {
+            copy.cancel(e);
+            throw e;
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ANALYZE customer_import");
+        }
+        return counts;
+    }
+
+    private static long reportBadRows(Connection c, Listener listener) throws SQLException {
+        long bad = 0;
+        try (PreparedStatement ps = c.prepareStatement(BAD_ROWS)) {
+            ps.setFetchSize(CustomerImport.PROGRESS_EVERY);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    bad++;
+                    String reason = rs.getString(2) != null ? rs.getString(2)
+                            : CustomerImport.duplicate(rs.getString(3), rs.getLong(4));
+                    listener.badRow("line " + rs.getLong(1) + ": " + reason);
+                }
+            }
+        }
+        return bad;
+    }
+
+    private static long apply(Connection c, String sql, UUID tenantId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, tenantId);
+            if (sql.equals(APPLY_INSERTS)) {
+                ps.setObject(2, tenantId);
+            }
+            return ps.executeLargeUpdate();
+        } catch (SQLException e) {
+            if (Sql.isUniqueViolation(e, "customer_tenant_alias_key")) {
+                throw ApiException.badRequest("an alias in the file was taken by another change while importing;"
+                        + " nothing was imported");
+            }
+            throw e;
+        }
+    }
+}

@@ -3,6 +3,7 @@ package dev.portaltoken.cli;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.SigningConfig;
+import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.errors.ApiException;
@@ -83,7 +84,9 @@ final class KeysCommand extends CommandGroup {
             try (Database db = database.open(context.env())) {
                 SigningKeyRepository keys = new SigningKeyRepository(db.dataSource());
                 SigningKeyStore store = new SigningKeyStore(keys, KeyEncryptionKey.resolve(signing.keyEncryptionKey(),
-                        settings.database().dataDir(), keys.hasSealedKeys()), signing.signer());
+                        settings.database().dataDir(), keys.hasSealedKeys()),
+                        signing.signer().orElse(SignerProvider.BOUNCYCASTLE)); // rotating never signs
+
                 rotation = store.rotate(algorithm);
             }
             context.out().println(rotation.algorithm() + " key " + rotation.kid() + " is now active"

@@ -4,6 +4,7 @@ import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.ServerConfig;
 import dev.portaltoken.config.Setting;
+import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.server.LogSetup;
 import dev.portaltoken.server.PortalTokenServer;
 import java.lang.management.ManagementFactory;
@@ -82,6 +83,8 @@ final class ServeCommand implements Callable<Integer> {
         out.println("  signing      " + (server.signingKeysLoaded()
                 ? server.signingKey().algorithm() + ", kid " + server.signingKey().keyId()
                 : "keys not loaded yet (database unreachable); not ready until they are"));
+        out.println("  signer       " + (server.hmac() ? "jdk (HS256: the JDK's HMAC)"
+                : server.signer().configName() + " (" + Signers.describe(server.signer()) + ")"));
         out.println("  JWKS         " + server.baseUri().resolve(".well-known/jwks.json"));
         out.flush();
     }

@@ -120,9 +120,8 @@ public final class ConfigLoader {
         if (JWSAlgorithm.HS256.equals(algorithm) && secret.isEmpty()) {
             throw new ConfigException(Setting.TOKEN_ALG.env() + ": HS256 needs " + Setting.JWT_SECRET.env());
         }
-        String signer = text(Setting.SIGNER);
-        SignerProvider provider = SignerProvider.parse(signer)
-                .orElseThrow(() -> invalid(Setting.SIGNER, signer, "must be bouncycastle or jdk"));
+        Optional<SignerProvider> provider = optional(Setting.SIGNER).map(signer -> SignerProvider.parse(signer)
+                .orElseThrow(() -> invalid(Setting.SIGNER, signer, "must be aws-lc, bouncycastle or jdk")));
         return new SigningConfig(algorithm, provider, secret, keyEncryptionKey(),
                 Duration.ofSeconds(integer(Setting.KEY_REFRESH_SECONDS, 1, 30)));
     }

@@ -29,8 +29,9 @@ public enum Setting {
     KEY_ENCRYPTION_KEY("PORTAL_KEY_ENCRYPTION_KEY", null, true,
             "Base64 256-bit key (openssl rand -base64 32) that encrypts the signing keys stored in the database."
                     + " Unset: one is generated once into the data directory (owner-only)."),
-    SIGNER("PORTAL_SIGNER", "bouncycastle", false,
-            "EdDSA and ES256 implementation: bouncycastle (fast) or jdk (the JDK's own, a fallback)."),
+    SIGNER("PORTAL_SIGNER", null, false,
+            "EdDSA and ES256 implementation: aws-lc (native, fastest), bouncycastle (pure Java) or jdk (the JDK's own, slow)."
+                    + " Unset: aws-lc where it loads (Linux x86-64), else bouncycastle."),
     KEY_REFRESH_SECONDS("PORTAL_KEY_REFRESH_SECONDS", "10", false,
             "How often a server re-reads the signing keys (1-30 s): rotations made elsewhere are picked up within"
                     + " this time, which is also the JWKS max-age."),

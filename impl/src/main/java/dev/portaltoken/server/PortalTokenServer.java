@@ -7,6 +7,8 @@ import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.config.ServerConfig;
 import dev.portaltoken.config.SigningConfig;
+import dev.portaltoken.crypto.SignerProvider;
+import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.DataAccessException;
@@ -83,11 +85,13 @@ public final class PortalTokenServer implements AutoCloseable {
     private final Drain drain;
     private final URI baseUri;
     private final URI managementUri;
+    private final SignerProvider signer;
+    private final boolean hmac;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PortalTokenServer(Metrics metrics, Database database, KeyRingSupervisor keys, Readiness readiness,
                               ChangeListener changes, List<HttpServer> servers, Drain drain, URI baseUri,
-                              URI managementUri) {
+                              URI managementUri, SignerProvider signer, boolean hmac) {
         this.metrics = metrics;
         this.database = database;
         this.keys = keys;
@@ -97,6 +101,8 @@ public final class PortalTokenServer implements AutoCloseable {
         this.drain = drain;
         this.baseUri = baseUri;
         this.managementUri = managementUri;
+        this.signer = signer;
+        this.hmac = hmac;
     }
 
     /**
@@ -115,7 +121,10 @@ public final class PortalTokenServer implements AutoCloseable {
         ChangeListener changes = null;
         try {
             SigningConfig signing = config.signing();
-            keys = new KeyRingSupervisor(() -> openKeyRing(config, database), database::migrated);
+            SignerProvider signer = Signers.select(signing.signer());
+            boolean hmac = JWSAlgorithm.HS256.equals(signing.algorithm());
+            metrics.signer(hmac ? "jdk" : signer.configName(), signing.algorithm().getName());
+            keys = new KeyRingSupervisor(() -> openKeyRing(config, database, signer), database::migrated);
             keys.start(signing.refreshInterval());
             KeyRingSupervisor ring = keys;
 
@@ -159,7 +168,7 @@ public final class PortalTokenServer implements AutoCloseable {
                 managementUri = uri(config.host(), management);
             }
             return new PortalTokenServer(metrics, database, keys, readiness, changes, servers, drain, baseUri,
-                    managementUri);
+                    managementUri, signer, hmac);
         } catch (SQLException e) {
             stop(servers, keys, readiness, changes, database, metrics);
             throw new DataAccessException(e);
@@ -170,13 +179,14 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     /** Checks the key encryption key against the stored keys (creating the first key if none) and loads them. */
-    private static KeyRing openKeyRing(ServerConfig config, Database database) throws SQLException {
+    private static KeyRing openKeyRing(ServerConfig config, Database database, SignerProvider signer)
+            throws SQLException {
         SigningConfig signing = config.signing();
         SigningKeyRepository keyRepository = new SigningKeyRepository(database.dataSource());
         SigningKeyStore keyStore = new SigningKeyStore(keyRepository,
                 KeyEncryptionKey.resolve(signing.keyEncryptionKey(), config.database().dataDir(),
                         keyRepository.hasSealedKeys()),
-                signing.signer());
+                signer);
         keyStore.checkEncryptionKey();
         KeyRing keyRing = new KeyRing(keyRepository, keyStore, signing.algorithm(),
                 signing.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(signing.algorithm()))
@@ -261,6 +271,16 @@ public final class PortalTokenServer implements AutoCloseable {
      */
     public SigningKey signingKey() {
         return keys.signingKey();
+    }
+
+    /** The implementation that signs EdDSA and ES256 tokens (chosen at start-up). */
+    public SignerProvider signer() {
+        return signer;
+    }
+
+    /** True when tokens are HS256, signed with the shared secret by the JDK's HMAC rather than by {@link #signer()}. */
+    public boolean hmac() {
+        return hmac;
     }
 
     /** True once the signing keys are loaded. */

@@ -34,9 +34,10 @@ public final class JarProcess {
         return Path.of(path);
     }
 
-    private static ProcessBuilder builder(Map<String, String> env, List<String> args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+    private static ProcessBuilder builder(List<String> jvmOptions, Map<String, String> env, List<String> args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -74,8 +75,13 @@ public final class JarProcess {
 
     /** Runs a command to completion (at most two minutes); its stderr is also kept in a log file. */
     public static Result run(Map<String, String> env, String... args) {
+        return run(List.of(), env, args);
+    }
+
+    /** {@link #run(Map, String...)} with options for the JVM (before {@code -jar}). */
+    public static Result run(List<String> jvmOptions, Map<String, String> env, String... args) {
         try {
-            Process process = builder(env, List.of(args)).start();
+            Process process = builder(jvmOptions, env, List.of(args)).start();
             CompletableFuture<String> out = drain(process.getInputStream());
             CompletableFuture<String> err = drain(process.getErrorStream())
                     .thenApply(text -> keep(text, String.join("-", List.of(args).subList(0, Math.min(2, args.length)))));
@@ -117,10 +123,15 @@ public final class JarProcess {
         }
 
         public static Server start(Map<String, String> env, String... args) {
+            return start(List.of(), env, args);
+        }
+
+        /** {@link #start(Map, String...)} with options for the JVM (before {@code -jar}). */
+        public static Server start(List<String> jvmOptions, Map<String, String> env, String... args) {
             List<String> all = new ArrayList<>(List.of("serve"));
             all.addAll(List.of(args));
             try {
-                Process process = builder(env, all).start();
+                Process process = builder(jvmOptions, env, all).start();
                 StringBuffer output = new StringBuffer();
                 CompletableFuture<URI> listening = new CompletableFuture<>();
                 Path log = logFile("serve");

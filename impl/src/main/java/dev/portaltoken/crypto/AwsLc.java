@@ -47,7 +47,7 @@ final class AwsLc {
             }
             Signature.getInstance(ED25519, accp);
             Signature.getInstance(ES256, accp);
-            return new Status(Optional.of(accp), "AWS-LC " + accp.getAwsLcVersionStr() + " through Amazon Corretto Crypto Provider "
+            return new Status(Optional.of(accp), accp.getAwsLcVersionStr() + " through Amazon Corretto Crypto Provider "
                     + accp.getVersionStr());
         } catch (NoSuchAlgorithmException e) {
             return unavailable("it lacks a signature the server needs (" + firstLine(e) + ")");

@@ -20,6 +20,9 @@ public final class Customers {
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._~@:+-]{1,255}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
+    /** Found customers remembered at most, per instance and across tenants. */
+    public static final int CACHE_ENTRIES = 100_000;
+
     private final CustomerRepository repository;
     private final LoadingCache<Lookup, UUID> found;
 
@@ -41,7 +44,7 @@ public final class Customers {
                 : Caffeine.newBuilder()
                         .expireAfterWrite(cacheTtl)
                         .refreshAfterWrite(cacheTtl.multipliedBy(2).dividedBy(3))
-                        .maximumSize(100_000)
+                        .maximumSize(CACHE_ENTRIES)
                         .build(this::load);
     }
 

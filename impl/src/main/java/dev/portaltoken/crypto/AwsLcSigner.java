@@ -63,7 +63,7 @@ final class AwsLcSigner implements JWSSigner {
         Signature signature = signatures.get();
         try {
             signature.update(signingInput);
-            return Base64URL.encode(signature.sign());
+            return Signers.base64Url(signature.sign());
         } catch (GeneralSecurityException | RuntimeException e) {
             signatures.remove(); // never reuse one left in an unknown state
             throw new JOSEException(algorithm + " signing failed", e);

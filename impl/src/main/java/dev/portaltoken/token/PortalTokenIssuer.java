@@ -24,22 +24,23 @@ import java.util.function.Supplier;
  * <p>The token is assembled here rather than by Nimbus's {@code SignedJWT}: the header is encoded
  * once per key, the claims are written straight to JSON, and the public parts are base64url-encoded
  * with the JDK's codec. Nimbus's claims model and its constant-time codec (meant for secrets) were
- * a quarter of the cost of a token request.
+ * a quarter of the cost of a token request. The claims that come from configuration ({@code iss},
+ * {@code aud}) are JSON-encoded once, by Jackson; the rest are numbers, UUIDs and {@code cus_} ids,
+ * which need no escaping, appended as they are.
  */
 public final class PortalTokenIssuer {
     private static final JsonFactory JSON = new JsonFactory();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final Supplier<SigningKey> currentKey;
-    private final String issuer;
-    private final String audience;
+    /** {@code {"iss":"...","aud":"...","sub":"}, JSON-encoded once. */
+    private final String claimsPrefix;
     private final Clock clock;
 
     /** @param currentKey the key to sign with now; called once per token, must be cheap and thread-safe */
     public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, String audience, Clock clock) {
         this.currentKey = currentKey;
-        this.issuer = issuer;
-        this.audience = audience;
+        this.claimsPrefix = claimsPrefix(issuer, audience);
         this.clock = clock;
     }
 
@@ -57,23 +58,27 @@ public final class PortalTokenIssuer {
     }
 
     private byte[] claims(UUID tenantId, UUID customerId, long issuedAt, long expiresAt) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
+        return new StringBuilder(claimsPrefix.length() + 200).append(claimsPrefix)
+                .append(CustomerIds.format(customerId))
+                .append("\",\"iat\":").append(issuedAt)
+                .append(",\"exp\":").append(expiresAt)
+                .append(",\"jti\":\"").append(Uuids.unique())
+                .append("\",\"tenant_id\":\"").append(tenantId)
+                .append("\",\"resource\":{\"Customer\":\"").append(customerId)
+                .append("\"}}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String claimsPrefix(String issuer, String audience) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject();
             json.writeStringField("iss", issuer);
             json.writeStringField("aud", audience);
-            json.writeStringField("sub", CustomerIds.format(customerId));
-            json.writeNumberField("iat", issuedAt);
-            json.writeNumberField("exp", expiresAt);
-            json.writeStringField("jti", Uuids.unique().toString());
-            json.writeStringField("tenant_id", tenantId.toString());
-            json.writeObjectFieldStart("resource");
-            json.writeStringField("Customer", customerId.toString());
-            json.writeEndObject();
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toByteArray();
+        String object = out.toString(StandardCharsets.UTF_8); // {"iss":"...","aud":"..."}: reopened below
+        return object.substring(0, object.length() - 1) + ",\"sub\":\"";
     }
 }

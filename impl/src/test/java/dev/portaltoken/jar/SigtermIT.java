@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTERM under load, on the packaged jar: the server stops accepting, finishes the requests in
  * flight (one of them deliberately slow, its body still arriving when the signal comes), closes
- * its pool and exits 0 within a bound. Every answer a client got is a complete, valid 200; the only
+ * its pool, writes every request's log line and exits 0 within a bound. Every answer a client got is a complete, valid 200; the only
  * errors are connections the server no longer accepted or closed before taking a request.
  */
 class SigtermIT {
@@ -144,6 +144,10 @@ class SigtermIT {
                 }
             }
             assertTrue(ok >= 50, "answers received: " + ok);
+            long logged = server.output().lines()
+                    .filter(l -> l.contains(" http.request - POST /api/v1/customers/{id_or_alias}/portal-token 200 ")).count();
+            assertTrue(logged >= ok + 2, "the request log (written asynchronously) lost no line at shutdown: " + logged
+                    + " lines for " + (ok + 2) + " tokens answered");
             assertTrue(violations.isEmpty(), () -> violations.size() + " requests failed otherwise than by a refused or"
                     + " reset connection; the first: " + violations.get(0));
         }

@@ -53,6 +53,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -112,6 +114,9 @@ public final class PortalTokenServer implements AutoCloseable {
      * server listens at once and reports not ready until it is done.
      */
     public static PortalTokenServer start(ServerConfig config) {
+        // AWS-LC loads and runs its self-tests (about 0.2 s) while the database opens.
+        CompletableFuture<SignerProvider> signerChoice =
+                CompletableFuture.supplyAsync(() -> Signers.select(config.signing().signer()));
         Metrics metrics = new Metrics();
         Database database = Database.open(config.database(), "server", true, metrics.registry());
         List<HttpServer> servers = new ArrayList<>();
@@ -121,7 +126,7 @@ public final class PortalTokenServer implements AutoCloseable {
         ChangeListener changes = null;
         try {
             SigningConfig signing = config.signing();
-            SignerProvider signer = Signers.select(signing.signer());
+            SignerProvider signer = chosen(signerChoice);
             boolean hmac = JWSAlgorithm.HS256.equals(signing.algorithm());
             metrics.signer(hmac ? "jdk" : signer.configName(), signing.algorithm().getName());
             keys = new KeyRingSupervisor(() -> openKeyRing(config, database, signer), database::migrated);
@@ -175,6 +180,14 @@ public final class PortalTokenServer implements AutoCloseable {
         } catch (RuntimeException e) {
             stop(servers, keys, readiness, changes, database, metrics);
             throw e;
+        }
+    }
+
+    private static SignerProvider chosen(CompletableFuture<SignerProvider> choice) {
+        try {
+            return choice.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e; // one line for the start-up error
         }
     }
 

@@ -25,6 +25,7 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
   --no-default-flags-run  skip the server with default JVM flags (its peak RSS is reported)
   --output FILE           the report (default docs/benchmarks.md; the JSON results go beside it)
   --results FILE          write the JSON results here instead
+  --hold                  only load the fixture, say where it is, and keep it until Ctrl-C (profiling)
   -h, --help              this text
 
 Tuning settings in the environment (HTTP_WORKER_THREADS, DATABASE_POOL_SIZE, PORTAL_SIGNER,

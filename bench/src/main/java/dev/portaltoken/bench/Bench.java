@@ -25,6 +25,8 @@ public final class Bench {
     private final Path runDir;
     private final long started = System.nanoTime();
     private final String loadBefore = Machine.loadAverage();
+    /** The fixture's PostgreSQL while it runs, for the shutdown hook. */
+    private static volatile Fixture running;
 
     private Bench(Plan plan, Plan.Options options, Path root, Path runDir) {
         this.plan = plan;
@@ -46,7 +48,17 @@ public final class Bench {
         Path root = Path.of("").toAbsolutePath();
         Path runDir = Files.createTempDirectory("portal-token-bench-run",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Runtime.getRuntime().addShutdownHook(new Thread(Launched::stopAll, "stop-children"));
+        // However the run ends (done, failed, Ctrl-C, SIGTERM): stop every child, PostgreSQL, and remove the
+        // run's directory (its request files hold API keys).
+        Runnable cleanUp = () -> {
+            Launched.stopAll();
+            Fixture held = running;
+            if (held != null) {
+                held.close();
+            }
+            deleteTree(runDir);
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(cleanUp, "clean-up"));
         int status;
         try {
             Results results = new Bench(plan, options, root, runDir).run(String.join(" ", args));
@@ -67,8 +79,7 @@ public final class Bench {
             System.err.println("[bench] ERROR: " + e.getMessage());
             status = 1;
         } finally {
-            Launched.stopAll();
-            deleteTree(runDir);
+            cleanUp.run();
         }
         System.exit(status);
     }
@@ -83,12 +94,20 @@ public final class Bench {
                 + Plan.TENANTS * Plan.KEYS_PER_TENANT + " API keys, " + Plan.TENANTS * Plan.CUSTOMERS_PER_TENANT
                 + " hot customers, " + String.format(Locale.ROOT, "%,d", plan.coldCustomers()) + " in the large tenant)");
         Fixture fixture = Fixture.load(dataDir, runDir, plan.coldCustomers());
+        running = fixture;
         List<Results.ServerRun> servers = new ArrayList<>();
         List<Long> external = new ArrayList<>();
         List<Long> embedded = new ArrayList<>();
         Results.ServerRun bareRun;
         try (fixture) {
             log("fixture loaded; PostgreSQL on port " + fixture.port());
+            if (options.hold) {
+                Path cold = fixture.coldSample(new java.util.SplittableRandom());
+                log("holding: DATABASE_URL=jdbc:postgresql://localhost:" + fixture.port() + "/postgres DATABASE_USER=postgres"
+                        + " --data-dir " + dataDir + "; wrk request files " + fixture.hotFile() + " and " + cold
+                        + " (they hold API keys); Ctrl-C ends");
+                Thread.currentThread().join();
+            }
             probe = new Probe(fixture.probeKey(), fixture.probeCustomer());
             portal = new PortalServer(jar, dataDir, runDir, probe, jwtSecret);
             Launched bare = Launched.start(List.of(Launched.java(), "-cp",

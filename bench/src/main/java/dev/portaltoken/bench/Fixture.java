@@ -141,9 +141,9 @@ final class Fixture implements AutoCloseable {
         return file;
     }
 
-    /** Stops PostgreSQL (once; the request files stay usable). */
+    /** Stops PostgreSQL (once; the request files stay usable). Thread-safe. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             database.close();

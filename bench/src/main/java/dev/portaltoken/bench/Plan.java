@@ -88,6 +88,7 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
                 case "--no-default-flags-run" -> defaultFlags = false;
                 case "--output" -> into.output = value(args, ++i);
                 case "--results" -> into.results = value(args, ++i);
+                case "--hold" -> into.hold = true;
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i));
             }
         }
@@ -98,6 +99,8 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
     /** Where the report and the results go, and whether the jar was built by this run. */
     static final class Options {
         boolean skipBuild;
+        /** Load the fixture, print where it is, and keep it until interrupted (for profiling by hand). */
+        boolean hold;
         String output = "docs/benchmarks.md";
         String results;
     }

@@ -102,9 +102,10 @@ public final class Bench {
         try (fixture) {
             log("fixture loaded; PostgreSQL on port " + fixture.port());
             if (options.hold) {
-                Path cold = fixture.coldSample(new java.util.SplittableRandom());
+                String cold = plan.coldCustomers() > 0 ? " and " + fixture.coldSample(new java.util.SplittableRandom())
+                        + " (token-split)" : "";
                 log("holding: DATABASE_URL=jdbc:postgresql://localhost:" + fixture.port() + "/postgres DATABASE_USER=postgres"
-                        + " --data-dir " + dataDir + "; wrk request files " + fixture.hotFile() + " and " + cold
+                        + " --data-dir " + dataDir + "; wrk request files " + fixture.hotFile() + cold
                         + " (they hold API keys); Ctrl-C ends");
                 Thread.currentThread().join();
             }
@@ -113,7 +114,8 @@ public final class Bench {
             Launched bare = Launched.start(List.of(Launched.java(), "-cp",
                     jar + ":" + root.resolve("bench/target/portal-token-bench.jar"), BareServer.class.getName()),
                     PortalServer.environment(), runDir, "bare");
-            rounds = new Rounds(plan, new Wrk(root.resolve("bench/load.lua")), fixture, awaitListening(bare), this::log);
+            rounds = new Rounds(plan, new Wrk(root.resolve("bench/load.lua")), fixture, probe, awaitListening(bare),
+                    this::log);
             List<Results.Measurement> bareWarmup = new ArrayList<>();
             rounds.warmUpBare(bareWarmup);
             bareRun = new Results.ServerRun("bare Jersey+Grizzly", "none", "-", "-", List.of(), 0,

@@ -98,6 +98,23 @@ final class Probe {
         return m.find() ? m.group(2) : "-";
     }
 
+    /** Totals of the server's connection pool so far ({@code hikaricp_connections_usage|acquire_seconds}). */
+    record Pool(long uses, double useSeconds, long acquires, double waitSeconds) {
+    }
+
+    Pool pool(URI base) throws IOException {
+        String metrics = send(base, HttpRequest.newBuilder(base.resolve("/metrics")).build()).body();
+        return new Pool((long) metric(metrics, "hikaricp_connections_usage_seconds_count"),
+                metric(metrics, "hikaricp_connections_usage_seconds_sum"),
+                (long) metric(metrics, "hikaricp_connections_acquire_seconds_count"),
+                metric(metrics, "hikaricp_connections_acquire_seconds_sum"));
+    }
+
+    private static double metric(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     private HttpRequest mintRequest(URI base) {
         return HttpRequest.newBuilder(base.resolve("/api/v1/customers/" + customer + "/portal-token"))
                 .timeout(Duration.ofSeconds(2))

@@ -129,18 +129,21 @@ final class ReportTables {
             line.accept("### The cold scenario: what bounds it");
             line.accept("");
             line.accept(String.format(Locale.ROOT, "Every request names a customer drawn uniformly from %,d; the server"
-                    + " remembers at most %,d found customers (`Customers.CACHE_ENTRIES`), so at most %.0f%% of these"
-                    + " requests can be answered from memory and the rest look the customer up in PostgreSQL, one"
-                    + " indexed query per request (`customer_tenant_alias_key` or the primary key) over a pool of %s"
-                    + " connections. Cold/hot: %s; p50 %s cold against %s hot, so a lookup adds about %s per request."
+                    + " remembers at most %,d found customers (`Customers.CACHE_ENTRIES`), so at most %.0f%% of them can"
+                    + " be answered from memory; the others are looked up in PostgreSQL, one indexed query"
+                    + " (`customer_tenant_alias_key`, or the primary key for a `cus_` id) over the pool of %s"
+                    + " connections. Measured (medians over the rounds, from the server's `hikaricp_*` metrics): %.0f%%"
+                    + " of the requests took a connection, each held it %s (the lookup's round trip, PostgreSQL"
+                    + " sharing the 2 cores) and waited %s for a free one. Cold/hot: %s; p50 %s cold against %s hot."
                     + " See bench/README.md for the profile of this path.", cold, Customers.CACHE_ENTRIES,
                     Math.min(100.0, 100.0 * Customers.CACHE_ENTRIES / cold),
                     results.machine().serverSettings().getOrDefault("DATABASE_POOL_SIZE", "10 (the default)"),
+                    100 * r.median("token-cold", T, m -> (double) m.poolUses() / Math.max(1, m.requests())).orElseThrow(),
+                    Report.ms(r.median("token-cold", T, Results.Measurement::poolUseUs).orElseThrow()),
+                    Report.ms(r.median("token-cold", T, Results.Measurement::poolWaitUs).orElseThrow()),
                     Ratios.text(r.perRound("token-cold", "token", T, Results.Measurement::requestsPerSecond)),
                     Report.ms(r.median("token-cold", T, Results.Measurement::p50Us).orElseThrow()),
-                    Report.ms(r.median("token", T, Results.Measurement::p50Us).orElseThrow()),
-                    Report.ms(r.median("token-cold", T, Results.Measurement::p50Us).orElseThrow()
-                            - r.median("token", T, Results.Measurement::p50Us).orElseThrow())));
+                    Report.ms(r.median("token", T, Results.Measurement::p50Us).orElseThrow())));
             line.accept("");
         }
     }

@@ -38,9 +38,27 @@ public record Results(Machine machine, Plan plan, List<ServerRun> servers, Serve
                             List<Measurement> measurements) {
     }
 
-    /** One wrk run. */
+    /**
+     * One wrk run; for the cold scenario also what the server's connection pool did meanwhile (from its
+     * {@code hikaricp_*} metrics): how many connections were taken, how long each was held (the lookup's
+     * round trip) and waited for, on average. Zero elsewhere.
+     */
     public record Measurement(String scenario, int connections, int round, long requests, long durationUs,
-                              double p50Us, double p99Us, long non2xx, long socketErrors, long timeouts) {
+                              double p50Us, double p99Us, long non2xx, long socketErrors, long timeouts,
+                              long poolUses, double poolUseUs, double poolWaitUs) {
+        Measurement(String scenario, int connections, int round, long requests, long durationUs, double p50Us,
+                    double p99Us, long non2xx, long socketErrors, long timeouts) {
+            this(scenario, connections, round, requests, durationUs, p50Us, p99Us, non2xx, socketErrors, timeouts, 0, 0, 0);
+        }
+
+        Measurement withPool(Probe.Pool before, Probe.Pool after) {
+            long uses = after.uses() - before.uses();
+            return new Measurement(scenario, connections, round, requests, durationUs, p50Us, p99Us, non2xx, socketErrors,
+                    timeouts, uses, uses == 0 ? 0 : (after.useSeconds() - before.useSeconds()) * 1e6 / uses,
+                    after.acquires() == before.acquires() ? 0 : (after.waitSeconds() - before.waitSeconds()) * 1e6
+                            / (after.acquires() - before.acquires()));
+        }
+
         public double requestsPerSecond() {
             return requests * 1e6 / Math.max(1, durationUs);
         }

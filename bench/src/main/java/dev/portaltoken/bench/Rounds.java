@@ -18,12 +18,14 @@ final class Rounds {
     private final Plan plan;
     private final Wrk wrk;
     private final Fixture fixture;
+    private final Probe probe;
     private final URI bare;
     private final Log log;
     private final SplittableRandom random = new SplittableRandom();
 
-    Rounds(Plan plan, Wrk wrk, Fixture fixture, URI bare, Log log) {
+    Rounds(Plan plan, Wrk wrk, Fixture fixture, Probe probe, URI bare, Log log) {
         this.plan = plan;
+        this.probe = probe;
         this.wrk = wrk;
         this.fixture = fixture;
         this.bare = bare;
@@ -120,8 +122,12 @@ final class Rounds {
             case "bare" -> wrk.run(bare, scenario, "healthz", null, connections, round, seconds);
             case "healthz" -> wrk.run(server, scenario, "healthz", null, connections, round, seconds);
             case "token" -> wrk.run(server, scenario, "token", fixture.hotFile(), connections, round, seconds);
-            case "token-cold" -> wrk.run(server, scenario, "token-split", fixture.coldSample(random), connections,
-                    round, seconds);
+            case "token-cold" -> {
+                Path sample = fixture.coldSample(random);
+                Probe.Pool before = probe.pool(server);
+                yield wrk.run(server, scenario, "token-split", sample, connections, round, seconds)
+                        .withPool(before, probe.pool(server));
+            }
             default -> throw new IllegalArgumentException(scenario);
         };
         log.line(String.format(java.util.Locale.ROOT, "  %-6s %-10s c=%-2d round %d: %7.0f req/s  p50 %6.2f ms  p99 %6.2f ms"

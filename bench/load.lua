@@ -1,16 +1,19 @@
--- wrk script for bench/run.sh.
---   wrk -t2 -c32 -d5s -s bench/load.lua http://127.0.0.1:PORT -- healthz
---   wrk -t2 -c32 -d5s -s bench/load.lua http://127.0.0.1:PORT -- token FIXTURE_FILE
+-- wrk script of the benchmark driver (bench/run.sh), which runs it as:
+--   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- healthz
+--   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- token REQUESTS_FILE
+--   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- token-split REQUESTS_FILE 2
 --
--- token: each wrk thread builds one POST /api/v1/customers/{id_or_alias}/portal-token per fixture
--- customer (all 10,000, each with a random one of its tenant's API keys, by cus_ id or by alias
--- in alternation, the other way round in the other thread), shuffles them and cycles through
--- them, so every key, every customer and both lookups are exercised.
+-- token: each wrk thread builds one POST /api/v1/customers/{id_or_alias}/portal-token per customer
+-- line of the file (each with a random one of its tenant's API keys, by cus_ id or by alias in
+-- alternation, the other way round in the other thread), shuffles them and cycles through them, so
+-- every key, every customer and both lookups are exercised.
+-- token-split: the same, but of T threads (the last argument, wrk's -t) thread n takes only the
+-- customer lines n, n + T, n + 2T, ..., so the threads never share a customer (the cold scenario: a fresh random sample per measurement).
 -- healthz: GET /healthz through the same request() path, so that wrk spends the same work per
 -- request on both sides of a ratio.
 --
 -- done() prints one machine-readable BENCHRESULT line; wrk counts any status >= 400 in
--- status_errors, which bench/run.sh turns into an invalid run. API keys stay in wrk's memory.
+-- status_errors, which the driver turns into an invalid run. API keys stay in wrk's memory.
 
 local thread_count = 0
 
@@ -30,8 +33,8 @@ function init(args)
     n = 1
     return
   end
-  if mode ~= "token" or file == nil then
-    error("usage: -- healthz | -- token FIXTURE_FILE")
+  if (mode ~= "token" and mode ~= "token-split") or file == nil then
+    error("usage: -- healthz | -- token FILE | -- token-split FILE THREADS")
   end
   local keys, customers = {}, {}
   for line in io.lines(file) do
@@ -45,6 +48,16 @@ function init(args)
   end
   local no = thread_no or 1
   math.randomseed(os.time() + 7919 * no)
+  if mode == "token-split" then
+    local threads = tonumber(args[3]) or error("token-split needs the thread count")
+    local mine = {}
+    for index, c in ipairs(customers) do
+      if index % threads == no % threads then
+        table.insert(mine, c)
+      end
+    end
+    customers = mine
+  end
   for index, c in ipairs(customers) do
     local tenant_keys = keys[c.tenant]
     local key = tenant_keys[math.random(#tenant_keys)]

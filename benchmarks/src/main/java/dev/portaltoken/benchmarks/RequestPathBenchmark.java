@@ -66,9 +66,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
 public class RequestPathBenchmark {
-    /** The signing algorithm, as {@code PORTAL_TOKEN_ALG}. */
-    @Param({"EdDSA", "HS256"})
-    public String algorithm;
+    /** The signing algorithm and implementation, as {@code PORTAL_TOKEN_ALG} and {@code PORTAL_SIGNER}. */
+    @Param({"EdDSA-aws-lc", "EdDSA-bouncycastle", "ES256-aws-lc", "ES256-bouncycastle", "HS256"})
+    public String signer;
 
     private java.nio.file.Path dataDir;
     private Database database;
@@ -93,15 +93,17 @@ public class RequestPathBenchmark {
                 Freshness.UNTIL_EXPIRY);
         customers.create(tenant.id(), "bench-customer", "Bench Customer", null);
 
+        String[] parts = signer.split("-", 2);
+        JWSAlgorithm algorithm = JWSAlgorithm.parse(parts[0]);
         SigningKey signingKey;
-        if (JWSAlgorithm.HS256.getName().equals(algorithm)) {
+        if (JWSAlgorithm.HS256.equals(algorithm)) {
             byte[] secret = new byte[32];
             new SecureRandom().nextBytes(secret);
             signingKey = SigningKey.hmac(secret);
         } else {
-            JWK jwk = Signers.generate(JWSAlgorithm.parse(algorithm));
-            signingKey = new SigningKey(JWSAlgorithm.parse(algorithm), jwk.getKeyID(),
-                    Signers.signer(jwk, SignerProvider.BOUNCYCASTLE));
+            JWK jwk = Signers.generate(algorithm);
+            signingKey = new SigningKey(algorithm, jwk.getKeyID(),
+                    Signers.signer(jwk, SignerProvider.parse(parts[1]).orElseThrow()));
         }
         authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30), Freshness.UNTIL_EXPIRY);
         limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));

@@ -1,5 +1,6 @@
 package dev.portaltoken.cli;
 
+import dev.portaltoken.server.LogSetup;
 import dev.portaltoken.server.PortalTokenServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,7 +8,7 @@ import sun.misc.Signal;
 
 /**
  * SIGTERM and SIGINT stop the server in order (stop accepting, finish in-flight requests, close
- * the pool, stop the embedded PostgreSQL) and then exit 0. Handling the signals directly, instead of
+ * the pool, stop the embedded PostgreSQL, write the queued request log lines) and then exit 0. Handling the signals directly, instead of
  * in a JVM shutdown hook, keeps the embedded PostgreSQL's own hook from stopping the database under
  * requests still in flight, and makes the exit status 0 rather than 143.
  */
@@ -21,6 +22,7 @@ final class GracefulShutdown {
         Runnable stop = () -> {
             LOG.info("stopping: finishing in-flight requests");
             server.close();
+            LogSetup.flush(); // the request log lines still queued
             LOG.info("stopped");
             System.exit(0);
         };
@@ -28,6 +30,9 @@ final class GracefulShutdown {
             // Not a daemon (the signal-handler thread it is created from is one): the JVM must not end before it does.
             Signal.handle(new Signal(name), signal -> { Thread t = new Thread(stop, "shutdown"); t.setDaemon(false); t.start(); });
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown-hook"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            LogSetup.flush();
+        }, "shutdown-hook"));
     }
 }

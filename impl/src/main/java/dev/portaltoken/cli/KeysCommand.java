@@ -3,6 +3,7 @@ package dev.portaltoken.cli;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.SigningConfig;
+import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.keys.SigningKeys;

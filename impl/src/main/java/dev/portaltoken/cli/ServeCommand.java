@@ -4,6 +4,7 @@ import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.ServerConfig;
 import dev.portaltoken.config.Setting;
+import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.server.LogSetup;
 import dev.portaltoken.server.PortalTokenServer;
 import java.io.PrintStream;
@@ -58,6 +59,7 @@ final class ServeCommand extends ConfiguredCommand {
         }
         out.println("  database     " + summary.database());
         out.println("  signing      " + summary.signing());
+        out.println("  signer       " + summary.signer());
         out.println("  API docs     " + summary.baseUri().resolve("docs"));
         out.println("  JWKS         " + summary.baseUri().resolve(".well-known/jwks.json"));
         out.flush();

@@ -78,7 +78,7 @@ public final class ConfigLoader {
         if (JWSAlgorithm.HS256.equals(algorithm) && secret.isEmpty()) {
             throw new ConfigException(Setting.TOKEN_ALG.env() + ": HS256 needs " + Setting.JWT_SECRET.env());
         }
-        return new SigningConfig(algorithm, required(Setting.SIGNER), secret, optional(Setting.KEY_ENCRYPTION_KEY),
+        return new SigningConfig(algorithm, optional(Setting.SIGNER), secret, optional(Setting.KEY_ENCRYPTION_KEY),
                 required(Setting.KEY_REFRESH_SECONDS));
     }
 

@@ -58,8 +58,9 @@ public final class Setting<T> {
     public static final Setting<Secret> KEY_ENCRYPTION_KEY = secret("PORTAL_KEY_ENCRYPTION_KEY", "key-encryption-key",
             Parser.base64Key(SigningConfig.KEY_ENCRYPTION_KEY_BYTES), "Key that encrypts the signing keys stored in the database. Unset: one is generated"
                     + " once into the data directory (owner-only). Set it in production, the same on every instance.");
-    public static final Setting<SignerProvider> SIGNER = plain("PORTAL_SIGNER", "signer", "bouncycastle",
-            Parser.signer(), "EdDSA and ES256 implementation: bouncycastle (fast) or jdk (the JDK's own, a fallback).");
+    public static final Setting<SignerProvider> SIGNER = plain("PORTAL_SIGNER", "signer", null, Parser.signer(),
+            "EdDSA and ES256 implementation: aws-lc (native, fastest), bouncycastle (pure Java) or jdk (the JDK's own,"
+                    + " slow). Unset: aws-lc where it loads and passes its self-tests (Linux x86-64), else bouncycastle.");
     public static final Setting<Duration> KEY_REFRESH_SECONDS = plain("PORTAL_KEY_REFRESH_SECONDS",
             "key-refresh-seconds", "10", Parser.seconds(1, 30), "How often a server re-reads the signing keys:"
                     + " rotations made elsewhere are picked up within this time, which is also the JWKS max-age.");

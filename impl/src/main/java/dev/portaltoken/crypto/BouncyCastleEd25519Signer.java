@@ -36,7 +36,7 @@ final class BouncyCastleEd25519Signer implements JWSSigner {
         byte[] signature = new byte[Ed25519PrivateKeyParameters.SIGNATURE_SIZE];
         privateKey.sign(Ed25519.Algorithm.Ed25519, publicKey, null, signingInput, 0, signingInput.length,
                 signature, 0);
-        return Base64URL.encode(signature);
+        return Signers.base64Url(signature);
     }
 
     @Override

@@ -57,7 +57,7 @@ final class BouncyCastleEs256Signer implements JWSSigner {
         byte[] signature = new byte[2 * COORDINATE_BYTES];
         BigIntegers.asUnsignedByteArray(rs[0], signature, 0, COORDINATE_BYTES);
         BigIntegers.asUnsignedByteArray(rs[1], signature, COORDINATE_BYTES, COORDINATE_BYTES);
-        return Base64URL.encode(signature);
+        return Signers.base64Url(signature);
     }
 
     @Override

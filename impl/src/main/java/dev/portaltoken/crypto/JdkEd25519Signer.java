@@ -38,7 +38,7 @@ final class JdkEd25519Signer implements JWSSigner {
             Signature signature = Signature.getInstance(JdkEd25519.ALGORITHM, provider);
             signature.initSign(privateKey);
             signature.update(signingInput);
-            return Base64URL.encode(signature.sign());
+            return Signers.base64Url(signature.sign());
         } catch (GeneralSecurityException e) {
             throw new JOSEException("Ed25519 signing failed", e);
         }

@@ -1,24 +1,34 @@
 package dev.portaltoken.crypto;
 
-import java.util.Locale;
 import java.util.Optional;
 
-/** Which implementation computes asymmetric signatures. */
+/** Which implementation computes asymmetric signatures ({@code PORTAL_SIGNER}). */
 public enum SignerProvider {
-    /** BouncyCastle's lightweight API: about 19x (Ed25519) and 6x (P-256) the JDK's signatures per second. */
-    BOUNCYCASTLE,
-    /** The JDK's own SunEC provider, the fallback. */
-    JDK;
+    /**
+     * AWS-LC, native code through Amazon Corretto Crypto Provider: about 4x (Ed25519) and 5x (P-256)
+     * BouncyCastle's signatures per second. Linux x86-64 only.
+     */
+    AWS_LC("aws-lc"),
+    /** BouncyCastle's lightweight API: pure Java, about 19x (Ed25519) and 6x (P-256) the JDK's signatures per second. */
+    BOUNCYCASTLE("bouncycastle"),
+    /** The JDK's own SunEC provider. */
+    JDK("jdk");
 
-    /** The lower-case name used in configuration. */
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
+    private final String configName;
+
+    SignerProvider(String configName) {
+        this.configName = configName;
     }
 
-    /** Parses a configured name ({@code bouncycastle}, {@code jdk}), ignoring case. */
+    /** The name used in configuration, the banner and metrics, e.g. {@code aws-lc}. */
+    public String configName() {
+        return configName;
+    }
+
+    /** Parses a configured name ({@code aws-lc}, {@code bouncycastle}, {@code jdk}), ignoring case. */
     public static Optional<SignerProvider> parse(String name) {
         for (SignerProvider provider : values()) {
-            if (provider.configName().equalsIgnoreCase(name.trim())) {
+            if (provider.configName.equalsIgnoreCase(name.trim())) {
                 return Optional.of(provider);
             }
         }

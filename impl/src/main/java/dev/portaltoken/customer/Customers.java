@@ -18,6 +18,9 @@ public final class Customers {
     private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._~@:+-]{1,255}");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
+    /** Found customers remembered at most, per instance and across tenants. */
+    public static final int CACHE_ENTRIES = 100_000;
+
     private final CustomerRepository repository;
     private final GuardedCache<Lookup, UUID> found;
     private final Runnable databaseLookup;
@@ -50,7 +53,7 @@ public final class Customers {
         this.repository = repository;
         this.databaseLookup = databaseLookup;
         this.cacheHit = cacheHit;
-        this.found = new GuardedCache<>(cacheTtl, cacheTtl.multipliedBy(2).dividedBy(3), 100_000, freshness,
+        this.found = new GuardedCache<>(cacheTtl, cacheTtl.multipliedBy(2).dividedBy(3), CACHE_ENTRIES, freshness,
                 ForkJoinPool.commonPool());
     }
 

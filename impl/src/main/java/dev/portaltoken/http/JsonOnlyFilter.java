@@ -28,7 +28,10 @@ final class JsonOnlyFilter implements ContainerRequestFilter {
         if (request.hasEntity() && request.getHeaderString(HttpHeaders.CONTENT_TYPE) == null) {
             headers.putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
         }
-        headers.putSingle(HttpHeaders.ACCEPT, MediaType.WILDCARD);
+        String accept = request.getHeaderString(HttpHeaders.ACCEPT);
+        if (accept != null && !accept.equals(MediaType.WILDCARD)) { // no Accept already means anything
+            headers.putSingle(HttpHeaders.ACCEPT, MediaType.WILDCARD);
+        }
     }
 
     private static boolean isMediaType(String value) {

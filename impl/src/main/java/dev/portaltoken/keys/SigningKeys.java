@@ -3,6 +3,7 @@ package dev.portaltoken.keys;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.SigningConfig;
+import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.token.SigningKey;
@@ -61,32 +62,37 @@ public final class SigningKeys implements AutoCloseable {
 
     private final SigningKeyRepository repository;
     private final SigningConfig config;
+    private final SignerProvider signer;
     private final Path dataDir;
     private final Optional<KeyRingSupervisor> ring;
 
-    private SigningKeys(DataSource dataSource, SigningConfig config, Path dataDir, BooleanSupplier databaseReady,
-                        boolean serving) {
+    private SigningKeys(DataSource dataSource, SigningConfig config, SignerProvider signer, Path dataDir,
+                        BooleanSupplier databaseReady, boolean serving) {
         this.repository = new SigningKeyRepository(dataSource);
         this.config = config;
+        this.signer = signer;
         this.dataDir = dataDir;
         this.ring = serving ? Optional.of(new KeyRingSupervisor(this::openRing, databaseReady)) : Optional.empty();
     }
 
     /** For admin commands: maintenance and look-ups, nothing in the background. */
     public static SigningKeys admin(DataSource dataSource, SigningConfig config, Path dataDir) {
-        return new SigningKeys(dataSource, config, dataDir, () -> true, false);
+        // Admin work never signs a token: any signer serves to open and create keys.
+        return new SigningKeys(dataSource, config, config.signer().orElse(SignerProvider.BOUNCYCASTLE), dataDir,
+                () -> true, false);
     }
 
     /**
      * For a server: opens the keys now if the database is ready (else as soon as it is, the server
      * staying not ready meanwhile), then maintains and reloads them every refresh interval.
      *
+     * @param signer  the implementation that signs with the asymmetric keys ({@code Signers.select})
      * @param dataDir where a generated key encryption key lives when none is configured
      * @throws dev.portaltoken.config.ConfigException when the key encryption key does not open the stored keys
      */
-    public static SigningKeys serve(DataSource dataSource, SigningConfig config, Path dataDir,
+    public static SigningKeys serve(DataSource dataSource, SigningConfig config, SignerProvider signer, Path dataDir,
                                     BooleanSupplier databaseReady) throws SQLException {
-        SigningKeys keys = new SigningKeys(dataSource, config, dataDir, databaseReady, true);
+        SigningKeys keys = new SigningKeys(dataSource, config, signer, dataDir, databaseReady, true);
         keys.ring.orElseThrow().start(config.refreshInterval());
         return keys;
     }
@@ -175,7 +181,7 @@ public final class SigningKeys implements AutoCloseable {
 
     private SigningKeyStore store() throws SQLException {
         return new SigningKeyStore(repository,
-                KeyEncryptionKey.resolve(config.keyEncryptionKey(), dataDir, repository.hasSealedKeys()), config.signer());
+                KeyEncryptionKey.resolve(config.keyEncryptionKey(), dataDir, repository.hasSealedKeys()), signer);
     }
 
     /** Checks the key encryption key against the stored keys, creates what is missing, and loads. */

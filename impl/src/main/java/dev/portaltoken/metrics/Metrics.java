@@ -76,6 +76,16 @@ public final class Metrics implements AutoCloseable {
     private record RequestKey(String method, String route, int status) {
     }
 
+    /**
+     * Publishes {@code portal_signer_info{signer, alg} 1}: which implementation signs the tokens of
+     * algorithm {@code alg} ({@code jdk} for HS256, the JDK's HMAC). Call once.
+     */
+    public void signer(String signer, String alg) {
+        io.micrometer.core.instrument.Gauge.builder("portal.signer.info", () -> 1)
+                .description("The implementation that signs portal tokens, and their algorithm")
+                .tags("signer", signer, "alg", alg).register(registry);
+    }
+
     /** Counts minted tokens by signing algorithm. */
     public Counter tokensMinted(String algorithm) {
         return Counter.builder("portal.tokens.minted").description("Portal tokens minted")

@@ -1,9 +1,12 @@
 package dev.portaltoken.server;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.config.ServerConfig;
+import dev.portaltoken.crypto.SignerProvider;
+import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.ChangeListener;
@@ -31,6 +34,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -47,8 +52,8 @@ public final class PortalTokenServer implements AutoCloseable {
     /** How often revocations recorded elsewhere are re-read, should an announcement have been lost. */
     private static final java.time.Duration REVOCATIONS_REREAD = java.time.Duration.ofSeconds(5);
 
-    /** What the start-up banner shows. */
-    public record Summary(URI baseUri, URI managementUri, String database, String signing) {
+    /** What the start-up banner shows; {@code signer} names what computes the signatures. */
+    public record Summary(URI baseUri, URI managementUri, String database, String signing, String signer) {
     }
 
     private final Lifecycle lifecycle;
@@ -56,15 +61,17 @@ public final class PortalTokenServer implements AutoCloseable {
     private final List<HttpListener> listeners;
     private final Database database;
     private final SigningKeys keys;
+    private final String signer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private PortalTokenServer(Lifecycle lifecycle, Drain drain, List<HttpListener> listeners, Database database,
-                              SigningKeys keys) {
+                              SigningKeys keys, String signer) {
         this.lifecycle = lifecycle;
         this.drain = drain;
         this.listeners = listeners;
         this.database = database;
         this.keys = keys;
+        this.signer = signer;
     }
 
     /**
@@ -98,9 +105,15 @@ public final class PortalTokenServer implements AutoCloseable {
             Lifecycle lifecycle) throws SQLException {
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
+        // AWS-LC loads and runs its self-tests (about 0.2 s) while the database opens.
+        CompletableFuture<SignerProvider> signerChoice =
+                CompletableFuture.supplyAsync(() -> Signers.select(config.signing().signer()));
         Metrics metrics = lifecycle.add(new Metrics());
         Database database = lifecycle.add(Database.open(config.database(), "server", true, metrics.registry()));
-        SigningKeys keys = lifecycle.add(SigningKeys.serve(database.dataSource(), config.signing(),
+        SignerProvider signer = chosen(signerChoice);
+        boolean hmac = JWSAlgorithm.HS256.equals(config.signing().algorithm());
+        metrics.signer(hmac ? "jdk" : signer.configName(), config.signing().algorithm().getName());
+        SigningKeys keys = lifecycle.add(SigningKeys.serve(database.dataSource(), config.signing(), signer,
                 config.database().dataDir(), database::migrated));
 
         // The API port is bound first: unless PUBLIC_URL is set, the public URL is its address.
@@ -147,7 +160,16 @@ public final class PortalTokenServer implements AutoCloseable {
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
                         ApiApplication.management(pipeline), MANAGEMENT_WORKERS, HttpLimits.DEFAULT, drain, errors)));
-        return new PortalTokenServer(lifecycle, drain, listeners, database, keys);
+        return new PortalTokenServer(lifecycle, drain, listeners, database, keys,
+                hmac ? "jdk (HS256: the JDK's HMAC)" : signer.configName() + " (" + Signers.describe(signer) + ")");
+    }
+
+    private static SignerProvider chosen(CompletableFuture<SignerProvider> choice) {
+        try {
+            return choice.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e; // one line for the start-up error
+        }
     }
 
     /** Where the API listens, with a host usable from this machine. */
@@ -165,7 +187,7 @@ public final class PortalTokenServer implements AutoCloseable {
         String signing = keys.loaded()
                 ? keys.signingKey().algorithm() + ", kid " + keys.signingKey().keyId()
                 : "keys not loaded yet (database unreachable); not ready until they are";
-        return new Summary(baseUri(), managementUri(), database.description(), signing);
+        return new Summary(baseUri(), managementUri(), database.description(), signing, signer);
     }
 
     /**

@@ -35,7 +35,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofSeconds(30), config.apiKeyCacheTtl());
         assertTrue(config.signing().jwtSecret().isEmpty());
         assertEquals(com.nimbusds.jose.JWSAlgorithm.EdDSA, config.signing().algorithm());
-        assertEquals(dev.portaltoken.crypto.SignerProvider.BOUNCYCASTLE, config.signing().signer());
+        assertTrue(config.signing().signer().isEmpty(), "no signer forced: the best available is chosen at start-up");
         assertEquals(Duration.ofSeconds(10), config.signing().refreshInterval());
         assertTrue(config.signing().keyEncryptionKey().isEmpty());
     }
@@ -65,7 +65,7 @@ class ConfigLoaderTest {
             "PORTAL_TOKEN_ALG|RS256|PORTAL_TOKEN_ALG: must be EdDSA, ES256 or HS256 (got 'RS256')",
             "PORTAL_TOKEN_ALG|none|PORTAL_TOKEN_ALG: must be EdDSA, ES256 or HS256",
             "PORTAL_TOKEN_ALG|HS256|PORTAL_TOKEN_ALG: HS256 needs PORTAL_JWT_SECRET",
-            "PORTAL_SIGNER|openssl|PORTAL_SIGNER: must be bouncycastle or jdk (got 'openssl')",
+            "PORTAL_SIGNER|openssl|PORTAL_SIGNER: must be aws-lc, bouncycastle or jdk (got 'openssl')",
             "PORTAL_KEY_REFRESH_SECONDS|0|PORTAL_KEY_REFRESH_SECONDS: must be a whole number of seconds from 1 to 30",
             "PORTAL_KEY_REFRESH_SECONDS|31|PORTAL_KEY_REFRESH_SECONDS: must be a whole number of seconds from 1 to 30"})
     void aBadValueNamesTheSetting(String env, String value, String message) {
@@ -88,7 +88,10 @@ class ConfigLoaderTest {
                 .signing().algorithm(), "a chosen algorithm wins; the secret then only serves token verify");
         assertEquals(JWSAlgorithm.ES256, load(Map.of(), Map.of("PORTAL_TOKEN_ALG", "es256")).signing().algorithm());
         SigningConfig signing = load(Map.of(), Map.of("PORTAL_SIGNER", "JDK", "PORTAL_KEY_REFRESH_SECONDS", "1")).signing();
-        assertEquals(SignerProvider.JDK, signing.signer());
+        assertEquals(Optional.of(SignerProvider.JDK), signing.signer());
+        assertEquals(Optional.of(SignerProvider.AWS_LC), load(Map.of(), Map.of("PORTAL_SIGNER", "AWS-LC")).signing().signer());
+        assertEquals(Optional.of(SignerProvider.BOUNCYCASTLE),
+                load(Map.of(), Map.of("PORTAL_SIGNER", "bouncycastle")).signing().signer());
         assertEquals(Duration.ofSeconds(1), signing.refreshInterval());
     }
 

@@ -31,6 +31,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every algorithm x implementation signs what independent verifiers (Nimbus's Tink-backed Ed25519,
@@ -51,7 +52,7 @@ class SignersTest {
     }
 
     @ParameterizedTest(name = "{0} with {1}")
-    @CsvSource({"EdDSA, BOUNCYCASTLE", "EdDSA, JDK", "ES256, BOUNCYCASTLE", "ES256, JDK"})
+    @CsvSource({"EdDSA, AWS_LC", "EdDSA, BOUNCYCASTLE", "EdDSA, JDK", "ES256, AWS_LC", "ES256, BOUNCYCASTLE", "ES256, JDK"})
     void signaturesVerifyIndependentlyAndTamperingIsDetected(String alg, SignerProvider provider) throws Exception {
         JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
         JWK key = Signers.generate(algorithm);
@@ -77,12 +78,18 @@ class SignersTest {
 
     @ParameterizedTest(name = "RFC 8032 test {0} with {1}")
     @CsvSource({
+            "1, AWS_LC, 9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60,"
+                    + " d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a, '',"
+                    + " e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
             "1, BOUNCYCASTLE, 9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60,"
                     + " d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a, '',"
                     + " e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
             "1, JDK, 9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60,"
                     + " d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a, '',"
                     + " e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b",
+            "2, AWS_LC, 4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb,"
+                    + " 3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c, 72,"
+                    + " 92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
             "2, BOUNCYCASTLE, 4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb,"
                     + " 3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c, 72,"
                     + " 92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00",
@@ -119,15 +126,16 @@ class SignersTest {
         assertTrue(new ECDSAVerifier(key.toPublicJWK()).verify(header(JWSAlgorithm.ES256), input, signature));
     }
 
-    @Test
-    void theJdkEs256SignerDrawsFreshNonces() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = SignerProvider.class, names = {"AWS_LC", "JDK"})
+    void theNativeAndJdkEs256SignersDrawFreshNonces(SignerProvider provider) throws Exception {
         JWK key = Signers.generate(JWSAlgorithm.ES256);
-        JWSSigner signer = Signers.signer(key, SignerProvider.JDK);
+        JWSSigner signer = Signers.signer(key, provider);
         assertNotEquals(signer.sign(header(JWSAlgorithm.ES256), INPUT), signer.sign(header(JWSAlgorithm.ES256), INPUT));
     }
 
     @ParameterizedTest(name = "{0} with {1}")
-    @CsvSource({"EdDSA, BOUNCYCASTLE", "EdDSA, JDK", "ES256, BOUNCYCASTLE", "ES256, JDK"})
+    @CsvSource({"EdDSA, AWS_LC", "EdDSA, BOUNCYCASTLE", "EdDSA, JDK", "ES256, AWS_LC", "ES256, BOUNCYCASTLE", "ES256, JDK"})
     void oneSignerIsSafeToShareBetweenThreads(String alg, SignerProvider provider) throws Exception {
         JWSAlgorithm algorithm = JWSAlgorithm.parse(alg);
         JWK key = Signers.generate(algorithm);

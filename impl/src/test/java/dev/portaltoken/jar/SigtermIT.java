@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SIGTERM under load, on the packaged jar: the server stops accepting, finishes the requests in
  * flight (one of them deliberately slow, its body still arriving when the signal comes), closes
- * its pool and exits 0 within a bound. Every answer a client got is a complete, valid 200 (checked
+ * its pool, writes every request's log line and exits 0 within a bound. Every answer a client got is a complete, valid 200 (checked
  * against the OpenAPI documents, the slow one too); the only errors are connections the server no
  * longer accepted or closed before taking a request. Each request carries its own X-Request-Id, and
  * the server's request log must match what the clients saw: every request it logged was answered,

@@ -34,10 +34,11 @@ public final class JarProcess {
         return Path.of(path);
     }
 
-    private static ProcessBuilder builder(Map<String, String> env, List<String> args) {
+    private static ProcessBuilder builder(List<String> jvmOptions, Map<String, String> env, List<String> args) {
         RuntimeSecrets.recordSecretSettings(env);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString()));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -84,13 +85,22 @@ public final class JarProcess {
 
     /** Runs a command to completion (at most two minutes); its stderr is also kept in a log file. */
     public static Result run(Map<String, String> env, String... args) {
-        return runWithInput(env, null, args);
+        return run(List.of(), env, null, args);
     }
 
     /** As {@link #run}, with {@code stdin} written to the command's standard input (null: none, closed at once). */
     public static Result runWithInput(Map<String, String> env, String stdin, String... args) {
+        return run(List.of(), env, stdin, args);
+    }
+
+    /** {@link #run(Map, String...)} with options for the JVM (before {@code -jar}). */
+    public static Result run(List<String> jvmOptions, Map<String, String> env, String... args) {
+        return run(jvmOptions, env, null, args);
+    }
+
+    private static Result run(List<String> jvmOptions, Map<String, String> env, String stdin, String... args) {
         try {
-            Process process = builder(env, List.of(args)).start();
+            Process process = builder(jvmOptions, env, List.of(args)).start();
             try (var in = process.getOutputStream()) {
                 if (stdin != null) {
                     in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -130,7 +140,7 @@ public final class JarProcess {
      */
     public static Measured runMeasured(Map<String, String> env, Path stdout, String... args) {
         try {
-            Process process = builder(env, List.of(args)).redirectOutput(stdout.toFile()).start();
+            Process process = builder(List.of(), env, List.of(args)).redirectOutput(stdout.toFile()).start();
             CompletableFuture<String> err = drain(process.getErrorStream())
                     .thenApply(text -> keep(text, String.join("-", List.of(args).subList(0, Math.min(2, args.length)))));
             Path status = Path.of("/proc", Long.toString(process.pid()), "status");
@@ -194,11 +204,16 @@ public final class JarProcess {
         }
 
         public static Server start(Map<String, String> env, String... args) {
+            return start(List.of(), env, args);
+        }
+
+        /** {@link #start(Map, String...)} with options for the JVM (before {@code -jar}). */
+        public static Server start(List<String> jvmOptions, Map<String, String> env, String... args) {
             List<String> all = new ArrayList<>(List.of("serve"));
             all.addAll(List.of(args));
             Process process = null;
             try {
-                process = builder(env, all).start();
+                process = builder(jvmOptions, env, all).start();
                 Process started = process;
                 StringBuffer output = new StringBuffer();
                 CompletableFuture<URI> listening = new CompletableFuture<>();

@@ -28,8 +28,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A mixed fleet on one database: EdDSA and ES256 instances, each with the BouncyCastle signer and
- * the JDK fallback. Every token verifies with the published key of its algorithm.
+ * A mixed fleet on one database: EdDSA and ES256 instances, each algorithm with every signer forced
+ * (AWS-LC, BouncyCastle, the JDK). Every token verifies with the published key of its algorithm, on
+ * every instance, whichever implementation signed it.
  */
 class AlgorithmsTest {
     private static final String KEK = TestServer.newKeyEncryptionKey();
@@ -37,14 +38,19 @@ class AlgorithmsTest {
     private static String apiKey;
     private static String customer;
 
+    private static final String[] FLEET = {"EdDSA/aws-lc", "EdDSA/bouncycastle", "EdDSA/jdk", "ES256/aws-lc",
+            "ES256/bouncycastle", "ES256/jdk"};
+
     @BeforeAll
     static void start() {
-        TestServer first = TestServer.start(Map.of("PORTAL_KEY_ENCRYPTION_KEY", KEK, "PORTAL_KEY_REFRESH_SECONDS", "1"));
-        SERVERS.put("EdDSA-bouncycastle", first);
-        for (String name : new String[] {"EdDSA-jdk", "ES256-bouncycastle", "ES256-jdk"}) {
-            String[] parts = name.split("-");
-            SERVERS.put(name, first.startAnother(Map.of("PORTAL_KEY_ENCRYPTION_KEY", KEK,
-                    "PORTAL_KEY_REFRESH_SECONDS", "1", "PORTAL_TOKEN_ALG", parts[0], "PORTAL_SIGNER", parts[1])));
+        TestServer first = null;
+        for (String name : FLEET) {
+            String[] parts = name.split("/");
+            Map<String, String> env = Map.of("PORTAL_KEY_ENCRYPTION_KEY", KEK, "PORTAL_KEY_REFRESH_SECONDS", "1",
+                    "PORTAL_TOKEN_ALG", parts[0], "PORTAL_SIGNER", parts[1]);
+            TestServer server = first == null ? TestServer.start(env) : first.startAnother(env);
+            first = first == null ? server : first;
+            SERVERS.put(name, server);
         }
         first.createTenant("acme");
         apiKey = first.createApiKey("acme");
@@ -74,9 +80,12 @@ class AlgorithmsTest {
     }
 
     @ParameterizedTest(name = "{0} with {1}")
-    @CsvSource({"EdDSA, bouncycastle", "EdDSA, jdk", "ES256, bouncycastle", "ES256, jdk"})
+    @CsvSource({"EdDSA, aws-lc", "EdDSA, bouncycastle", "EdDSA, jdk", "ES256, aws-lc", "ES256, bouncycastle",
+            "ES256, jdk"})
     void eachAlgorithmsTokensVerifyWithThePublishedKey(String alg, String signer) throws Exception {
-        TestServer server = SERVERS.get(alg + "-" + signer);
+        TestServer server = SERVERS.get(alg + "/" + signer);
+        assertTrue(server.http().get("/metrics").body().contains(
+                "portal_signer_info{alg=\"" + alg + "\",signer=\"" + signer + "\"} 1"), "the forced signer signs");
         String token = mint(server);
         SignedJWT jwt = SignedJWT.parse(token);
         assertEquals(JWSAlgorithm.parse(alg), jwt.getHeader().getAlgorithm());
@@ -122,33 +131,37 @@ class AlgorithmsTest {
     }
 
     @Test
-    void bothImplementationsOfAnAlgorithmSignWithTheSameKey() {
-        assertEquals(Tokens.kid(mint(SERVERS.get("EdDSA-bouncycastle"))), Tokens.kid(mint(SERVERS.get("EdDSA-jdk"))));
-        assertEquals(Tokens.kid(mint(SERVERS.get("ES256-bouncycastle"))), Tokens.kid(mint(SERVERS.get("ES256-jdk"))));
+    void everyImplementationOfAnAlgorithmSignsWithTheSameKey() {
+        for (String alg : new String[] {"EdDSA", "ES256"}) {
+            String kid = Tokens.kid(mint(SERVERS.get(alg + "/aws-lc")));
+            assertEquals(kid, Tokens.kid(mint(SERVERS.get(alg + "/bouncycastle"))));
+            assertEquals(kid, Tokens.kid(mint(SERVERS.get(alg + "/jdk"))));
+        }
     }
 
     @Test
     void retiringOneAlgorithmsActiveKeyMakesItsInstancesCreateExactlyOneNewOne() throws Exception {
-        TestServer es256 = SERVERS.get("ES256-bouncycastle");
+        TestServer es256 = SERVERS.get("ES256/bouncycastle");
         String before = mint(es256);
         String old = Tokens.kid(before);
         CliRun.Result retire = es256.cli("keys", "retire", old);
         assertEquals(0, retire.exit(), retire::toString);
         assertTrue(retire.out().startsWith("key " + old + " no longer signs and stays published until "), retire::toString);
-        for (String name : new String[] {"ES256-bouncycastle", "ES256-jdk"}) {
+        for (String name : new String[] {"ES256/aws-lc", "ES256/bouncycastle", "ES256/jdk"}) {
             Await.until(Await.PICKUP, name + " signs with a new ES256 key",
                     () -> !old.equals(Tokens.kid(mint(SERVERS.get(name)))));
         }
         String replacement = activeKid(es256, "ES256");
         assertNotEquals(old, replacement);
-        assertEquals(replacement, Tokens.kid(mint(SERVERS.get("ES256-bouncycastle"))));
-        assertEquals(replacement, Tokens.kid(mint(SERVERS.get("ES256-jdk"))), "one new key between the instances");
+        for (String name : new String[] {"ES256/aws-lc", "ES256/bouncycastle", "ES256/jdk"}) {
+            assertEquals(replacement, Tokens.kid(mint(SERVERS.get(name))), "one new key between the instances");
+        }
         try (Connection c = es256.sql(); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FROM signing_key WHERE alg = 'ES256' AND state = 'active'");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             assertEquals(1, rs.getLong(1));
         }
-        Tokens.verifyWithJwks(SERVERS.get("EdDSA-jdk").http(), before);
+        Tokens.verifyWithJwks(SERVERS.get("EdDSA/jdk").http(), before);
     }
 }

@@ -1,0 +1,166 @@
+package dev.portaltoken.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every number of a benchmark run in one place: how long and how hard to measure, the fixture, the
+ * JVM flags of the documented production launch, and the targets the report judges. The defaults
+ * are the plan; the command line may change the run's shape (rounds, durations, servers), never a
+ * target. Written into the results, so a report always shows the plan it was measured under.
+ *
+ * @param rounds                measured rounds per server; each round measures every scenario once
+ * @param durationS             seconds per measurement
+ * @param warmupMinS            least warm-up per server, in pairs of token + healthz traffic
+ * @param warmupMaxS            most warm-up per server, even if the JIT queue is not drained
+ * @param algorithms            servers to measure, each its own process: {@code eddsa}, {@code es256}, {@code hs256}
+ * @param database              {@code external} (a separate PostgreSQL, as in production) or {@code embedded}
+ * @param startups              cold launches timed per database, their median judged
+ * @param coldCustomers         customers of the large tenant for the cold scenario (0: no cold scenario)
+ * @param defaultFlagsRun       also run a server with default JVM flags under load, for its peak RSS
+ */
+public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, List<String> algorithms,
+                   String database, int startups, int coldCustomers, boolean defaultFlagsRun, Targets targets) {
+
+    /** The documented production launch (README, "Run it in production"): the server's JVM flags. */
+    public static final List<String> PRODUCTION_JVM_FLAGS = List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC");
+
+    static final int THROUGHPUT_CONNECTIONS = 32;
+    static final int LATENCY_CONNECTIONS = 8;
+    static final int WARMUP_CONNECTIONS = 4;
+    static final int WARMUP_STEP_S = 4;
+    /** The warm-up ends once healthz throughput moves by less than this between two steps. */
+    static final double WARMUP_STABLE = 0.10;
+    /** ... and at most this many methods wait for the JIT compilers. */
+    static final int WARMUP_JIT_QUEUE = 5;
+    static final int WRK_THREADS = 2;
+    static final int WRK_TIMEOUT_S = 10;
+    static final int TENANTS = 10;
+    static final int KEYS_PER_TENANT = 10;
+    static final int CUSTOMERS_PER_TENANT = 1_000;
+    /** Random customers of the large tenant each wrk thread cycles through in one cold measurement. */
+    static final int COLD_SAMPLE = 65_536;
+    static final int STARTUP_TIMEOUT_S = 120;
+    /** Worker threads of the bare Jersey+Grizzly server: the portal server's default. */
+    static final int BARE_WORKERS = 32;
+
+    /** What the report judges (issues 13 and 17); fixed, not options. */
+    public record Targets(double eddsaVsHealthz, double eddsaVsBare, double es256VsHealthz, double healthzVsBare,
+                          double maxP99VsHealthz, double maxPeakRssMb, double maxStartupS, double minColdVsHot) {
+    }
+
+    public static final Targets TARGETS = new Targets(0.85, 0.70, 0.80, 0.85, 2.0, 300, 3.0, 0.75);
+
+    public static Plan defaults() {
+        return new Plan(3, 4, 16, 56, List.of("eddsa", "es256"), "external", 3, 1_000_000, true, TARGETS);
+    }
+
+    /** A short run to check the harness itself: one round, small fixture; its figures are not the plan's. */
+    static Plan quick() {
+        return new Plan(1, 2, 8, 16, List.of("eddsa", "es256"), "external", 1, 50_000, true, TARGETS);
+    }
+
+    /** The plan with the command line's changes; {@link IllegalArgumentException} for a bad option. */
+    static Plan parse(List<String> args, Options into) {
+        Plan base = args.contains("--quick") ? quick() : defaults();
+        int rounds = base.rounds;
+        int duration = base.durationS;
+        int warmupMin = base.warmupMinS;
+        int warmupMax = base.warmupMaxS;
+        List<String> algorithms = base.algorithms;
+        String database = base.database;
+        int startups = base.startups;
+        int cold = base.coldCustomers;
+        boolean defaultFlags = base.defaultFlagsRun;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--quick" -> { }
+                case "--skip-build" -> into.skipBuild = true;
+                case "--rounds" -> rounds = positive(args, ++i);
+                case "--duration" -> duration = positive(args, ++i);
+                case "--warmup" -> warmupMin = whole(args, ++i);
+                case "--warmup-max" -> warmupMax = whole(args, ++i);
+                case "--algorithms" -> algorithms = algorithms(value(args, ++i));
+                case "--db" -> database = database(value(args, ++i));
+                case "--startups" -> startups = positive(args, ++i);
+                case "--cold-customers" -> cold = whole(args, ++i);
+                case "--no-default-flags-run" -> defaultFlags = false;
+                case "--output" -> into.output = value(args, ++i);
+                case "--results" -> into.results = value(args, ++i);
+                case "--hold" -> into.hold = true;
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+            }
+        }
+        return new Plan(rounds, duration, warmupMin, Math.max(warmupMin, warmupMax), algorithms, database, startups,
+                cold, defaultFlags, TARGETS);
+    }
+
+    /** Where the report and the results go, and whether the jar was built by this run. */
+    static final class Options {
+        boolean skipBuild;
+        /** Load the fixture, print where it is, and keep it until interrupted (for profiling by hand). */
+        boolean hold;
+        String output = "docs/benchmarks.md";
+        String results;
+    }
+
+    /** The scenarios measured at {@code connections} on a server of {@code algorithm}, in the order of round 1. */
+    List<String> scenarios(String algorithm, int connections) {
+        List<String> scenarios = new ArrayList<>();
+        if (connections == THROUGHPUT_CONNECTIONS) {
+            scenarios.add("bare");
+        }
+        scenarios.add("healthz");
+        scenarios.add("token");
+        if (connections == THROUGHPUT_CONNECTIONS && coldCustomers > 0 && algorithm.equals(algorithms.get(0))) {
+            scenarios.add("token-cold");
+        }
+        return scenarios;
+    }
+
+    private static String value(List<String> args, int i) {
+        if (i >= args.size()) {
+            throw new IllegalArgumentException(args.get(i - 1) + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static int whole(List<String> args, int i) {
+        try {
+            int n = Integer.parseInt(value(args, i));
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException(args.get(i - 1) + " takes a whole number, not " + args.get(i));
+    }
+
+    private static int positive(List<String> args, int i) {
+        int n = whole(args, i);
+        if (n == 0) {
+            throw new IllegalArgumentException(args.get(i - 1) + " must be at least 1");
+        }
+        return n;
+    }
+
+    private static List<String> algorithms(String list) {
+        List<String> algorithms = new ArrayList<>();
+        for (String a : list.toLowerCase(Locale.ROOT).split(",")) {
+            if (!List.of("eddsa", "es256", "hs256").contains(a.trim())) {
+                throw new IllegalArgumentException("unknown algorithm '" + a + "' (eddsa, es256, hs256)");
+            }
+            algorithms.add(a.trim());
+        }
+        return List.copyOf(algorithms);
+    }
+
+    private static String database(String db) {
+        if (!db.equals("external") && !db.equals("embedded")) {
+            throw new IllegalArgumentException("--db must be external or embedded");
+        }
+        return db;
+    }
+}

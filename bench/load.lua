@@ -2,6 +2,7 @@
 --   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- healthz
 --   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- token REQUESTS_FILE
 --   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- token-split REQUESTS_FILE 2
+--   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- introspect TOKENS_FILE
 --
 -- token: each wrk thread builds one POST /api/v1/customers/{id_or_alias}/portal-token per customer
 -- line of the file (each with a random one of its tenant's API keys, by cus_ id or by alias in
@@ -9,6 +10,8 @@
 -- every key, every customer and both lookups are exercised.
 -- token-split: the same, but of T threads (the last argument, wrk's -t) thread n takes only the
 -- customer lines n, n + T, n + 2T, ..., so the threads never share a customer (the cold scenario: a fresh random sample per measurement).
+-- introspect: each line "I KEY TOKEN" of the file becomes a POST /api/v1/portal-tokens/introspect
+-- of that (active) token with its tenant's key; every thread cycles through all of them.
 -- healthz: GET /healthz through the same request() path, so that wrk spends the same work per
 -- request on both sides of a ratio.
 --
@@ -33,8 +36,23 @@ function init(args)
     n = 1
     return
   end
+  if mode == "introspect" and file ~= nil then
+    for line in io.lines(file) do
+      local key, token = line:match("^I (%S+) (%S+)$")
+      if key then
+        n = n + 1
+        requests[n] = wrk.format("POST", "/api/v1/portal-tokens/introspect",
+          { ["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json" },
+          '{"token":"' .. token .. '"}')
+      end
+    end
+    if n == 0 then
+      error("no tokens in " .. file)
+    end
+    return
+  end
   if (mode ~= "token" and mode ~= "token-split") or file == nil then
-    error("usage: -- healthz | -- token FILE | -- token-split FILE THREADS")
+    error("usage: -- healthz | -- token FILE | -- token-split FILE THREADS | -- introspect FILE")
   end
   local keys, customers = {}, {}
   for line in io.lines(file) do

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -100,12 +101,13 @@ public final class Bench {
         List<Long> embedded = new ArrayList<>();
         Results.ServerRun bareRun;
         try (fixture) {
-            log("fixture loaded; PostgreSQL on port " + fixture.port());
+            log("fixture loaded; PostgreSQL on the Unix socket of " + dataDir);
             if (options.hold) {
                 String cold = plan.coldCustomers() > 0 ? " and " + fixture.coldSample(new java.util.SplittableRandom())
                         + " (token-split)" : "";
-                log("holding: DATABASE_URL=jdbc:postgresql://localhost:" + fixture.port() + "/postgres DATABASE_USER=postgres"
-                        + " --data-dir " + dataDir + "; wrk request files " + fixture.hotFile() + cold
+                log("holding: DATABASE_URL=" + fixture.externalEnv().get("DATABASE_URL") + " DATABASE_USER="
+                        + fixture.externalEnv().get("DATABASE_USER") + " (DATABASE_PASSWORD in " + dataDir
+                        + "/postgres-password) --data-dir " + dataDir + "; wrk request files " + fixture.hotFile() + cold
                         + " (they hold API keys); Ctrl-C ends");
                 Thread.currentThread().join();
             }
@@ -122,9 +124,9 @@ public final class Bench {
                     bare.statusKb("VmRSS"), bare.statusKb("VmHWM"), 0, 0, 0,
                     bareWarmup.size() * (long) Plan.WARMUP_STEP_S, -1, bareWarmup);
             if (plan.database().equals("external")) {
-                loadEach(Optional.of(fixture.port()), servers, external);
+                loadEach(Optional.of(fixture.externalEnv()), servers, external);
             }
-            startups(Optional.of(fixture.port()), external);
+            startups(Optional.of(fixture.externalEnv()), external);
             fixture.close(); // PostgreSQL stops; the same cluster becomes the embedded database of serve --data-dir
             log("PostgreSQL stopped; the servers now start it themselves from the data directory");
             if (plan.database().equals("embedded")) {
@@ -144,7 +146,7 @@ public final class Bench {
     private Rounds rounds;
 
     /** Loads a server of each algorithm (the first one also with default JVM flags); records the first's start-up. */
-    private void loadEach(Optional<Integer> database, List<Results.ServerRun> into, List<Long> startupsOfFirst)
+    private void loadEach(Optional<Map<String, String>> database, List<Results.ServerRun> into, List<Long> startupsOfFirst)
             throws Exception {
         for (String algorithm : plan.algorithms()) {
             Results.ServerRun run = loaded(algorithm, database, Plan.PRODUCTION_JVM_FLAGS, plan.rounds());
@@ -158,7 +160,7 @@ public final class Bench {
         }
     }
 
-    private Results.ServerRun loaded(String algorithm, Optional<Integer> database, List<String> jvmFlags, int count)
+    private Results.ServerRun loaded(String algorithm, Optional<Map<String, String>> database, List<String> jvmFlags, int count)
             throws Exception {
         String name = Report.algorithmName(algorithm) + (jvmFlags.isEmpty() ? " (default JVM flags)" : "");
         PortalServer.Started server = portal.start(algorithm, database, jvmFlags);
@@ -179,7 +181,7 @@ public final class Bench {
     }
 
     /** Further cold launches of the first algorithm with the production flags, up to the plan's count. */
-    private void startups(Optional<Integer> database, List<Long> into) throws Exception {
+    private void startups(Optional<Map<String, String>> database, List<Long> into) throws Exception {
         while (into.size() < plan.startups()) {
             PortalServer.Started server = portal.start(plan.algorithms().get(0), database, Plan.PRODUCTION_JVM_FLAGS);
             into.add(server.startupMs());

@@ -10,6 +10,10 @@ import dev.portaltoken.tenant.Tenant;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.StringReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +24,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -50,18 +56,20 @@ final class Fixture implements AutoCloseable {
     private final List<String> largeTenantKeys;
     private final int coldCustomers;
     private final String probeKey;
-    private final int port;
+    private final Path dataDir;
+    /** The introspect request file of each server measured, by its base URI (its tokens verify only there). */
+    private final Map<URI, Path> introspectFiles = new HashMap<>();
     private int samples;
     private boolean closed;
 
     private Fixture(Database database, Path dir, List<String> largeTenantKeys, int coldCustomers, String probeKey,
-                    int port) {
+                    Path dataDir) {
         this.database = database;
         this.dir = dir;
         this.largeTenantKeys = largeTenantKeys;
         this.coldCustomers = coldCustomers;
         this.probeKey = probeKey;
-        this.port = port;
+        this.dataDir = dataDir;
     }
 
     /** Starts PostgreSQL in {@code dataDir}, loads everything and writes the hot request file into {@code dir}. */
@@ -94,21 +102,78 @@ final class Fixture implements AutoCloseable {
                 s.execute("VACUUM ANALYZE");
             }
             writePrivate(dir.resolve("hot.txt"), hot);
-            String port = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(3).trim();
-            return new Fixture(database, dir, large, coldCustomers, probeKey, Integer.parseInt(port));
+            return new Fixture(database, dir, large, coldCustomers, probeKey, dataDir);
         } catch (Exception | Error e) {
             database.close();
             throw e;
         }
     }
 
-    int port() {
-        return port;
+    /** The settings that point a server at this PostgreSQL as an external database (its socket, its password). */
+    Map<String, String> externalEnv() {
+        try {
+            DatabaseConfig external = Database.embeddedAsExternal(dataDir, 4);
+            return Map.of("DATABASE_URL", external.jdbcUrl().orElseThrow(), "DATABASE_USER",
+                    external.user().orElseThrow(), "DATABASE_PASSWORD", external.password().orElseThrow().reveal());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The requests of the hot scenario: every key and customer of the ten tenants. */
     Path hotFile() {
         return dir.resolve("hot.txt");
+    }
+
+    /**
+     * The requests of the introspect scenario against {@code server}: {@value Plan#INTROSPECTED_TOKENS}
+     * active tokens it minted for hot customers, each with an API key of the token's tenant (written
+     * once per server, as {@code I KEY TOKEN} lines).
+     */
+    Path introspectFile(URI server) throws IOException, InterruptedException {
+        Path existing = introspectFiles.get(server);
+        if (existing != null) {
+            return existing;
+        }
+        Map<String, String> keyOfTenant = new HashMap<>();
+        List<String> customers = new ArrayList<>();
+        for (String line : Files.readAllLines(hotFile(), StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f[0].equals("K")) {
+                keyOfTenant.putIfAbsent(f[1], f[2]);
+            } else if (customers.size() < Plan.INTROSPECTED_TOKENS * 3 && f[0].equals("C")) {
+                customers.add(f[1] + " " + f[2]);
+            }
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < customers.size() && lines.size() < Plan.INTROSPECTED_TOKENS; i += 3) {
+            String[] tenantAndCustomer = customers.get(i).split(" ");
+            String key = keyOfTenant.get(tenantAndCustomer[0]);
+            HttpResponse<String> minted = http.send(HttpRequest.newBuilder(
+                            server.resolve("/api/v1/customers/" + tenantAndCustomer[1] + "/portal-token"))
+                    .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (minted.statusCode() != 200) {
+                throw new IllegalStateException("minting a token to introspect: HTTP " + minted.statusCode());
+            }
+            String token = minted.body().replaceFirst("(?s).*\"token\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+            lines.add("I " + key + " " + token);
+            if (lines.size() == 1) { // the scenario measures active tokens: an inactive answer is a 200 too
+                HttpResponse<String> active = http.send(HttpRequest.newBuilder(
+                                server.resolve("/api/v1/portal-tokens/introspect"))
+                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (active.statusCode() != 200 || !active.body().contains("\"active\":true")) {
+                    throw new IllegalStateException("a freshly minted token is not active: HTTP " + active.statusCode());
+                }
+            }
+        }
+        Path file = dir.resolve("introspect-" + (introspectFiles.size() + 1) + ".txt");
+        writePrivate(file, lines);
+        introspectFiles.put(server, file);
+        return file;
     }
 
     /** The API key of the start-up probe (tenant 1's first). */

@@ -38,11 +38,12 @@ final class PortalServer {
     }
 
     /**
-     * @param externalPort the external PostgreSQL's port, or empty for the embedded one in the data directory
+     * @param externalDatabase the settings of the external PostgreSQL (the fixture's, through its socket and
+     *                         with its password), or empty for the embedded one in the data directory
      * @throws IllegalStateException when it exits or gives no 200 within {@value Plan#STARTUP_TIMEOUT_S} s,
      *                               or its token does not check out
      */
-    Started start(String algorithm, Optional<Integer> externalPort, List<String> jvmFlags) throws Exception {
+    Started start(String algorithm, Optional<Map<String, String>> externalDatabase, List<String> jvmFlags) throws Exception {
         List<String> command = new ArrayList<>(List.of(Launched.java()));
         command.addAll(jvmFlags);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir",
@@ -54,12 +55,9 @@ final class PortalServer {
         } else if (algorithm.equals("hs256")) {
             env.put("PORTAL_JWT_SECRET", jwtSecret);
         }
-        externalPort.ifPresent(port -> {
-            env.put("DATABASE_URL", "jdbc:postgresql://localhost:" + port + "/postgres");
-            env.put("DATABASE_USER", "postgres");
-        });
+        externalDatabase.ifPresent(env::putAll);
         Launched process = Launched.start(command, env, runDir,
-                "server-" + (++launches) + "-" + algorithm + (externalPort.isPresent() ? "-external" : "-embedded"));
+                "server-" + (++launches) + "-" + algorithm + (externalDatabase.isPresent() ? "-external" : "-embedded"));
         long deadline = System.nanoTime() + Plan.STARTUP_TIMEOUT_S * 1_000_000_000L;
         int status = 0;
         Optional<URI> base = Optional.empty();

@@ -49,6 +49,11 @@ final class ReportTables {
             report.ratioTarget(name + ": token p99 <= " + t.maxP99VsHealthz() + " x `/healthz` p99 (" + L + " connections)",
                     r.perRound("token", "healthz", L, Results.Measurement::p99Us), x -> x <= t.maxP99VsHealthz());
             healthzVsBare.addAll(r.perRound("healthz", "bare", T, Results.Measurement::requestsPerSecond));
+            if (!r.measured("introspect", T).isEmpty()) {
+                report.ratioTarget(name + ": introspection of an active token requests/s >= " + t.minIntrospectVsToken()
+                        + " x token (issue 12)", r.perRound("introspect", "token", T, Results.Measurement::requestsPerSecond),
+                        x -> x >= t.minIntrospectVsToken());
+            }
             if (!r.measured("token-cold", T).isEmpty()) {
                 report.ratioTarget(String.format(Locale.ROOT, "%s: a customer of a %,d-customer tenant at random,"
                         + " requests/s >= %s x the hot set", name, results.plan().coldCustomers(), t.minColdVsHot()), r.perRound("token-cold", "token", T, Results.Measurement::requestsPerSecond),

@@ -122,6 +122,8 @@ final class Rounds {
             case "bare" -> wrk.run(bare, scenario, "healthz", null, connections, round, seconds);
             case "healthz" -> wrk.run(server, scenario, "healthz", null, connections, round, seconds);
             case "token" -> wrk.run(server, scenario, "token", fixture.hotFile(), connections, round, seconds);
+            case "introspect" -> wrk.run(server, scenario, "introspect", fixture.introspectFile(server), connections,
+                    round, seconds);
             case "token-cold" -> {
                 Path sample = fixture.coldSample(random);
                 Probe.Pool before = probe.pool(server);

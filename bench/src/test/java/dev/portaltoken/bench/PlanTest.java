@@ -22,15 +22,15 @@ class PlanTest {
         assertEquals(Plan.TARGETS, plan.targets());
         assertTrue(options.skipBuild);
         assertEquals("/tmp/x.md", options.output);
-        assertEquals(List.of("bare", "healthz", "token"), plan.scenarios("es256", 32), "no cold scenario asked for");
+        assertEquals(List.of("bare", "healthz", "token", "introspect"), plan.scenarios("es256", 32), "no cold scenario asked for");
         assertEquals(List.of("healthz", "token"), plan.scenarios("es256", 8));
     }
 
     @Test
     void theColdScenarioRunsOnTheFirstServerOnly() {
         Plan plan = Plan.defaults();
-        assertEquals(List.of("bare", "healthz", "token", "token-cold"), plan.scenarios("eddsa", 32));
-        assertEquals(List.of("bare", "healthz", "token"), plan.scenarios("es256", 32));
+        assertEquals(List.of("bare", "healthz", "token", "introspect", "token-cold"), plan.scenarios("eddsa", 32));
+        assertEquals(List.of("bare", "healthz", "token", "introspect"), plan.scenarios("es256", 32));
         assertEquals(1_000_000, plan.coldCustomers());
     }
 

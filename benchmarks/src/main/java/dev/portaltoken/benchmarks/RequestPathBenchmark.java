@@ -2,7 +2,6 @@ package dev.portaltoken.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.api.model.CustomerPortalTokenResponse;
 import dev.portaltoken.api.model.Health;
 import dev.portaltoken.cache.Freshness;
@@ -12,9 +11,12 @@ import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.RateLimitConfig;
+import dev.portaltoken.config.Secret;
+import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.config.TokenAudience;
+import dev.portaltoken.keys.SigningKeys;
+import dev.portaltoken.token.TokenLifecycle;
 import dev.portaltoken.crypto.SignerProvider;
-import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.Database;
@@ -26,7 +28,6 @@ import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
-import dev.portaltoken.token.SigningKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.token.Revocations;
@@ -56,8 +57,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The whole portal-token request path in one process, without HTTP: the API key verified (from
  * the verified-key cache, as in steady state), the per-key rate limit taken, the customer found
  * (from the found-customer cache), the token minted and signed, and the response serialised to
- * JSON, built from the server's own classes over a real embedded PostgreSQL. {@code health} is the
- * baseline: what {@code GET /healthz} does besides HTTP, serialising its answer. Compare ops/s.
+ * JSON, built from the server's own classes over a real embedded PostgreSQL (the signing keys
+ * stored and loaded as a server does). {@code introspect} is the same for an active token's
+ * introspection. {@code health} is the baseline: what {@code GET /healthz} does besides HTTP,
+ * serialising its answer. Compare ops/s.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -76,6 +79,10 @@ public class RequestPathBenchmark {
     private KeyRateLimiter limiter;
     private PortalTokenService tokens;
     private Revocations revocations;
+    private SigningKeys signingKeys;
+    private TokenLifecycle lifecycle;
+    /** A token {@link #introspect} asks about (active: introspection from the caches, as in steady state). */
+    private String minted;
     private ObjectMapper json;
     private String apiKey;
 
@@ -95,32 +102,41 @@ public class RequestPathBenchmark {
 
         String[] parts = signer.split("-", 2);
         JWSAlgorithm algorithm = JWSAlgorithm.parse(parts[0]);
-        SigningKey signingKey;
-        if (JWSAlgorithm.HS256.equals(algorithm)) {
-            byte[] secret = new byte[32];
-            new SecureRandom().nextBytes(secret);
-            signingKey = SigningKey.hmac(secret);
-        } else {
-            JWK jwk = Signers.generate(algorithm);
-            signingKey = new SigningKey(algorithm, jwk.getKeyID(),
-                    Signers.signer(jwk, SignerProvider.parse(parts[1]).orElseThrow()));
-        }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        byte[] keyEncryptionKey = new byte[32];
+        new SecureRandom().nextBytes(keyEncryptionKey);
+        SignerProvider provider = parts.length > 1 ? SignerProvider.parse(parts[1]).orElseThrow() : SignerProvider.BOUNCYCASTLE;
+        SigningConfig signing = new SigningConfig(algorithm, Optional.of(provider),
+                JWSAlgorithm.HS256.equals(algorithm) ? Optional.of(Secret.ofBytes(secret)) : Optional.empty(),
+                Optional.of(new Secret(java.util.Base64.getEncoder().encodeToString(keyEncryptionKey))),
+                Duration.ofSeconds(10));
+        signingKeys = SigningKeys.serve(database.dataSource(), signing, provider, dataDir, () -> true);
+        TokenIds ids = new TokenIds(Clock.systemUTC());
         authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30), Freshness.UNTIL_EXPIRY);
         limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));
         revocations = Revocations.start(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(5));
         tokens = new PortalTokenService(customers,
-                new PortalTokenIssuer(() -> signingKey, "portal-token-server", new TokenAudience(Optional.empty()),
-                        new TokenIds(Clock.systemUTC())),
+                new PortalTokenIssuer(signingKeys::signingKey, "portal-token-server", new TokenAudience(Optional.empty()),
+                        ids),
                 revocations, URI.create("https://portal.example.com"), URI.create("https://api.example.com"),
                 new SimpleMeterRegistry().counter("minted"));
+        lifecycle = new TokenLifecycle(signingKeys, revocations, customers, ids, Clock.systemUTC(),
+                new dev.portaltoken.metrics.Metrics().tokenLifecycle());
         json = Json.mapper();
         if (mint().length < 100) {
             throw new IllegalStateException("no token");
+        }
+        Caller caller = authenticator.authenticate(apiKey).orElseThrow();
+        minted = tokens.issue(caller, "bench-customer", null, null, false).token();
+        if (introspect().length < 100) {
+            throw new IllegalStateException("the minted token is not active");
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws java.io.IOException {
+        signingKeys.close();
         revocations.close();
         database.close();
         try (var paths = Files.walk(dataDir)) {
@@ -137,6 +153,21 @@ public class RequestPathBenchmark {
         PortalTokenService.IssuedToken issued = tokens.issue(caller, "bench-customer", null, null, false);
         return json.writeValueAsBytes(new CustomerPortalTokenResponse(issued.portalUrl(), issued.token(),
                 issued.portalLink(), issued.apiUrl(), issued.expiresAt().atOffset(ZoneOffset.UTC)));
+    }
+
+    /**
+     * What {@code POST /api/v1/portal-tokens/introspect} does besides HTTP for an active token, in
+     * steady state: the API key from its cache, the rate limit, the token's verification from the
+     * verified-token cache, its expiry, key and revocation checked, the answer serialised.
+     */
+    @Benchmark
+    public byte[] introspect() throws Exception {
+        Caller caller = authenticator.authenticate(apiKey).orElseThrow();
+        if (!limiter.acquire(caller.apiKeyId()).allowed()) {
+            throw new IllegalStateException("rate limited");
+        }
+        TokenLifecycle.Active active = lifecycle.introspect(caller, minted).orElseThrow();
+        return json.writeValueAsBytes(active);
     }
 
     @Benchmark

@@ -4,13 +4,11 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Signature;
-import java.util.Set;
 
 /**
  * EdDSA (Ed25519) or ES256 (P-256, the signature in the JWS form R || S) for Nimbus through AWS-LC.
@@ -21,21 +19,17 @@ import java.util.Set;
  * as the signature itself. A server thread keeps one per key; those of replaced keys are collected
  * with the signer.
  */
-final class AwsLcSigner implements JWSSigner {
-    private final JWSAlgorithm algorithm;
-    private final Set<JWSAlgorithm> algorithms;
+final class AwsLcSigner extends SingleAlgorithm implements JWSSigner {
     private final ThreadLocal<Signature> signatures;
-    private final JCAContext jcaContext = new JCAContext();
 
     /**
      * @param jcaAlgorithm {@link AwsLc#ED25519} or {@link AwsLc#ES256}
      * @throws JOSEException when the provider refuses the key
      */
     AwsLcSigner(JWSAlgorithm algorithm, String jcaAlgorithm, PrivateKey key, Provider provider) throws JOSEException {
-        this.algorithm = algorithm;
-        this.algorithms = Set.of(algorithm);
+        super(algorithm);
         initialised(jcaAlgorithm, key, provider); // refuses a bad key now rather than at the first token
-        jcaContext.setProvider(provider);
+        getJCAContext().setProvider(provider);
         this.signatures = ThreadLocal.withInitial(() -> {
             try {
                 return initialised(jcaAlgorithm, key, provider);
@@ -57,26 +51,14 @@ final class AwsLcSigner implements JWSSigner {
 
     @Override
     public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
-        if (!algorithm.equals(header.getAlgorithm())) {
-            throw new JOSEException("unsupported algorithm " + header.getAlgorithm());
-        }
+        requireAlgorithmOf(header);
         Signature signature = signatures.get();
         try {
             signature.update(signingInput);
             return Signers.base64Url(signature.sign());
         } catch (GeneralSecurityException | RuntimeException e) {
             signatures.remove(); // never reuse one left in an unknown state
-            throw new JOSEException(algorithm + " signing failed", e);
+            throw new JOSEException(algorithm() + " signing failed", e);
         }
-    }
-
-    @Override
-    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-        return algorithms;
-    }
-
-    @Override
-    public JCAContext getJCAContext() {
-        return jcaContext;
     }
 }

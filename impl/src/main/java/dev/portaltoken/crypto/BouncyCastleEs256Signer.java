@@ -4,10 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.math.BigInteger;
-import java.util.Set;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
@@ -24,9 +22,8 @@ import org.bouncycastle.util.BigIntegers;
  * The signature is the JWS form: R and S as 32-byte big-endian integers, concatenated.
  * Thread-safe: the key is immutable and each call uses its own digest and ECDSA state.
  */
-final class BouncyCastleEs256Signer implements JWSSigner {
+final class BouncyCastleEs256Signer extends SingleAlgorithm implements JWSSigner {
     static final ECDomainParameters P256;
-    private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256);
     private static final int COORDINATE_BYTES = 32;
 
     static {
@@ -35,22 +32,17 @@ final class BouncyCastleEs256Signer implements JWSSigner {
     }
 
     private final ECPrivateKeyParameters privateKey;
-    private final JCAContext jcaContext = new JCAContext();
 
     /** @param d the private scalar, 1 to n-1 */
     BouncyCastleEs256Signer(BigInteger d) {
+        super(JWSAlgorithm.ES256);
         this.privateKey = new ECPrivateKeyParameters(d, P256);
     }
 
     @Override
     public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
-        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-            throw new JOSEException("unsupported algorithm " + header.getAlgorithm());
-        }
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(signingInput, 0, signingInput.length);
-        byte[] hash = new byte[digest.getDigestSize()];
-        digest.doFinal(hash, 0);
+        requireAlgorithmOf(header);
+        byte[] hash = sha256(signingInput);
         ECDSASigner ecdsa = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
         ecdsa.init(true, privateKey);
         BigInteger[] rs = ecdsa.generateSignature(hash);
@@ -60,13 +52,12 @@ final class BouncyCastleEs256Signer implements JWSSigner {
         return Signers.base64Url(signature);
     }
 
-    @Override
-    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-        return ALGORITHMS;
-    }
-
-    @Override
-    public JCAContext getJCAContext() {
-        return jcaContext;
+    /** The SHA-256 of {@code input}, the hash ES256 signs. */
+    static byte[] sha256(byte[] input) {
+        SHA256Digest digest = new SHA256Digest();
+        digest.update(input, 0, input.length);
+        byte[] hash = new byte[digest.getDigestSize()];
+        digest.doFinal(hash, 0);
+        return hash;
     }
 }

@@ -3,11 +3,8 @@ package dev.portaltoken.crypto;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.math.BigInteger;
-import java.util.Set;
-import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
@@ -19,16 +16,14 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * verifiers independent of the signers, for {@code token verify} and tests, are the JDK's.
  * Thread-safe: the key is immutable and each call uses its own state.
  */
-final class BouncyCastleVerifier implements JWSVerifier {
+final class BouncyCastleVerifier extends SingleAlgorithm implements JWSVerifier {
     private static final int ES256_COORDINATE_BYTES = 32;
 
-    private final JWSAlgorithm algorithm;
     private final Ed25519PublicKeyParameters ed25519;
     private final ECPublicKeyParameters p256;
-    private final JCAContext jcaContext = new JCAContext();
 
     private BouncyCastleVerifier(JWSAlgorithm algorithm, Ed25519PublicKeyParameters ed25519, ECPublicKeyParameters p256) {
-        this.algorithm = algorithm;
+        super(algorithm);
         this.ed25519 = ed25519;
         this.p256 = p256;
     }
@@ -44,7 +39,7 @@ final class BouncyCastleVerifier implements JWSVerifier {
 
     @Override
     public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) {
-        if (!algorithm.equals(header.getAlgorithm())) {
+        if (!algorithm().equals(header.getAlgorithm())) {
             return false;
         }
         byte[] bytes = signature.decode();
@@ -57,23 +52,10 @@ final class BouncyCastleVerifier implements JWSVerifier {
         if (bytes.length != 2 * ES256_COORDINATE_BYTES) {
             return false;
         }
-        SHA256Digest digest = new SHA256Digest();
-        digest.update(signingInput, 0, signingInput.length);
-        byte[] hash = new byte[digest.getDigestSize()];
-        digest.doFinal(hash, 0);
+        byte[] hash = BouncyCastleEs256Signer.sha256(signingInput);
         ECDSASigner ecdsa = new ECDSASigner();
         ecdsa.init(false, p256);
         return ecdsa.verifySignature(hash, new BigInteger(1, java.util.Arrays.copyOfRange(bytes, 0, ES256_COORDINATE_BYTES)),
                 new BigInteger(1, java.util.Arrays.copyOfRange(bytes, ES256_COORDINATE_BYTES, bytes.length)));
-    }
-
-    @Override
-    public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-        return Set.of(algorithm);
-    }
-
-    @Override
-    public JCAContext getJCAContext() {
-        return jcaContext;
     }
 }

@@ -32,20 +32,22 @@ final class JdkEd25519 {
     }
 
     static PrivateKey privateKey(byte[] seed) throws JOSEException {
-        try {
-            return KeyFactory.getInstance(ALGORITHM, sunEc())
-                    .generatePrivate(new PKCS8EncodedKeySpec(der(PKCS8_PREFIX, seed)));
-        } catch (GeneralSecurityException e) {
-            throw new JOSEException("not an Ed25519 private key", e);
-        }
+        return key("private key", factory -> factory.generatePrivate(new PKCS8EncodedKeySpec(der(PKCS8_PREFIX, seed))));
     }
 
     static PublicKey publicKey(byte[] encoded) throws JOSEException {
+        return key("public key", factory -> factory.generatePublic(new X509EncodedKeySpec(der(X509_PREFIX, encoded))));
+    }
+
+    private interface KeyMaker<K> {
+        K make(KeyFactory factory) throws GeneralSecurityException, JOSEException;
+    }
+
+    private static <K> K key(String what, KeyMaker<K> maker) throws JOSEException {
         try {
-            return KeyFactory.getInstance(ALGORITHM, sunEc())
-                    .generatePublic(new X509EncodedKeySpec(der(X509_PREFIX, encoded)));
+            return maker.make(KeyFactory.getInstance(ALGORITHM, sunEc()));
         } catch (GeneralSecurityException e) {
-            throw new JOSEException("not an Ed25519 public key", e);
+            throw new JOSEException("not an Ed25519 " + what, e);
         }
     }
 

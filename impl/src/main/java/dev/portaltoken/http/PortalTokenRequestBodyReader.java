@@ -7,12 +7,7 @@ import dev.portaltoken.api.model.PortalTokenRequest;
 import dev.portaltoken.errors.ApiException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.ext.MessageBodyReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Type;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -23,34 +18,15 @@ import java.nio.charset.StandardCharsets;
  * 400 naming the problem. Bodies over the cap are refused without being read whole.
  */
 @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
-final class PortalTokenRequestBodyReader implements MessageBodyReader<PortalTokenRequest> {
+final class PortalTokenRequestBodyReader extends BoundedBodyReader<PortalTokenRequest> {
     private static final String EXPECTED = "send {\"token\": \"...\"} as JSON or token=... as a form";
 
-    private final ObjectMapper mapper;
-    private final int maxBodyBytes;
-
     PortalTokenRequestBodyReader(ObjectMapper mapper, int maxBodyBytes) {
-        this.mapper = mapper;
-        this.maxBodyBytes = maxBodyBytes;
+        super(PortalTokenRequest.class, mapper, maxBodyBytes);
     }
 
     @Override
-    public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return type == PortalTokenRequest.class;
-    }
-
-    @Override
-    public PortalTokenRequest readFrom(Class<PortalTokenRequest> type, Type genericType, Annotation[] annotations,
-            MediaType mediaType, MultivaluedMap<String, String> headers, InputStream body) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(maxBodyBytes + 1);
-        } catch (IOException e) {
-            throw ApiException.badRequest("request body was not received completely");
-        }
-        if (bytes.length > maxBodyBytes) {
-            throw ApiException.badRequest("request body is larger than " + maxBodyBytes + " bytes");
-        }
+    PortalTokenRequest parse(byte[] bytes, MediaType mediaType) {
         String token = mediaType != null && mediaType.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)
                 ? fromForm(new String(bytes, StandardCharsets.UTF_8)) : fromJson(bytes);
         return new PortalTokenRequest().token(token);

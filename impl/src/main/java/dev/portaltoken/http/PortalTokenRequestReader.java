@@ -11,12 +11,7 @@ import dev.portaltoken.token.Scope;
 import dev.portaltoken.token.TokenLifetime;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.ext.MessageBodyReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,39 +29,19 @@ import java.util.regex.Pattern;
  * Bodies over the cap are refused without being read whole.
  */
 @Consumes(MediaType.APPLICATION_JSON)
-final class PortalTokenRequestReader implements MessageBodyReader<CustomerPortalTokenRequest> {
+final class PortalTokenRequestReader extends BoundedBodyReader<CustomerPortalTokenRequest> {
     private static final String FIELD = "expires_in_seconds";
     private static final String SCOPES = "scopes";
     private static final String INVALIDATE_EXISTING = "invalidate_existing";
     private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9 _.:-]{1,24}");
     private static final int MAX_QUOTED_LENGTH = 24;
 
-    private final ObjectMapper mapper;
-    private final int maxBodyBytes;
-
     PortalTokenRequestReader(ObjectMapper mapper, int maxBodyBytes) {
-        this.mapper = mapper;
-        this.maxBodyBytes = maxBodyBytes;
+        super(CustomerPortalTokenRequest.class, mapper, maxBodyBytes);
     }
 
     @Override
-    public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
-        return type == CustomerPortalTokenRequest.class;
-    }
-
-    @Override
-    public CustomerPortalTokenRequest readFrom(Class<CustomerPortalTokenRequest> type, Type genericType,
-            Annotation[] annotations, MediaType mediaType, MultivaluedMap<String, String> headers,
-            InputStream body) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(maxBodyBytes + 1);
-        } catch (IOException e) {
-            throw ApiException.badRequest("request body was not received completely");
-        }
-        if (bytes.length > maxBodyBytes) {
-            throw ApiException.badRequest("request body is larger than " + maxBodyBytes + " bytes");
-        }
+    CustomerPortalTokenRequest parse(byte[] bytes, MediaType mediaType) {
         return parse(bytes);
     }
 

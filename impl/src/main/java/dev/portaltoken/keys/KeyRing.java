@@ -84,7 +84,7 @@ final class KeyRing {
      *                                                new signing key
      */
     void reload() throws SQLException {
-        SigningKeyRepository.Published published = repository.findPublished(publishDelay);
+        PublishedKeys published = repository.findPublished(publishDelay);
         SigningKey signing;
         if (sharedSecretKey.isPresent()) {
             signing = sharedSecretKey.get();
@@ -145,7 +145,7 @@ final class KeyRing {
      * (several rotations in quick succession, or the very first key), the oldest one, which has been
      * published longest.
      */
-    private String signingKid(StoredKey active, SigningKeyRepository.Published published) {
+    private String signingKid(StoredKey active, PublishedKeys published) {
         if (published.settledKids().contains(active.kid())) {
             return active.kid();
         }

@@ -1,22 +1,17 @@
 package dev.portaltoken.keys;
 
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.keys.SigningKeys.RetireOutcome;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -33,17 +28,13 @@ final class SigningKeyRepository {
     private static final String COLUMNS = """
             kid, alg, CASE WHEN state = 'retiring' AND retires_at <= now() THEN 'retired' ELSE state END,
             public_jwk, created_at, retires_at""";
-    private static final String PUBLISHED = "(state = 'active' OR (state = 'retiring' AND retires_at > now()))";
+    static final String PUBLISHED = "(state = 'active' OR (state = 'retiring' AND retires_at > now()))";
     private static final String FIND_ALL = "SELECT " + COLUMNS + " FROM signing_key ORDER BY created_at DESC, kid";
     private static final String FIND = "SELECT " + COLUMNS + " FROM signing_key WHERE kid = ?";
     /** The published keys, and whether each was stored at least ? ms ago by the database's clock. */
     private static final String FIND_PUBLISHED_SETTLED = "SELECT " + COLUMNS
             + ", created_at <= now() - ? * interval '1 millisecond' FROM signing_key WHERE " + PUBLISHED
             + " ORDER BY state, created_at DESC, kid";
-    private static final String FIND_SEALED = "SELECT kid, private_key_nonce, private_key_sealed FROM signing_key WHERE "
-            + PUBLISHED + " AND kid = ?";
-    private static final String FIND_ALL_SEALED =
-            "SELECT kid, private_key_nonce, private_key_sealed FROM signing_key WHERE " + PUBLISHED + " ORDER BY kid";
     private static final String FIND_ACTIVE = "SELECT kid FROM signing_key WHERE alg = ? AND state = 'active'";
     private static final String COUNT_ACTIVE = "SELECT count(*) FROM signing_key WHERE state = 'active'";
     private static final String INSERT_ACTIVE = """
@@ -64,9 +55,11 @@ final class SigningKeyRepository {
              WHERE state = 'retiring' AND retires_at <= now()""";
 
     private final DataSource dataSource;
+    private final SealedKeyRepository sealed;
 
     SigningKeyRepository(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.sealed = new SealedKeyRepository(dataSource);
     }
 
     /** A key to store: its public JWK as JSON and its private JWK sealed under the key encryption key. */
@@ -82,29 +75,22 @@ final class SigningKeyRepository {
         return query(FIND_ALL, null);
     }
 
-    /**
-     * The keys to publish (every active key, then every retiring one not yet past its date), and the kids of those stored at least {@code settleAfter} ago. Both are
-     * read in one statement and decided by the database's clock, the one every instance shares (a
-     * host clock ahead of it would let a new key sign before every instance publishes it).
-     */
-    record Published(List<StoredKey> keys, Set<String> settledKids) {
-    }
-
-    Published findPublished(Duration settleAfter) throws SQLException {
+    /** The published keys, and which of them were stored at least {@code settleAfter} ago. */
+    PublishedKeys findPublished(Duration settleAfter) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_PUBLISHED_SETTLED)) {
             ps.setLong(1, settleAfter.toMillis());
             List<StoredKey> keys = new ArrayList<>();
             Set<String> settled = new HashSet<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    StoredKey key = storedKey(rs);
+                    StoredKey key = StoredKey.read(rs);
                     keys.add(key);
                     if (rs.getBoolean(7)) {
                         settled.add(key.kid());
                     }
                 }
             }
-            return new Published(keys, Set.copyOf(settled));
+            return new PublishedKeys(keys, Set.copyOf(settled));
         }
     }
 
@@ -112,31 +98,9 @@ final class SigningKeyRepository {
         return query(FIND, kid).stream().findFirst();
     }
 
-    /** The sealed private key of a published key. */
-    Optional<SealedKey> findSealed(String kid) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_SEALED)) {
-            ps.setString(1, kid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new SealedKey(rs.getBytes(2), rs.getBytes(3))) : Optional.empty();
-            }
-        }
-    }
-
-    /** The sealed private keys of every published key, by kid. */
-    Map<String, SealedKey> findAllSealed() throws SQLException {
-        Map<String, SealedKey> sealed = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(FIND_ALL_SEALED)) {
-            while (rs.next()) {
-                sealed.put(rs.getString(1), new SealedKey(rs.getBytes(2), rs.getBytes(3)));
-            }
-        }
+    /** The sealed private halves of the published keys. */
+    SealedKeyRepository sealed() {
         return sealed;
-    }
-
-    /** True when some published key has a sealed private key (so a key encryption key is needed). */
-    boolean hasSealedKeys() throws SQLException {
-        return !findAllSealed().isEmpty();
     }
 
     /** The kid of the algorithm's active key. */
@@ -277,25 +241,10 @@ final class SigningKeyRepository {
             List<StoredKey> keys = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    keys.add(storedKey(rs));
+                    keys.add(StoredKey.read(rs));
                 }
             }
             return keys;
-        }
-    }
-
-    private static StoredKey storedKey(ResultSet rs) throws SQLException {
-        Timestamp retiresAt = rs.getTimestamp(6);
-        return new StoredKey(rs.getString(1), JWSAlgorithm.parse(rs.getString(2)),
-                KeyState.fromDb(rs.getString(3)), parseJwk(rs.getString(1), rs.getString(4)),
-                rs.getTimestamp(5).toInstant(), Optional.ofNullable(retiresAt).map(Timestamp::toInstant));
-    }
-
-    private static JWK parseJwk(String kid, String json) {
-        try {
-            return JWK.parse(json);
-        } catch (ParseException e) {
-            throw new IllegalStateException("the stored public key " + kid + " is not a JWK");
         }
     }
 }

@@ -42,7 +42,7 @@ final class SigningKeyStore {
      * @throws ConfigException naming the key's source when it does not open one of them
      */
     void checkEncryptionKey() throws SQLException {
-        Map<String, SealedKey> stored = repository.findAllSealed();
+        Map<String, SealedKey> stored = repository.sealed().findAll();
         for (Map.Entry<String, SealedKey> sealed : stored.entrySet()) {
             openJwk(sealed.getKey(), sealed.getValue());
         }
@@ -89,7 +89,7 @@ final class SigningKeyStore {
      * @throws ConfigException when the key encryption key does not open it
      */
     SigningKey open(String kid) throws SQLException {
-        SealedKey sealed = repository.findSealed(kid)
+        SealedKey sealed = repository.sealed().find(kid)
                 .orElseThrow(() -> new IllegalStateException("signing key " + kid + " is no longer published"));
         JWK jwk = openJwk(kid, sealed);
         try {

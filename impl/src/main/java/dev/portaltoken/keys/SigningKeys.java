@@ -181,7 +181,7 @@ public final class SigningKeys implements AutoCloseable {
 
     private SigningKeyStore store() throws SQLException {
         return new SigningKeyStore(repository,
-                KeyEncryptionKey.resolve(config.keyEncryptionKey(), dataDir, repository.hasSealedKeys()), signer);
+                KeyEncryptionKey.resolve(config.keyEncryptionKey(), dataDir, repository.sealed().any()), signer);
     }
 
     /** Checks the key encryption key against the stored keys, creates what is missing, and loads. */

@@ -2,7 +2,6 @@ package dev.portaltoken.cli;
 
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.ApiKeyRepository;
-import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.Base62;
 import dev.portaltoken.ids.Uuids;
@@ -29,7 +28,8 @@ final class ApiKeyCommand extends CommandGroup {
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
             ApiKeyRepository keys = new ApiKeyRepository(dataSource);
-            print(dataSource, (snapshot, each) -> keys.list(snapshot, owner.id(), each), context(), output);
+            output.print(context(), dataSource, (snapshot, sink) -> keys.list(snapshot, owner.id(), key -> row(sink, key)),
+                    COLUMNS);
         }
     }
 
@@ -73,20 +73,11 @@ final class ApiKeyCommand extends CommandGroup {
     }
 
     /** Lists keys (API or portal keys): id, hint, name, created, last_used, revoked; never the keys. */
-    /** Reads keys in a snapshot, handing each to {@code each} as it is read. */
-    interface KeyListing {
-        void list(ReadSnapshot snapshot, java.util.function.Consumer<ApiKeyRepository.Listed> each)
-                throws java.sql.SQLException;
-    }
+    /** The columns of a key listing, API keys and portal keys alike. Never the keys themselves. */
+    static final String[] COLUMNS = {"id", "hint", "name", "created", "last_used", "revoked"};
 
-    /** Prints the keys {@code keys} reads, in one read snapshot, as aligned rows or JSON, as they come. */
-    static void print(DataSource dataSource, KeyListing keys, Cli.Context context, JsonOutput output)
-            throws java.sql.SQLException {
-        try (ReadSnapshot snapshot = ReadSnapshot.open(dataSource)) {
-            new Listing("id", "hint", "name", "created", "last_used", "revoked").print(context.out(), output.json,
-                    sink -> keys.list(snapshot, key -> sink.row(Base62.encode(key.id()), key.hint(), key.name(),
-                            key.created(), key.lastUsed(), key.revoked())));
-        }
+    static void row(Listing.Sink sink, ApiKeyRepository.Listed key) {
+        sink.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(), key.revoked());
     }
 
     /** The key id of a revoke command, or a usage error. */

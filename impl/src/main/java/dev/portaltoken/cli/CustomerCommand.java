@@ -35,11 +35,9 @@ final class CustomerCommand extends CommandGroup {
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
             CustomerRepository customers = new CustomerRepository(dataSource);
-            try (ReadSnapshot snapshot = ReadSnapshot.open(dataSource)) {
-                new Listing("id", "alias", "name", "email", "created", "archived").print(context().out(), output.json,
-                        sink -> customers.list(snapshot, owner.id(), c -> sink.row(CustomerIds.format(c.id()),
-                                c.alias(), c.name(), c.email(), c.created(), c.archived())));
-            }
+            output.print(context(), dataSource, (snapshot, sink) -> customers.list(snapshot, owner.id(), c -> sink.row(
+                    CustomerIds.format(c.id()), c.alias(), c.name(), c.email(), c.created(), c.archived())),
+                    "id", "alias", "name", "email", "created", "archived");
         }
     }
 

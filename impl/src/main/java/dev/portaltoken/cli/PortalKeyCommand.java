@@ -29,7 +29,8 @@ final class PortalKeyCommand extends CommandGroup {
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
             ApiKeyRepository keys = new ApiKeyRepository(dataSource);
-            ApiKeyCommand.print(dataSource, keys::listPortal, context(), output);
+            output.print(context(), dataSource, (snapshot, sink) -> keys.listPortal(snapshot,
+                    key -> ApiKeyCommand.row(sink, key)), ApiKeyCommand.COLUMNS);
         }
     }
 

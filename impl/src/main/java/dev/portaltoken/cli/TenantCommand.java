@@ -24,11 +24,9 @@ final class TenantCommand extends CommandGroup {
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
             TenantRepository tenants = new TenantRepository(dataSource);
-            try (ReadSnapshot snapshot = ReadSnapshot.open(dataSource)) {
-                new Listing("id", "slug", "name", "portal_url", "created").print(context().out(), output.json,
-                        sink -> tenants.list(snapshot, t -> sink.row(t.id().toString(), t.slug(), t.name(),
-                                t.portalUrl(), t.createdAt())));
-            }
+            output.print(context(), dataSource, (snapshot, sink) -> tenants.list(snapshot, t -> sink.row(
+                    t.id().toString(), t.slug(), t.name(), t.portalUrl(), t.createdAt())),
+                    "id", "slug", "name", "portal_url", "created");
         }
     }
 

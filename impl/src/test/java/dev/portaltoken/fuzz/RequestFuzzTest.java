@@ -155,6 +155,103 @@ class RequestFuzzTest {
         assertExplored(200, 400);
     }
 
+    // ---------------------------------------------------------------- the token lifecycle's bodies
+
+    /** A request to introspect or revoke: its body and Content-Type, and whether it carries the valid token. */
+    private record TokenCase(String kind, String body, String contentType) implements Shrinkable<TokenCase> {
+        @Override
+        public Stream<TokenCase> shrink() {
+            return Property.shrinkString(body).map(b -> new TokenCase(kind, b, contentType));
+        }
+
+        @Override
+        public String toString() {
+            return kind + ": Content-Type " + (contentType == null ? "<none>" : "'" + contentType + "'") + ", body "
+                    + printable(utf8(body), 160);
+        }
+    }
+
+    /**
+     * Introspection (and revocation, of tokens that are never the valid one) answers any body with
+     * 200 or a named 400, never anything else: a bad token is never an error. A JSON or form body that
+     * names the valid token finds it active; any other token, whatever it looks like, is exactly
+     * {@code {"active": false}}. Every answer is checked against the served contract on the way.
+     */
+    @Test
+    void arbitraryTokenBodiesAreAnsweredAsRfc7662And7009Say() {
+        Http.Reply minted = http.mint(FX.acmeKey().presented(), FX.acmeId(), null);
+        assertEquals(200, minted.status(), minted::toString);
+        String valid = minted.json().get("token").asText();
+        Map<String, String> auth = Map.of("Authorization", "Bearer " + FX.acmeKey().presented());
+        Property.forAll("token bodies", 300, r -> tokenCase(r, valid), c -> {
+            // Revocation only of bodies that cannot name the valid token: it must stay active for the rest.
+            boolean revoke = !c.body().contains(parts(valid)) && Math.floorMod(c.body().hashCode(), 3) == 0;
+            Map<String, String> headers = new LinkedHashMap<>(auth);
+            if (c.contentType() != null) {
+                headers.put("Content-Type", c.contentType());
+            }
+            Http.Reply reply = http.send("POST", revoke ? "/api/v1/portal-tokens/revoke" : "/api/v1/portal-tokens/introspect",
+                    headers, utf8(c.body()));
+            count(reply);
+            if (reply.status() == 429) {
+                return;
+            }
+            assertTrue(reply.status() == 200 || reply.status() == 400, reply::toString);
+            if (reply.status() == 400) {
+                assertEquals("BAD_REQUEST", reply.json().get("code").asText());
+                return;
+            }
+            if (revoke) {
+                assertEquals("{}", reply.body(), "RFC 7009: nothing more than 200");
+            } else if (c.kind().startsWith("valid")) {
+                assertEquals(true, reply.json().get("active").asBoolean(), reply::toString);
+                assertEquals(FX.acmeId(), reply.json().get("sub").asText());
+            } else {
+                assertEquals("{\"active\":false}", reply.body(), () -> "anything but the valid token is inactive: " + reply);
+            }
+        });
+        assertExplored(200, 400);
+        assertEquals(200, http.post("/api/v1/portal-tokens/introspect", auth, "{\"token\":\"" + valid + "\"}",
+                "application/json").status(), "the server still serves");
+    }
+
+    private static TokenCase tokenCase(Random r, String valid) {
+        String json = Property.oneOf(r, "application/json", "application/json; charset=utf-8");
+        String form = "application/x-www-form-urlencoded";
+        String[] parts = valid.split("\\.");
+        String other = switch (r.nextInt(6)) {
+            case 0 -> parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse(); // a bad signature
+            case 1 -> parts[0] + "." + parts[1]; // no signature
+            case 2 -> randomText(r, r.nextInt(60));
+            case 3 -> "eyJhbGciOiJub25lIn0." + parts[1] + ".";  // alg none
+            case 4 -> valid + randomFrom(r, BASE62, 1 + r.nextInt(3));
+            default -> randomFrom(r, BASE62, 20) + "." + randomFrom(r, BASE62, 40) + "." + randomFrom(r, BASE62, 86);
+        };
+        return switch (r.nextInt(7)) {
+            case 0 -> new TokenCase("valid, as JSON", "{\"token\":\"" + valid + "\"}", json);
+            case 1 -> new TokenCase("valid, as a form", "token=" + valid, form);
+            case 2 -> new TokenCase("another token, as JSON", "{\"token\":" + jsonString(other) + "}", json);
+            case 3 -> new TokenCase("another token, as a form",
+                    "token=" + java.net.URLEncoder.encode(other, StandardCharsets.UTF_8), form);
+            case 4 -> new TokenCase("a JSON value", jsonValue(r, 3), Property.oneOf(r, json, null, form));
+            case 5 -> new TokenCase("a token of another type", "{\"token\":" + jsonValue(r, 1) + "}", json);
+            default -> new TokenCase("json-ish garbage", mutate(r, "{\"token\":" + jsonString(other) + "}"), json);
+        };
+    }
+
+    /** The signature of a compact JWS, which any body naming that token (or a variant of it) contains. */
+    private static String parts(String token) {
+        return token.substring(token.lastIndexOf('.') + 1, token.lastIndexOf('.') + 20);
+    }
+
+    private static String jsonString(String text) {
+        try {
+            return STRICT_JSON.writeValueAsString(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** What the bodies property sends (through the JDK client, which adds Content-Length). */
     private record BodyRequest(String path, Map<String, String> headers, byte[] body) {
         @Override

@@ -80,19 +80,26 @@ public final class Cli implements Runnable {
     static CommandLine tree(Context context) {
         CommandLine serve = ConfiguredCommand.withSettingFlags(new ServeCommand());
         serve.getCommandSpec().usageMessage().footer(ServeCommand.settingsHelp());
+        CommandLine keys = group(new KeysCommand(), new KeysCommand.ListKeys(), new KeysCommand.Rotate(),
+                new KeysCommand.Retire());
+        // A kid (a base64url JWK thumbprint) and an alias may start with '-': that is the value, not an option.
+        keys.getSubcommands().get("retire").setUnmatchedOptionsArePositionalParams(true);
+        CommandLine customers = group(new CustomerCommand(), new CustomerCommand.List(), new CustomerCommand.Create(),
+                new CustomerCommand.Update(), new CustomerCommand.Archive(), new CustomerCommand.Unarchive(),
+                new CustomerCommand.Import(), new CustomerCommand.RevokeTokens());
+        for (String oneCustomer : new String[] {"update", "archive", "unarchive", "revoke-tokens"}) {
+            customers.getSubcommands().get(oneCustomer).setUnmatchedOptionsArePositionalParams(true);
+        }
         return new CommandLine(new Cli(context))
                 .addSubcommand(serve)
                 .addSubcommand(group(new TenantCommand(), new TenantCommand.List(), new TenantCommand.Create(),
                         new TenantCommand.Update()))
                 .addSubcommand(group(new ApiKeyCommand(), new ApiKeyCommand.List(), new ApiKeyCommand.Create(),
                         new ApiKeyCommand.Revoke()))
-                .addSubcommand(group(new CustomerCommand(), new CustomerCommand.List(), new CustomerCommand.Create(),
-                        new CustomerCommand.Update(), new CustomerCommand.Archive(), new CustomerCommand.Unarchive(),
-                        new CustomerCommand.Import(), new CustomerCommand.RevokeTokens()))
+                .addSubcommand(customers)
                 .addSubcommand(group(new PortalKeyCommand(), new PortalKeyCommand.List(), new PortalKeyCommand.Create(),
                         new PortalKeyCommand.Revoke()))
-                .addSubcommand(group(new KeysCommand(), new KeysCommand.ListKeys(), new KeysCommand.Rotate(),
-                        new KeysCommand.Retire()))
+                .addSubcommand(keys)
                 .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify(), new TokenCommand.Revoke()));
     }
 

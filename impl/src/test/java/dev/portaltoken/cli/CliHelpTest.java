@@ -46,4 +46,23 @@ class CliHelpTest {
                     () -> "the example of '" + command + "' shows that command: " + example + " / " + Arrays.toString(lines));
         }
     }
+
+    /** A kid is base64url and may start with '-' (1 in 64): {@code keys retire} must take it as the kid. */
+    @Test
+    void aKidThatStartsWithADashIsTheKidNotAnOption() {
+        PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
+        CommandLine tree = Cli.tree(new Cli.Context(java.io.InputStream.nullInputStream(), nowhere, nowhere, Map.of(),
+                false));
+        CommandLine.ParseResult parsed = tree.parseArgs("keys", "retire", "-Gql4Ycj2h8kbd3UNAFn1z_a0Qx2Oa4jdRj1J6");
+        KeysCommand.Retire retire = (KeysCommand.Retire) parsed.subcommand().subcommand().commandSpec().userObject();
+        assertEquals("-Gql4Ycj2h8kbd3UNAFn1z_a0Qx2Oa4jdRj1J6", retire.kid);
+        CommandLine.ParseResult withConfig = Cli.tree(new Cli.Context(java.io.InputStream.nullInputStream(), nowhere,
+                nowhere, Map.of(), false)).parseArgs("keys", "retire", "--config", "x.properties", "_abc");
+        assertEquals("_abc", ((KeysCommand.Retire) withConfig.subcommand().subcommand().commandSpec().userObject()).kid,
+                "known options are still options");
+        CommandLine.ParseResult alias = Cli.tree(new Cli.Context(java.io.InputStream.nullInputStream(), nowhere,
+                nowhere, Map.of(), false)).parseArgs("customer", "archive", "--tenant", "acme", "-42-b");
+        assertEquals("-42-b", ((CustomerCommand.Archive) alias.subcommand().subcommand().commandSpec().userObject())
+                .idOrAlias, "an alias may start with '-' too");
+    }
 }

@@ -12,15 +12,14 @@ import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.ids.Uuids;
+import dev.portaltoken.support.Sql;
 import dev.portaltoken.tenant.Tenant;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
-import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,7 +45,7 @@ class InvalidationRaceTest {
     private static Tenant tenant;
 
     /** Holds the thread that closes its connection (its read is done) while armed. */
-    private static final class HoldingDataSource implements DataSource {
+    private static final class HoldingDataSource {
         private final DataSource real;
         private volatile CountDownLatch read;
         private volatile CountDownLatch proceed;
@@ -62,8 +60,12 @@ class InvalidationRaceTest {
             this.read = read;
         }
 
-        @Override
-        public Connection getConnection() throws SQLException {
+        /** As a DataSource for the repositories under test. */
+        DataSource dataSource() {
+            return Sql.dataSource(this::getConnection);
+        }
+
+        Connection getConnection() throws SQLException {
             Connection connection = real.getConnection();
             CountDownLatch signal = read;
             CountDownLatch await = proceed;
@@ -88,44 +90,6 @@ class InvalidationRaceTest {
                         return result;
                     });
         }
-
-        @Override
-        public Connection getConnection(String user, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return 0;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            throw new SQLException("not a wrapper");
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return false;
-        }
     }
 
     @BeforeAll
@@ -147,7 +111,7 @@ class InvalidationRaceTest {
         Customers admin = new Customers(new CustomerRepository(database.dataSource()));
         UUID id = admin.create(tenant.id(), "racer", null, null);
         HoldingDataSource holding = new HoldingDataSource(database.dataSource());
-        Customers cached = new Customers(new CustomerRepository(holding), Duration.ofHours(1), Freshness.UNTIL_EXPIRY);
+        Customers cached = new Customers(new CustomerRepository(holding.dataSource()), Duration.ofHours(1), Freshness.UNTIL_EXPIRY);
 
         CountDownLatch read = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
@@ -169,7 +133,7 @@ class InvalidationRaceTest {
         ApiKeyFormat.Generated key = ApiKeyFormat.generate(Uuids.v7());
         keys.insert(tenant.id(), "racer", key);
         HoldingDataSource holding = new HoldingDataSource(database.dataSource());
-        ApiKeyAuthenticator cached = new ApiKeyAuthenticator(new ApiKeyRepository(holding), Duration.ofSeconds(30),
+        ApiKeyAuthenticator cached = new ApiKeyAuthenticator(new ApiKeyRepository(holding.dataSource()), Duration.ofSeconds(30),
                 Freshness.UNTIL_EXPIRY);
 
         CountDownLatch read = new CountDownLatch(1);

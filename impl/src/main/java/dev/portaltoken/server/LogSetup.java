@@ -8,6 +8,7 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.portaltoken.config.LogFormat;
 import java.util.ArrayList;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * written asynchronously. For admin commands: only this application's own messages (no library
  * warnings, no stack traces) unless {@code PORTAL_LOG_LEVEL} asks for debug output.
  *
- * <p>A request thread only hands its line to a queue; one thread formats and writes the lines, so
- * request threads never format, write or wait on the console's lock. Nothing is dropped: a full
+ * <p>A request thread only hands its line to a queue; one thread formats the lines and writes them in
+ * blocks ({@link BlockConsoleAppender}), so request threads never format, write or wait on the
+ * console's lock. Nothing is dropped: a full
  * queue makes request threads wait rather than lose lines, lines of every level are kept, and
  * {@link #flush()} writes what is queued before the server exits. Every other log line is written
  * synchronously, as it happens.
@@ -71,10 +73,13 @@ public final class LogSetup {
                 && plain.getEncoder() instanceof PatternLayoutEncoder encoder ? encoder.getPattern() : null;
         if (format == LogFormat.JSON || pattern == null) {
             root.detachAndStopAllAppenders();
-            root.addAppender(console(context, "JSON", null));
+            ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+            stderr.setTarget("System.err");
+            root.addAppender(console(context, "JSON", null, stderr));
         }
         // Its own console appender: the queue stops the appender it writes to when it is flushed.
-        Appender<ILoggingEvent> console = console(context, "REQUESTS-CONSOLE", format == LogFormat.JSON ? null : pattern);
+        Appender<ILoggingEvent> console = console(context, "REQUESTS-CONSOLE", format == LogFormat.JSON ? null : pattern,
+                new BlockConsoleAppender());
         AsyncAppender requests = new AsyncAppender();
         requests.setContext(context);
         requests.setName("REQUESTS");
@@ -103,8 +108,9 @@ public final class LogSetup {
         }
     }
 
-    /** A console appender on stderr: {@code pattern} lines, or JSON lines when it is null. */
-    private static Appender<ILoggingEvent> console(LoggerContext context, String name, String pattern) {
+    /** {@code appender}, started: {@code pattern} lines, or JSON lines when it is null. */
+    private static Appender<ILoggingEvent> console(LoggerContext context, String name, String pattern,
+                                                   OutputStreamAppender<ILoggingEvent> appender) {
         Encoder<ILoggingEvent> encoder;
         if (pattern == null) {
             JsonEncoder json = new JsonEncoder();
@@ -120,10 +126,8 @@ public final class LogSetup {
         }
         encoder.setContext(context);
         encoder.start();
-        ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
         appender.setContext(context);
         appender.setName(name);
-        appender.setTarget("System.err");
         appender.setEncoder(encoder);
         appender.start();
         return appender;

@@ -57,6 +57,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         if (!(path.startsWith("api/") || path.startsWith("/api/"))) {
             return;
         }
+        CallerSecurityContext.unbind(); // whatever this thread's last request left
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         boolean bearer = header != null && header.length() > BEARER.length()
                 && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
@@ -88,6 +89,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
 
     private static void accept(ContainerRequestContext request, Caller caller) {
         request.setProperty(CALLER_PROPERTY, caller);
+        CallerSecurityContext.bind(caller);
         request.setSecurityContext(new CallerSecurityContext(caller, request.getSecurityContext().isSecure()));
     }
 

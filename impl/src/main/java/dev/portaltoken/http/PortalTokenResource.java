@@ -7,8 +7,6 @@ import dev.portaltoken.api.model.TokenScope;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.Scope;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.SecurityContext;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -17,12 +15,6 @@ import java.util.List;
 final class PortalTokenResource implements CustomersApi {
     private final PortalTokenService service;
 
-    /**
-     * Jersey injects a per-request proxy here: the generated method signature leaves no room for a
-     * {@code @Context} parameter.
-     */
-    @Context
-    private SecurityContext securityContext;
 
     PortalTokenResource(PortalTokenService service) {
         this.service = service;
@@ -31,7 +23,7 @@ final class PortalTokenResource implements CustomersApi {
     @Override
     public CustomerPortalTokenResponse createPortalToken(String idOrAlias, CustomerPortalTokenRequest body) {
         try {
-            PortalTokenService.IssuedToken issued = service.issue(CallerSecurityContext.tenantOf(securityContext),
+            PortalTokenService.IssuedToken issued = service.issue(CallerSecurityContext.tenantOf(),
                     idOrAlias, body == null ? null : body.getExpiresInSeconds(),
                     body == null ? null : scopes(body.getScopes()),
                     body != null && Boolean.TRUE.equals(body.getInvalidateExisting()));

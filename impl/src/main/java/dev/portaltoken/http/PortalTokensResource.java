@@ -6,8 +6,6 @@ import dev.portaltoken.api.model.PortalTokenIntrospection;
 import dev.portaltoken.api.model.PortalTokenRequest;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.token.TokenLifecycle;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.SecurityContext;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -18,17 +16,13 @@ final class PortalTokensResource implements PortalTokensApi {
 
     private final TokenLifecycle lifecycle;
 
-    /** A per-request proxy injected by Jersey (the generated signatures leave no room for a parameter). */
-    @Context
-    private SecurityContext securityContext;
-
     PortalTokensResource(TokenLifecycle lifecycle) {
         this.lifecycle = lifecycle;
     }
 
     @Override
     public PortalTokenIntrospection introspectPortalToken(PortalTokenRequest request) {
-        return lifecycle.introspect(CallerSecurityContext.callerOf(securityContext), request.getToken())
+        return lifecycle.introspect(CallerSecurityContext.callerOf(), request.getToken())
                 .map(active -> new PortalTokenIntrospection().active(true)
                         .sub(active.sub())
                         .tenantId(active.tenantId())
@@ -45,7 +39,7 @@ final class PortalTokensResource implements PortalTokensApi {
     @Override
     public Object revokePortalToken(PortalTokenRequest request) {
         try {
-            lifecycle.revoke(CallerSecurityContext.tenantOf(securityContext), request.getToken());
+            lifecycle.revoke(CallerSecurityContext.tenantOf(), request.getToken());
             return Map.of();
         } catch (SQLException e) {
             throw new DataAccessException(e);
@@ -56,7 +50,7 @@ final class PortalTokensResource implements PortalTokensApi {
     public CustomerTokenRevocation revokeCustomerPortalTokens(String idOrAlias) {
         try {
             return new CustomerTokenRevocation().revokedBefore(
-                    lifecycle.revokeCustomer(CallerSecurityContext.tenantOf(securityContext), idOrAlias)
+                    lifecycle.revokeCustomer(CallerSecurityContext.tenantOf(), idOrAlias)
                             .atOffset(ZoneOffset.UTC));
         } catch (SQLException e) {
             throw new DataAccessException(e);

@@ -72,6 +72,7 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
                 .log("{} {} {} {}ms tenant={} request_id={}", method, route, status, millis(nanos), tenant,
                         id);
         MDC.remove(MDC_REQUEST_ID);
+        CallerSecurityContext.unbind();
     }
 
     /** Milliseconds with one decimal, rounded half up, e.g. {@code 12.3} (as {@code %.1f}, without a Formatter). */

@@ -1,20 +1,18 @@
 package dev.portaltoken.token;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.util.Base64URL;
 import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.TokenIds;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Optional;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -31,16 +29,16 @@ import java.util.function.Supplier;
  * once per key, the claims are written straight to JSON, and the public parts are base64url-encoded
  * with the JDK's codec. Nimbus's claims model and its constant-time codec (meant for secrets) were
  * a quarter of the cost of a token request. The claims that come from configuration ({@code iss},
- * {@code aud}) are JSON-encoded once, by Jackson; the rest are numbers, UUIDs and {@code cus_} ids,
- * which need no escaping, appended as they are.
+ * {@code aud}) are JSON-escaped once, by Jackson's encoder; the rest are numbers, UUIDs, {@code cus_}
+ * ids and scope names, which need no escaping, appended as they are.
  */
 public final class PortalTokenIssuer {
-    private static final JsonFactory JSON = new JsonFactory();
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final Supplier<SigningKey> currentKey;
-    private final String issuer;
+    private final String issuerJson;
     private final TokenAudience audience;
+    private final Map<JWSAlgorithm, String> audienceMembers = new ConcurrentHashMap<>();
     private final TokenIds ids;
 
     /** A minted token, with its id, the time it carries (ticks of 1/4096 ms) and its {@code exp}. */
@@ -57,7 +55,7 @@ public final class PortalTokenIssuer {
      */
     public PortalTokenIssuer(Supplier<SigningKey> currentKey, String issuer, TokenAudience audience, TokenIds ids) {
         this.currentKey = currentKey;
-        this.issuer = issuer;
+        this.issuerJson = jsonString(issuer);
         this.audience = audience;
         this.ids = ids;
     }
@@ -68,7 +66,7 @@ public final class PortalTokenIssuer {
         long now = Math.floorDiv(ticks, TokenIds.TICKS_PER_MILLI * 1000);
         long expiresAt = now + lifetime.seconds();
         SigningKey key = currentKey.get();
-        byte[] claims = claims(audience.of(key.algorithm()), tenantId, customerId, now, expiresAt, jti, scopes);
+        byte[] claims = claims(audienceMember(key.algorithm()), tenantId, customerId, now, expiresAt, jti, scopes);
         String signingInput = key.encodedHeader() + "." + BASE64URL.encodeToString(claims);
         try {
             Base64URL signature = key.signer().sign(key.header(), signingInput.getBytes(StandardCharsets.US_ASCII));
@@ -78,28 +76,31 @@ public final class PortalTokenIssuer {
         }
     }
 
-    private byte[] claims(Optional<String> aud, UUID tenantId, UUID customerId, long issuedAt, long expiresAt,
-                          UUID jti, Scopes scopes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("iss", issuer);
-            if (aud.isPresent()) {
-                json.writeStringField("aud", aud.get());
-            }
-            json.writeStringField("sub", CustomerIds.format(customerId));
-            json.writeNumberField("iat", issuedAt);
-            json.writeNumberField("exp", expiresAt);
-            json.writeStringField("jti", jti.toString());
-            json.writeStringField("tenant_id", tenantId.toString());
-            json.writeObjectFieldStart("resource");
-            json.writeStringField("Customer", customerId.toString());
-            json.writeEndObject();
-            json.writeStringField("scope", scopes.claim());
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+    /**
+     * The claims as JSON. Only {@code iss} and {@code aud} can hold characters that need escaping:
+     * they were encoded once; the rest are numbers, UUIDs, a {@code cus_} id and scope names.
+     */
+    private byte[] claims(String audience, UUID tenantId, UUID customerId, long issuedAt, long expiresAt, UUID jti,
+                          Scopes scopes) {
+        return new StringBuilder(320)
+                .append("{\"iss\":").append(issuerJson).append(audience)
+                .append(",\"sub\":\"").append(CustomerIds.format(customerId))
+                .append("\",\"iat\":").append(issuedAt)
+                .append(",\"exp\":").append(expiresAt)
+                .append(",\"jti\":\"").append(jti)
+                .append("\",\"tenant_id\":\"").append(tenantId)
+                .append("\",\"resource\":{\"Customer\":\"").append(customerId)
+                .append("\"},\"scope\":\"").append(scopes.claim())
+                .append("\"}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code ,"aud":"<audience>"} for tokens of {@code algorithm}, JSON-escaped; empty when they carry none. */
+    private String audienceMember(JWSAlgorithm algorithm) {
+        return audienceMembers.computeIfAbsent(algorithm,
+                a -> audience.of(a).map(aud -> ",\"aud\":" + jsonString(aud)).orElse(""));
+    }
+
+    private static String jsonString(String value) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(value)) + "\"";
     }
 }

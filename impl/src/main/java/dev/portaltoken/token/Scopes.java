@@ -4,6 +4,8 @@ import dev.portaltoken.errors.ApiException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -30,6 +32,24 @@ public record Scopes(Set<Scope> granted) {
 
     /** The {@code scope} claim (RFC 8693, RFC 9068): the names space-separated, in the order {@code read manage}. */
     public String claim() {
-        return granted.stream().map(Scope::wireName).collect(Collectors.joining(" "));
+        return CLAIMS.get(granted);
+    }
+
+    /** Every claim there can be, one per non-empty set of scopes: built once, not per token. */
+    private static final Map<Set<Scope>, String> CLAIMS = claims();
+
+    private static Map<Set<Scope>, String> claims() {
+        Scope[] all = Scope.values();
+        Map<Set<Scope>, String> claims = new HashMap<>();
+        for (int subset = 1; subset < 1 << all.length; subset++) {
+            Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+            for (int i = 0; i < all.length; i++) {
+                if ((subset & 1 << i) != 0) {
+                    scopes.add(all[i]);
+                }
+            }
+            claims.put(scopes, scopes.stream().map(Scope::wireName).collect(Collectors.joining(" ")));
+        }
+        return Map.copyOf(claims);
     }
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,23 @@ class PortalTokenIssuerTest {
                 issuerOf.mint(tenant, customer, TokenLifetime.ofNullable(null), Scopes.ofNullable(null)).token()
                         .split("\\.")[1])).get("jti").asText(),
                 "every token has its own jti");
+    }
+
+    @Test
+    void theScopeClaimNamesEachGrantedScopeOnceInTheOrderReadManage() throws Exception {
+        PortalTokenIssuer issuerOf = new PortalTokenIssuer(() -> SigningKey.hmac(SECRET), "https://issuer.example",
+                new TokenAudience(Optional.empty()), new TokenIds(Clock.systemUTC()));
+        Map<List<Scope>, String> expected = Map.of(
+                List.of(Scope.READ), "read",
+                List.of(Scope.MANAGE), "manage",
+                List.of(Scope.MANAGE, Scope.READ, Scope.MANAGE), "read manage");
+        for (Map.Entry<List<Scope>, String> scopes : expected.entrySet()) {
+            String token = issuerOf.mint(UUID.randomUUID(), UUID.randomUUID(), TokenLifetime.ofNullable(null),
+                    Scopes.ofNullable(scopes.getKey())).token();
+            JsonNode claims = new ObjectMapper().readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+            assertEquals(scopes.getValue(), claims.get("scope").asText(), scopes.getKey().toString());
+            assertEquals(null, claims.get("aud"), "HS256 tokens carry no aud unless one is configured");
+        }
     }
 
     private static List<String> iterable(JsonNode node) {

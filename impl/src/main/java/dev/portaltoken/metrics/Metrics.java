@@ -66,15 +66,22 @@ public final class Metrics implements AutoCloseable {
         requestTimers.computeIfAbsent(new RequestKey(methodLabel(method), route, status), key -> Timer.builder("http.server.requests")
                         .description("HTTP requests by route template and status")
                         .tags("method", key.method(), "route", key.route(), "status", Integer.toString(key.status()))
-                        .publishPercentileHistogram()
-                        .minimumExpectedValue(Duration.ofMillis(1))
-                        .maximumExpectedValue(Duration.ofSeconds(10))
+                        .serviceLevelObjectives(LATENCY_BUCKETS)
                         .register(registry))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private record RequestKey(String method, String route, int status) {
     }
+
+    /**
+     * The latency histogram's buckets (as Prometheus's default ones, from 1 ms to 10 s): 13 series per
+     * method, route and status (with {@code +Inf}) rather than the 70 or so of a percentile
+     * histogram over the same range, and a shorter search for every request.
+     */
+    static final Duration[] LATENCY_BUCKETS = java.util.stream.LongStream.of(
+                    1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+            .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
 
     /**
      * Publishes {@code portal_signer_info{signer, alg} 1}: which implementation signs the tokens of

@@ -13,6 +13,8 @@ import javax.sql.DataSource;
  * read by a {@link ReadSnapshot.RowReader}, as in a {@link ReadSnapshot}.
  */
 public final class Sql {
+    /** For a statement without parameters. */
+    public static final ReadSnapshot.Binder NO_PARAMETERS = statement -> { };
     private static final String UNIQUE_VIOLATION = "23505";
 
     /** Receives each row of a result, in its order. */

@@ -12,18 +12,18 @@ import javax.sql.DataSource;
 
 /** Tenants in PostgreSQL. Thread-safe. */
 public final class TenantRepository {
+    /** The columns {@link #tenant(ResultSet)} reads, in its order. */
+    private static final String COLUMNS = "id, slug, name, portal_url, created_at";
     private static final String INSERT =
             "INSERT INTO tenant (id, slug, name, portal_url) VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING"
                     + " RETURNING created_at";
-    private static final String FIND_BY_SLUG =
-            "SELECT id, slug, name, portal_url, created_at FROM tenant WHERE slug = ?";
-    private static final String LIST =
-            "SELECT id, slug, name, portal_url, created_at FROM tenant ORDER BY slug";
+    private static final String FIND_BY_SLUG = "SELECT " + COLUMNS + " FROM tenant WHERE slug = ?";
+    private static final String LIST = "SELECT " + COLUMNS + " FROM tenant ORDER BY slug";
     private static final String UPDATE = """
             UPDATE tenant SET name = coalesce(?, name),
                               portal_url = CASE WHEN ? THEN NULL ELSE coalesce(?, portal_url) END
              WHERE slug = ?
-            RETURNING id, slug, name, portal_url, created_at""";
+            RETURNING\s""" + COLUMNS;
 
     private final DataSource dataSource;
 
@@ -48,7 +48,7 @@ public final class TenantRepository {
 
     /** Hands every tenant to {@code each}, by slug, as they are read. */
     public void list(ReadSnapshot snapshot, Consumer<Tenant> each) throws SQLException {
-        snapshot.forEach(LIST, ps -> { }, TenantRepository::tenant, each);
+        snapshot.forEach(LIST, Sql.NO_PARAMETERS, TenantRepository::tenant, each);
     }
 
     /**

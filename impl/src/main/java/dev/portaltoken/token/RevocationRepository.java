@@ -72,13 +72,13 @@ public final class RevocationRepository {
 
     /** The database's clock: the instant reads are consistent with. */
     Instant now() throws SQLException {
-        return Sql.first(dataSource, NOW, ps -> { }, rs -> rs.getTimestamp(1).toInstant()).orElseThrow();
+        return Sql.first(dataSource, NOW, Sql.NO_PARAMETERS, rs -> rs.getTimestamp(1).toInstant()).orElseThrow();
     }
 
     /** Every unexpired revoked token recorded at or after {@code since} (database time). */
     void tokensSince(Instant since, TokenRows rows) throws SQLException {
-        Sql.forEach(dataSource, TOKENS_SINCE, ps -> ps.setTimestamp(1, Timestamp.from(since)),
-                rs -> rows.row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant()));
+        Sql.forEach(dataSource, TOKENS_SINCE, ps -> ps.setTimestamp(1, Timestamp.from(since)), rs -> rows.row(
+                rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant()));
     }
 
     /** Every unexpired customer-wide revocation recorded at or after {@code since} (database time). */
@@ -99,7 +99,7 @@ public final class RevocationRepository {
 
     /** Deletes the rows whose tokens have all expired; returns how many. */
     int deleteExpired() throws SQLException {
-        return Sql.update(dataSource, DELETE_EXPIRED_TOKENS, ps -> { })
-                + Sql.update(dataSource, DELETE_EXPIRED_CUSTOMERS, ps -> { });
+        return Sql.update(dataSource, DELETE_EXPIRED_TOKENS, Sql.NO_PARAMETERS)
+                + Sql.update(dataSource, DELETE_EXPIRED_CUSTOMERS, Sql.NO_PARAMETERS);
     }
 }

@@ -35,7 +35,7 @@ final class KeyRing {
     private final SignsWith signsWith;
     private final Duration publishDelay;
     private final Function<List<StoredKey>, TokenVerifier> verifierOf;
-    private final Loaded<Snapshot> current = new Loaded<>("the key ring has not been loaded");
+    private final Loaded<Snapshot> snapshot = new Loaded<>("the key ring has not been loaded");
 
     private record Snapshot(SigningKey signingKey, List<StoredKey> stored, List<JWK> published, TokenVerifier verifier) {
     }
@@ -91,7 +91,7 @@ final class KeyRing {
      */
     void reload() throws SQLException {
         PublishedKeys published = repository.findPublished(publishDelay);
-        Optional<Snapshot> previous = current.current();
+        Optional<Snapshot> previous = snapshot.current();
         SigningKey signing;
         if (signsWith.sharedSecretKey().isPresent()) {
             signing = signsWith.sharedSecretKey().get();
@@ -108,8 +108,8 @@ final class KeyRing {
         }
         TokenVerifier verifier = previous.filter(p -> p.stored().equals(published.keys())).map(Snapshot::verifier)
                 .orElseGet(() -> verifierOf.apply(published.keys()));
-        current.set(new Snapshot(signing, published.keys(), published.keys().stream().map(StoredKey::publicKey).toList(),
-                verifier));
+        snapshot.set(new Snapshot(signing, published.keys(),
+                published.keys().stream().map(StoredKey::publicKey).toList(), verifier));
     }
 
     /** {@link #maintain()} then {@link #reload()}, for the scheduler: a failure is logged and the current snapshot kept. */
@@ -124,17 +124,17 @@ final class KeyRing {
 
     /** The key to sign a token with now. */
     SigningKey signingKey() {
-        return current.get().signingKey();
+        return snapshot.get().signingKey();
     }
 
     /** The public keys to publish now: every active and retiring stored key. */
     List<JWK> publishedKeys() {
-        return current.get().published();
+        return snapshot.get().published();
     }
 
     /** Checks signatures against the published keys, with verifiers built once per key set. */
     TokenVerifier verifier() {
-        return current.get().verifier();
+        return snapshot.get().verifier();
     }
 
     /**

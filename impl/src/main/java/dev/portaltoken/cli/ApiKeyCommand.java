@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,15 +20,10 @@ final class ApiKeyCommand extends CommandGroup {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List a tenant's keys: id, hint, name, created, last_used, revoked. Never the keys themselves.",
             footer = {"%nExample:", "  portal-token-server api-key list --tenant acme --json"})
-    static final class List extends TenantScoped {
-        @Mixin
-        JsonOutput output;
-
-        @Override
-        void run(DataSource dataSource, Tenant owner) throws Exception {
-            ApiKeyRepository keys = new ApiKeyRepository(dataSource);
-            output.print(context(), dataSource, (snapshot, sink) -> keys.list(snapshot, owner.id(), key -> row(sink, key)),
-                    COLUMNS);
+    static final class List extends ListCommand.OfTenant {
+        List() {
+            super((dataSource, owner, snapshot, sink) -> new ApiKeyRepository(dataSource).list(snapshot, owner.id(),
+                    key -> row(sink, key)), COLUMNS);
         }
     }
 

@@ -4,7 +4,6 @@ import dev.portaltoken.customer.CustomerImport;
 import dev.portaltoken.customer.CustomerImporter;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
-import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.TokenIds;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.UUID;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,15 +26,10 @@ final class CustomerCommand extends CommandGroup {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List a tenant's customers: id, alias, name, email, created, archived.",
             footer = {"%nExample:", "  portal-token-server customer list --tenant acme --json"})
-    static final class List extends TenantScoped {
-        @Mixin
-        JsonOutput output;
-
-        @Override
-        void run(DataSource dataSource, Tenant owner) throws Exception {
-            CustomerRepository customers = new CustomerRepository(dataSource);
-            output.print(context(), dataSource, (snapshot, sink) -> customers.list(snapshot, owner.id(), c -> sink.row(
-                    CustomerIds.format(c.id()), c.alias(), c.name(), c.email(), c.created(), c.archived())),
+    static final class List extends ListCommand.OfTenant {
+        List() {
+            super((dataSource, owner, snapshot, sink) -> new CustomerRepository(dataSource).list(snapshot, owner.id(),
+                    c -> sink.row(CustomerIds.format(c.id()), c.alias(), c.name(), c.email(), c.created(), c.archived())),
                     "id", "alias", "name", "email", "created", "archived");
         }
     }

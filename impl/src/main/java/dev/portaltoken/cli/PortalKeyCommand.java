@@ -9,7 +9,6 @@ import dev.portaltoken.ids.Uuids;
 import java.util.UUID;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,14 +21,9 @@ final class PortalKeyCommand extends CommandGroup {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "List portal keys: id, hint, name, created, last_used, revoked. Never the keys themselves.",
             footer = {"%nExample:", "  portal-token-server portal-key list --json"})
-    static final class List extends DatabaseCommand {
-        @Mixin
-        JsonOutput output;
-
-        @Override
-        void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            ApiKeyRepository keys = new ApiKeyRepository(dataSource);
-            output.print(context(), dataSource, (snapshot, sink) -> keys.listPortal(snapshot,
+    static final class List extends ListCommand {
+        List() {
+            super((dataSource, snapshot, sink) -> new ApiKeyRepository(dataSource).listPortal(snapshot,
                     key -> ApiKeyCommand.row(sink, key)), ApiKeyCommand.COLUMNS);
         }
     }

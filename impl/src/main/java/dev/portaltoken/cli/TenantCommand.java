@@ -1,14 +1,12 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.config.ConfigLoader;
-import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.tenant.Tenant;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "tenant", description = "Manage tenants.", mixinStandardHelpOptions = true,
@@ -17,14 +15,9 @@ final class TenantCommand extends CommandGroup {
 
     @Command(name = "list", description = "List tenants: id, slug, name, portal_url, created.",
             mixinStandardHelpOptions = true, footer = {"%nExample:", "  portal-token-server tenant list --json"})
-    static final class List extends DatabaseCommand {
-        @Mixin
-        JsonOutput output;
-
-        @Override
-        void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            TenantRepository tenants = new TenantRepository(dataSource);
-            output.print(context(), dataSource, (snapshot, sink) -> tenants.list(snapshot, t -> sink.row(
+    static final class List extends ListCommand {
+        List() {
+            super((dataSource, snapshot, sink) -> new TenantRepository(dataSource).list(snapshot, t -> sink.row(
                     t.id().toString(), t.slug(), t.name(), t.portalUrl(), t.createdAt())),
                     "id", "slug", "name", "portal_url", "created");
         }

@@ -16,11 +16,17 @@ import java.util.Map;
  * One setting the server reads: its environment variable, configuration-file key, optional flag,
  * default, help and typed {@link Parser}. These constants are the single source for loading,
  * validation messages, {@code serve --help} and the README's configuration table
- * ({@link #readmeRow()}). Immutable.
+ * ({@link #readmeRow()}); {@link #values()} holds every one of them, made by the factories below.
  *
- * @param <T> the parsed type of its value
+ * @param env          the environment variable that sets it
+ * @param key          its name in a configuration file, e.g. {@code database-url}
+ * @param defaultValue the default, or null when unset means something of its own (see {@link #help()})
+ * @param kind         whether it is also a flag, or a secret
+ * @param parser       how a given value is read, and the rule it follows
+ * @param meaning      what it does ({@link #help()} adds the rule)
+ * @param <T>          the parsed type of its value
  */
-public final class Setting<T> {
+public record Setting<T>(String env, String key, String defaultValue, Kind kind, Parser<T> parser, String meaning) {
     private static final List<Setting<?>> ALL = new ArrayList<>();
 
     public static final Setting<Integer> PORT = flag("PORT", "port", "8080", Parser.integer(0, 65_535),
@@ -91,35 +97,26 @@ public final class Setting<T> {
             "32", Parser.integer(1, 512), "Threads that serve requests; a slow client holds one for at most the body"
                     + " timeout.");
 
-    private final String env;
-    private final String key;
-    private final String defaultValue;
-    private final boolean secret;
-    private final boolean flag;
-    private final Parser<T> parser;
-    private final String help;
-
-    private Setting(String env, String key, String defaultValue, boolean secret, boolean flag, Parser<T> parser,
-                    String help) {
-        this.env = env;
-        this.key = key;
-        this.defaultValue = defaultValue;
-        this.secret = secret;
-        this.flag = flag;
-        this.parser = parser;
-        this.help = help;
+    /** How a setting is given and shown. */
+    public enum Kind {
+        /** From the environment or a configuration file. */
+        PLAIN,
+        /** As {@link #PLAIN}, and as a {@code serve} flag too. */
+        FLAG,
+        /** As {@link #PLAIN}, never echoed in messages. */
+        SECRET
     }
 
-    private static <T> Setting<T> plain(String env, String key, String defaultValue, Parser<T> parser, String help) {
-        return add(new Setting<>(env, key, defaultValue, false, false, parser, help));
+    private static <T> Setting<T> plain(String env, String key, String defaultValue, Parser<T> parser, String meaning) {
+        return add(new Setting<>(env, key, defaultValue, Kind.PLAIN, parser, meaning));
     }
 
-    private static <T> Setting<T> flag(String env, String key, String defaultValue, Parser<T> parser, String help) {
-        return add(new Setting<>(env, key, defaultValue, false, true, parser, help));
+    private static <T> Setting<T> flag(String env, String key, String defaultValue, Parser<T> parser, String meaning) {
+        return add(new Setting<>(env, key, defaultValue, Kind.FLAG, parser, meaning));
     }
 
-    private static <T> Setting<T> secret(String env, String key, Parser<T> parser, String help) {
-        return add(new Setting<>(env, key, null, true, false, parser, help));
+    private static <T> Setting<T> secret(String env, String key, Parser<T> parser, String meaning) {
+        return add(new Setting<>(env, key, null, Kind.SECRET, parser, meaning));
     }
 
     private static <T> Setting<T> add(Setting<T> setting) {
@@ -145,34 +142,19 @@ public final class Setting<T> {
         return Collections.unmodifiableList(ALL);
     }
 
-    /** The environment variable that sets it. */
-    public String env() {
-        return env;
-    }
-
-    /** Its name in a configuration file, e.g. {@code database-url}. */
-    public String key() {
-        return key;
-    }
-
     /** Its command-line flag for {@code serve} ({@code --} and the file key), or null when it has none. */
     public String flagName() {
-        return flag ? "--" + key : null;
-    }
-
-    /** The default, or null when unset means something of its own (see {@link #help()}). */
-    public String defaultValue() {
-        return defaultValue;
+        return kind == Kind.FLAG ? "--" + key : null;
     }
 
     /** Secrets are never echoed in messages. */
     public boolean secret() {
-        return secret;
+        return kind == Kind.SECRET;
     }
 
     /** What it does, then the rule its value follows. */
     public String help() {
-        return help + parser.sentence();
+        return meaning + parser.sentence();
     }
 
     /** Parses a given value. @throws ConfigException naming the setting, without echoing a secret */
@@ -180,7 +162,7 @@ public final class Setting<T> {
         try {
             return parser.parse().apply(raw);
         } catch (Parser.Rejected e) {
-            String shown = secret ? "" : " (got '" + Urls.withoutPassword(e.shown().orElse(raw.trim())) + "')";
+            String shown = secret() ? "" : " (got '" + Urls.withoutPassword(e.shown().orElse(raw.trim())) + "')";
             throw new ConfigException(env + ": must be " + parser.rule() + shown);
         }
     }
@@ -188,7 +170,7 @@ public final class Setting<T> {
     /** Its row in the README's configuration table. */
     public String readmeRow() {
         return "| `" + env + "` | `" + key + "` | " + (defaultValue == null ? "unset" : "`" + defaultValue + "`") + " | "
-                + help() + (flag ? " Flag `" + flagName() + "`." : "") + " |";
+                + help() + (kind == Kind.FLAG ? " Flag `" + flagName() + "`." : "") + " |";
     }
 
     @Override

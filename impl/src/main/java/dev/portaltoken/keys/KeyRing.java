@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,13 +32,24 @@ final class KeyRing {
 
     private final SigningKeyRepository repository;
     private final SigningKeyStore store;
-    private final JWSAlgorithm algorithm;
-    private final Optional<SigningKey> sharedSecretKey;
+    private final SignsWith signsWith;
     private final Duration publishDelay;
     private final Function<List<StoredKey>, TokenVerifier> verifierOf;
-    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final Loaded<Snapshot> snapshot = new Loaded<>("the key ring has not been loaded");
 
     private record Snapshot(SigningKey signingKey, List<StoredKey> stored, List<JWK> published, TokenVerifier verifier) {
+    }
+
+    /**
+     * What new tokens are signed with: the algorithm and, exactly when it is HS256, the shared
+     * secret's key (an asymmetric algorithm signs with its active stored key).
+     */
+    private record SignsWith(JWSAlgorithm algorithm, Optional<SigningKey> sharedSecretKey) {
+        SignsWith {
+            if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
+                throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
+            }
+        }
     }
 
     /**
@@ -52,13 +62,9 @@ final class KeyRing {
     KeyRing(SigningKeyRepository repository, SigningKeyStore store, JWSAlgorithm algorithm,
             Optional<SigningKey> sharedSecretKey, Duration publishDelay,
             Function<List<StoredKey>, TokenVerifier> verifierOf) {
-        if (JWSAlgorithm.HS256.equals(algorithm) != sharedSecretKey.isPresent()) {
-            throw new IllegalArgumentException("HS256 and only HS256 signs with the shared secret");
-        }
         this.repository = repository;
         this.store = store;
-        this.algorithm = algorithm;
-        this.sharedSecretKey = sharedSecretKey;
+        this.signsWith = new SignsWith(algorithm, sharedSecretKey);
         this.publishDelay = publishDelay;
         this.verifierOf = verifierOf;
     }
@@ -70,8 +76,8 @@ final class KeyRing {
      */
     void maintain() throws SQLException {
         repository.retireExpired();
-        if (sharedSecretKey.isEmpty()) {
-            store.ensureActive(algorithm);
+        if (signsWith.sharedSecretKey().isEmpty()) {
+            store.ensureActive(signsWith.algorithm());
         }
     }
 
@@ -85,25 +91,25 @@ final class KeyRing {
      */
     void reload() throws SQLException {
         PublishedKeys published = repository.findPublished(publishDelay);
+        Optional<Snapshot> previous = snapshot.current();
         SigningKey signing;
-        if (sharedSecretKey.isPresent()) {
-            signing = sharedSecretKey.get();
+        if (signsWith.sharedSecretKey().isPresent()) {
+            signing = signsWith.sharedSecretKey().get();
         } else {
             String kid = signingKid(activeOf(published.keys()).orElseThrow(
-                    () -> new IllegalStateException("no active " + algorithm + " key")), published);
-            Snapshot previous = current.get();
-            if (previous != null && previous.signingKey().keyId().equals(kid)) {
-                signing = previous.signingKey();
+                    () -> new IllegalStateException("no active " + signsWith.algorithm() + " key")), published);
+            Optional<SigningKey> unchanged = previous.map(Snapshot::signingKey).filter(k -> k.keyId().equals(kid));
+            if (unchanged.isPresent()) {
+                signing = unchanged.get();
             } else {
                 signing = store.open(kid);
-                LOG.info("signing {} tokens with key {}", algorithm, kid);
+                LOG.info("signing {} tokens with key {}", signsWith.algorithm(), kid);
             }
         }
-        Snapshot previous = current.get();
-        TokenVerifier verifier = previous != null && previous.stored().equals(published.keys()) ? previous.verifier()
-                : verifierOf.apply(published.keys());
-        current.set(new Snapshot(signing, published.keys(), published.keys().stream().map(StoredKey::publicKey).toList(),
-                verifier));
+        TokenVerifier verifier = previous.filter(p -> p.stored().equals(published.keys())).map(Snapshot::verifier)
+                .orElseGet(() -> verifierOf.apply(published.keys()));
+        snapshot.set(new Snapshot(signing, published.keys(),
+                published.keys().stream().map(StoredKey::publicKey).toList(), verifier));
     }
 
     /** {@link #maintain()} then {@link #reload()}, for the scheduler: a failure is logged and the current snapshot kept. */
@@ -118,25 +124,17 @@ final class KeyRing {
 
     /** The key to sign a token with now. */
     SigningKey signingKey() {
-        return snapshot().signingKey();
+        return snapshot.get().signingKey();
     }
 
     /** The public keys to publish now: every active and retiring stored key. */
     List<JWK> publishedKeys() {
-        return snapshot().published();
+        return snapshot.get().published();
     }
 
     /** Checks signatures against the published keys, with verifiers built once per key set. */
     TokenVerifier verifier() {
-        return snapshot().verifier();
-    }
-
-    private Snapshot snapshot() {
-        Snapshot snapshot = current.get();
-        if (snapshot == null) {
-            throw new IllegalStateException("the key ring has not been loaded");
-        }
-        return snapshot;
+        return snapshot.get().verifier();
     }
 
     /**
@@ -149,7 +147,7 @@ final class KeyRing {
         if (published.settledKids().contains(active.kid())) {
             return active.kid();
         }
-        List<StoredKey> candidates = published.keys().stream().filter(k -> algorithm.equals(k.algorithm()))
+        List<StoredKey> candidates = published.keys().stream().filter(k -> signsWith.algorithm().equals(k.algorithm()))
                 .sorted(Comparator.comparing(StoredKey::createdAt)).toList();
         return candidates.stream().filter(k -> published.settledKids().contains(k.kid()))
                 .reduce((older, newer) -> newer)
@@ -159,6 +157,6 @@ final class KeyRing {
     }
 
     private Optional<StoredKey> activeOf(List<StoredKey> keys) {
-        return keys.stream().filter(k -> k.state() == KeyState.ACTIVE && algorithm.equals(k.algorithm())).findFirst();
+        return keys.stream().filter(k -> k.state() == KeyState.ACTIVE && signsWith.algorithm().equals(k.algorithm())).findFirst();
     }
 }

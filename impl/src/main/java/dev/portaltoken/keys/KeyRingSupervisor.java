@@ -7,9 +7,9 @@ import dev.portaltoken.util.DaemonThreads;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +30,7 @@ final class KeyRingSupervisor implements AutoCloseable {
 
     private final Opener opener;
     private final BooleanSupplier databaseReady;
-    private final AtomicReference<KeyRing> ring = new AtomicReference<>();
+    private final Loaded<KeyRing> ring = new Loaded<>("the signing keys are not loaded yet");
     private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("signing-key-refresh");
 
     KeyRingSupervisor(Opener opener, BooleanSupplier databaseReady) {
@@ -48,9 +48,9 @@ final class KeyRingSupervisor implements AutoCloseable {
     }
 
     private void tick() {
-        KeyRing current = ring.get();
-        if (current != null) {
-            current.maintainAndReloadQuietly();
+        Optional<KeyRing> current = ring.current();
+        if (current.isPresent()) {
+            current.get().maintainAndReloadQuietly();
             return;
         }
         if (!databaseReady.getAsBoolean()) {
@@ -67,30 +67,22 @@ final class KeyRingSupervisor implements AutoCloseable {
     }
 
     boolean loaded() {
-        return ring.get() != null;
+        return ring.current().isPresent();
     }
 
     /** @throws IllegalStateException while the keys are not loaded (the instance is not ready) */
     SigningKey signingKey() {
-        return loadedRing().signingKey();
+        return ring.get().signingKey();
     }
 
     /** @throws IllegalStateException while the keys are not loaded (the instance is not ready) */
     TokenVerifier verifier() {
-        return loadedRing().verifier();
+        return ring.get().verifier();
     }
 
     /** @throws IllegalStateException while the keys are not loaded (the instance is not ready) */
     List<JWK> publishedKeys() {
-        return loadedRing().publishedKeys();
-    }
-
-    private KeyRing loadedRing() {
-        KeyRing current = ring.get();
-        if (current == null) {
-            throw new IllegalStateException("the signing keys are not loaded yet");
-        }
-        return current;
+        return ring.get().publishedKeys();
     }
 
     @Override

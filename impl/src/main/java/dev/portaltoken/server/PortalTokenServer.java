@@ -37,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The one place that builds the server: a straight list of {@code new} in dependency order, where
@@ -57,21 +58,15 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     private final Lifecycle lifecycle;
-    private final Drain drain;
-    private final List<HttpListener> listeners;
-    private final Database database;
-    private final SigningKeys keys;
-    private final String signer;
+    private final Listeners listeners;
+    private final Supplier<Summary> summary;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private PortalTokenServer(Lifecycle lifecycle, Drain drain, List<HttpListener> listeners, Database database,
-                              SigningKeys keys, String signer) {
+    /** @param summary the banner's facts as they are when asked (the keys may load later) */
+    private PortalTokenServer(Lifecycle lifecycle, Listeners listeners, Supplier<Summary> summary) {
         this.lifecycle = lifecycle;
-        this.drain = drain;
         this.listeners = listeners;
-        this.database = database;
-        this.keys = keys;
-        this.signer = signer;
+        this.summary = summary;
     }
 
     /**
@@ -160,8 +155,18 @@ public final class PortalTokenServer implements AutoCloseable {
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
                         ApiApplication.management(pipeline), MANAGEMENT_WORKERS, HttpLimits.DEFAULT, drain, errors)));
-        return new PortalTokenServer(lifecycle, drain, listeners, database, keys,
-                hmac ? "jdk (HS256: the JDK's HMAC)" : signer.configName() + " (" + Signers.describe(signer) + ")");
+        Listeners listening = new Listeners(drain, listeners);
+        String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
+                : signer.configName() + " (" + Signers.describe(signer) + ")";
+        return new PortalTokenServer(lifecycle, listening, () -> new Summary(listening.api(), listening.management(),
+                database.description(), signing(keys), signerName));
+    }
+
+    /** What the banner says the server signs with. */
+    private static String signing(SigningKeys keys) {
+        return keys.loaded()
+                ? keys.signingKey().algorithm() + ", kid " + keys.signingKey().keyId()
+                : "keys not loaded yet (database unreachable); not ready until they are";
     }
 
     private static SignerProvider chosen(CompletableFuture<SignerProvider> choice) {
@@ -174,20 +179,17 @@ public final class PortalTokenServer implements AutoCloseable {
 
     /** Where the API listens, with a host usable from this machine. */
     public URI baseUri() {
-        return listeners.get(0).uri();
+        return listeners.api();
     }
 
     /** Where /healthz, /readyz and /metrics are served (the API's address when no management port). */
     public URI managementUri() {
-        return listeners.get(listeners.size() - 1).uri();
+        return listeners.management();
     }
 
     /** Where it listens, what database it uses and what it signs with, for the start-up banner. */
     public Summary summary() {
-        String signing = keys.loaded()
-                ? keys.signingKey().algorithm() + ", kid " + keys.signingKey().keyId()
-                : "keys not loaded yet (database unreachable); not ready until they are";
-        return new Summary(baseUri(), managementUri(), database.description(), signing, signer);
+        return summary.get();
     }
 
     /**
@@ -201,9 +203,7 @@ public final class PortalTokenServer implements AutoCloseable {
             return;
         }
         try {
-            drain.start();
-            listeners.forEach(HttpListener::stopAccepting);
-            drain.awaitIdle(QUIET_MILLIS, DRAIN_MAX_MILLIS);
+            listeners.drain(QUIET_MILLIS, DRAIN_MAX_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

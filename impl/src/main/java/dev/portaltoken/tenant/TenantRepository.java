@@ -1,9 +1,8 @@
 package dev.portaltoken.tenant;
 
 import dev.portaltoken.db.ReadSnapshot;
+import dev.portaltoken.db.Sql;
 import dev.portaltoken.ids.Uuids;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -13,18 +12,18 @@ import javax.sql.DataSource;
 
 /** Tenants in PostgreSQL. Thread-safe. */
 public final class TenantRepository {
+    /** The columns {@link #tenant(ResultSet)} reads, in its order. */
+    private static final String COLUMNS = "id, slug, name, portal_url, created_at";
     private static final String INSERT =
             "INSERT INTO tenant (id, slug, name, portal_url) VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING"
                     + " RETURNING created_at";
-    private static final String FIND_BY_SLUG =
-            "SELECT id, slug, name, portal_url, created_at FROM tenant WHERE slug = ?";
-    private static final String LIST =
-            "SELECT id, slug, name, portal_url, created_at FROM tenant ORDER BY slug";
+    private static final String FIND_BY_SLUG = "SELECT " + COLUMNS + " FROM tenant WHERE slug = ?";
+    private static final String LIST = "SELECT " + COLUMNS + " FROM tenant ORDER BY slug";
     private static final String UPDATE = """
             UPDATE tenant SET name = coalesce(?, name),
                               portal_url = CASE WHEN ? THEN NULL ELSE coalesce(?, portal_url) END
              WHERE slug = ?
-            RETURNING id, slug, name, portal_url, created_at""";
+            RETURNING\s""" + COLUMNS;
 
     private final DataSource dataSource;
 
@@ -35,30 +34,21 @@ public final class TenantRepository {
     /** The new tenant; empty when the slug is taken. */
     Optional<Tenant> create(String slug, String name, String portalUrl) throws SQLException {
         UUID id = Uuids.v7();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+        return Sql.first(dataSource, INSERT, ps -> {
             ps.setObject(1, id);
             ps.setString(2, slug);
             ps.setString(3, name);
             ps.setString(4, portalUrl);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Tenant(id, slug, name, portalUrl, rs.getTimestamp(1).toInstant()))
-                        : Optional.empty();
-            }
-        }
+        }, rs -> new Tenant(id, slug, name, portalUrl, rs.getTimestamp(1).toInstant()));
     }
 
     public Optional<Tenant> findBySlug(String slug) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_BY_SLUG)) {
-            ps.setString(1, slug);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(tenant(rs)) : Optional.empty();
-            }
-        }
+        return Sql.first(dataSource, FIND_BY_SLUG, ps -> ps.setString(1, slug), TenantRepository::tenant);
     }
 
     /** Hands every tenant to {@code each}, by slug, as they are read. */
     public void list(ReadSnapshot snapshot, Consumer<Tenant> each) throws SQLException {
-        snapshot.forEach(LIST, ps -> { }, TenantRepository::tenant, each);
+        snapshot.forEach(LIST, Sql.NO_PARAMETERS, TenantRepository::tenant, each);
     }
 
     /**
@@ -67,15 +57,12 @@ public final class TenantRepository {
      * @return the updated tenant, empty when there is none with that slug
      */
     Optional<Tenant> update(String slug, String name, String portalUrl, boolean clearPortalUrl) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE)) {
+        return Sql.first(dataSource, UPDATE, ps -> {
             ps.setString(1, name);
             ps.setBoolean(2, clearPortalUrl);
             ps.setString(3, portalUrl);
             ps.setString(4, slug);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(tenant(rs)) : Optional.empty();
-            }
-        }
+        }, TenantRepository::tenant);
     }
 
     private static Tenant tenant(ResultSet rs) throws SQLException {

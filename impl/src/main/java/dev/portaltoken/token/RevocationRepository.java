@@ -1,8 +1,6 @@
 package dev.portaltoken.token;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.portaltoken.db.Sql;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -55,82 +53,53 @@ public final class RevocationRepository {
     }
 
     public void revokeToken(UUID jti, UUID tenantId, Instant expiresAt) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REVOKE_TOKEN)) {
+        Sql.update(dataSource, REVOKE_TOKEN, ps -> {
             ps.setObject(1, jti);
             ps.setObject(2, tenantId);
             ps.setTimestamp(3, Timestamp.from(expiresAt));
-            ps.executeUpdate();
-        }
+        });
     }
 
     /** Revokes the customer's tokens issued before {@code ticks}, until {@code expiresAt}. */
     public void revokeCustomer(UUID tenantId, UUID customerId, long ticks, Instant expiresAt) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REVOKE_CUSTOMER)) {
+        Sql.update(dataSource, REVOKE_CUSTOMER, ps -> {
             ps.setObject(1, tenantId);
             ps.setObject(2, customerId);
             ps.setLong(3, ticks);
             ps.setTimestamp(4, Timestamp.from(expiresAt));
-            ps.executeUpdate();
-        }
+        });
     }
 
     /** The database's clock: the instant reads are consistent with. */
     Instant now() throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(NOW);
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getTimestamp(1).toInstant();
-        }
+        return Sql.first(dataSource, NOW, Sql.NO_PARAMETERS, rs -> rs.getTimestamp(1).toInstant()).orElseThrow();
     }
 
     /** Every unexpired revoked token recorded at or after {@code since} (database time). */
     void tokensSince(Instant since, TokenRows rows) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TOKENS_SINCE)) {
-            ps.setTimestamp(1, Timestamp.from(since));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant());
-                }
-            }
-        }
+        Sql.forEach(dataSource, TOKENS_SINCE, ps -> ps.setTimestamp(1, Timestamp.from(since)), rs -> rows.row(
+                rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getTimestamp(3).toInstant()));
     }
 
     /** Every unexpired customer-wide revocation recorded at or after {@code since} (database time). */
     void customersSince(Instant since, CustomerRows rows) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CUSTOMERS_SINCE)) {
-            ps.setTimestamp(1, Timestamp.from(since));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getLong(3));
-                }
-            }
-        }
+        Sql.forEach(dataSource, CUSTOMERS_SINCE, ps -> ps.setTimestamp(1, Timestamp.from(since)),
+                rs -> rows.row(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getLong(3)));
     }
 
     /** As the database says now: the token, or every token of its customer issued before it, was revoked. */
     public boolean isRevoked(UUID jti, UUID tenantId, UUID customerId, long issuedTicks) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(IS_REVOKED)) {
+        return Sql.first(dataSource, IS_REVOKED, ps -> {
             ps.setObject(1, jti);
             ps.setObject(2, tenantId);
             ps.setObject(3, customerId);
             ps.setLong(4, issuedTicks);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
+        }, rs -> rs.getBoolean(1)).orElseThrow();
     }
 
     /** Deletes the rows whose tokens have all expired; returns how many. */
     int deleteExpired() throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            int deleted;
-            try (PreparedStatement ps = c.prepareStatement(DELETE_EXPIRED_TOKENS)) {
-                deleted = ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(DELETE_EXPIRED_CUSTOMERS)) {
-                return deleted + ps.executeUpdate();
-            }
-        }
+        return Sql.update(dataSource, DELETE_EXPIRED_TOKENS, Sql.NO_PARAMETERS)
+                + Sql.update(dataSource, DELETE_EXPIRED_CUSTOMERS, Sql.NO_PARAMETERS);
     }
 }

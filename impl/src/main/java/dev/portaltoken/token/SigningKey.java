@@ -17,15 +17,12 @@ import java.security.NoSuchAlgorithmException;
  * key without revealing it.
  */
 public final class SigningKey {
-    private final JWSAlgorithm algorithm;
-    private final String keyId;
     private final JWSSigner signer;
+    /** Holds the algorithm and the kid: they are said once, as every token states them. */
     private final JWSHeader header;
     private final String encodedHeader;
 
     public SigningKey(JWSAlgorithm algorithm, String keyId, JWSSigner signer) {
-        this.algorithm = algorithm;
-        this.keyId = keyId;
         this.signer = signer;
         this.header = new JWSHeader.Builder(algorithm).type(JOSEObjectType.JWT).keyID(keyId).build();
         this.encodedHeader = header.toBase64URL().toString();
@@ -55,11 +52,11 @@ public final class SigningKey {
     }
 
     public JWSAlgorithm algorithm() {
-        return algorithm;
+        return header.getAlgorithm();
     }
 
     public String keyId() {
-        return keyId;
+        return header.getKeyID();
     }
 
     public JWSSigner signer() {
@@ -78,6 +75,6 @@ public final class SigningKey {
 
     @Override
     public String toString() {
-        return "SigningKey[" + algorithm + ", kid=" + keyId + "]";
+        return "SigningKey[" + algorithm() + ", kid=" + keyId() + "]";
     }
 }

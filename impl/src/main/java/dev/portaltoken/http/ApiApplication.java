@@ -34,7 +34,7 @@ import org.glassfish.jersey.server.ServerProperties;
  *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
  *       {@link OperationsResource}, the pages {@link PortalPageResource} and {@link DocsResource}),
  *       and Jackson writes it;</li>
- *   <li>on the way out {@link OptionsFilter}, {@link ResponseHeadersFilter} (caching headers) and the
+ *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers) and the
  *       rate-limit headers;</li>
  *   <li>any failure on the way: {@link ErrorMapper}, through the one {@link ErrorRenderer}.</li>
  * </ol>
@@ -72,8 +72,7 @@ public final class ApiApplication extends ResourceConfig {
             registerResources(ContractResources.of(new OperationsResource(pipeline.readiness(), pipeline.metrics())));
         }
         register(new JacksonJsonProvider(pipeline.json()));
-        register(new OptionsFilter(pipeline.errors()));
-        register(new ResponseHeadersFilter(pipeline.jwksMaxAge().toSeconds()));
+        register(new ResponseFilter(pipeline.errors(), pipeline.jwksMaxAge().toSeconds()));
         register(new ErrorMapper(pipeline.errors()));
         property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);

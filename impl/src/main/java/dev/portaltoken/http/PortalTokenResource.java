@@ -15,7 +15,6 @@ import java.util.List;
 final class PortalTokenResource implements CustomersApi {
     private final PortalTokenService service;
 
-
     PortalTokenResource(PortalTokenService service) {
         this.service = service;
     }

@@ -20,9 +20,9 @@ import java.util.UUID;
  * and everything queued behind it (at most {@code maxBatch} keys).
  *
  * <p>Invariant: a key never joins a query that was already sent. A key is queued before any query
- * that carries it is sent, so the query starts after its caller read the cache's generation (see
- * {@link dev.portaltoken.cache.GuardedCache}): an invalidation that ran before the lookup began is
- * always seen by the answer it gets.
+ * that carries it is sent, so that query starts after its caller read the cache's generation (see
+ * {@link dev.portaltoken.cache.GuardedCache}): a change whose invalidation ran before that read was
+ * committed before the query began, and one invalidated after it makes the cache refuse the answer.
  *
  * <p>No thread of its own: the requesting threads run the queries (leader and followers). A query's
  * failure fails exactly the lookups it carried, with its exception; later lookups send new queries.

@@ -25,14 +25,17 @@ public final class CustomerRepository {
      * Many lookups in one statement: (tenant, id) pairs, then (tenant, alias) pairs, as parallel
      * arrays; either may be empty. Each key is one descent of {@code customer_pkey} or
      * {@code customer_tenant_alias_key} (see docs/operations.md, "Query plans"). The row's own tenant
-     * and alias come back, so an answer can only be matched to a key of its own tenant.
+     * and alias come back, so an answer can only be matched to a key of its own tenant. The arrays are
+     * read through sub-selects so that the planner cannot count them: every execution then has the
+     * same estimate, and PostgreSQL settles on one generic plan instead of planning every query anew
+     * (about 0.13 ms each).
      */
     private static final String FIND_ACTIVE = """
-            SELECT c.tenant_id, c.id, NULL::text FROM unnest(?::uuid[], ?::uuid[]) AS k (tenant_id, id)
+            SELECT c.tenant_id, c.id, NULL::text FROM unnest((SELECT ?::uuid[]), (SELECT ?::uuid[])) AS k (tenant_id, id)
               JOIN customer c ON c.tenant_id = k.tenant_id AND c.id = k.id
              WHERE c.archived_at IS NULL
             UNION ALL
-            SELECT c.tenant_id, c.id, c.alias FROM unnest(?::uuid[], ?::text[]) AS k (tenant_id, alias)
+            SELECT c.tenant_id, c.id, c.alias FROM unnest((SELECT ?::uuid[]), (SELECT ?::text[])) AS k (tenant_id, alias)
               JOIN customer c ON c.tenant_id = k.tenant_id AND c.alias = k.alias
              WHERE c.archived_at IS NULL""";
     private static final String ARCHIVE_BY_ID =

@@ -84,7 +84,7 @@ final class CustomerLookups {
         if (leads || waiter.awaitTurn()) {
             lead(waiter);
         }
-        return waiter.answer();
+        return waiter.outcome();
     }
 
     /** Lookups waiting for a slot now (for tests and diagnostics). */
@@ -130,7 +130,7 @@ final class CustomerLookups {
             batch.forEach(waiter -> waiter.fail(e));
             return;
         }
-        batch.forEach(waiter -> waiter.answer(found.get(waiter.key)));
+        batch.forEach(waiter -> waiter.found(found.get(waiter.key)));
     }
 
     /** One lookup: its key, then its turn to send a query or its answer. Thread-safe. */
@@ -150,7 +150,7 @@ final class CustomerLookups {
             notifyAll();
         }
 
-        synchronized void answer(UUID id) {
+        synchronized void found(UUID id) {
             found = id;
             answered = true;
             notifyAll();
@@ -178,7 +178,8 @@ final class CustomerLookups {
             return turn;
         }
 
-        synchronized Optional<UUID> answer() throws SQLException {
+        /** What the query that carried this lookup answered; once answered. */
+        synchronized Optional<UUID> outcome() throws SQLException {
             if (failure instanceof SQLException e) {
                 throw e;
             }

@@ -1,8 +1,8 @@
 package dev.portaltoken.customer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.config.DatabaseConfig;
@@ -249,7 +249,7 @@ class CustomerLookupsTest {
         CustomerKey second = KEYS.get(1);
         assertEquals(expected(second), lookUp(lookups, second).get(30, TimeUnit.SECONDS),
                 "answered while the first query is still held");
-        assertTrue(!first.isDone());
+        assertFalse(first.isDone(), "the first query is still held");
         query.release.countDown();
         assertEquals(expected(KEYS.get(0)), first.get(30, TimeUnit.SECONDS));
         assertEquals(List.of(Set.of(KEYS.get(0)), Set.of(second)), query.sent);

@@ -98,21 +98,33 @@ final class Probe {
         return m.find() ? m.group(2) : "-";
     }
 
-    /** Totals of the server's connection pool so far ({@code hikaricp_connections_usage|acquire_seconds}). */
-    record Pool(long uses, double useSeconds, long acquires, double waitSeconds) {
+    /**
+     * Totals of the server's connection pool so far ({@code hikaricp_connections_usage|acquire_seconds}),
+     * and of its customer lookups read from the database and the queries they made
+     * ({@code portal_customer_lookups_total{source="database"}}, {@code portal_customer_queries_total}).
+     */
+    record Pool(long uses, double useSeconds, long acquires, double waitSeconds, long lookups, long queries) {
     }
 
     Pool pool(URI base) throws IOException {
         String metrics = send(base, HttpRequest.newBuilder(base.resolve("/metrics")).build()).body();
-        return new Pool((long) metric(metrics, "hikaricp_connections_usage_seconds_count"),
-                metric(metrics, "hikaricp_connections_usage_seconds_sum"),
-                (long) metric(metrics, "hikaricp_connections_acquire_seconds_count"),
-                metric(metrics, "hikaricp_connections_acquire_seconds_sum"));
+        return new Pool((long) metric(metrics, "hikaricp_connections_usage_seconds_count", ""),
+                metric(metrics, "hikaricp_connections_usage_seconds_sum", ""),
+                (long) metric(metrics, "hikaricp_connections_acquire_seconds_count", ""),
+                metric(metrics, "hikaricp_connections_acquire_seconds_sum", ""),
+                (long) metric(metrics, "portal_customer_lookups_total", "source=\"database\""),
+                (long) metric(metrics, "portal_customer_queries_total", ""));
     }
 
-    private static double metric(String metrics, String name) {
-        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} (\\S+)$").matcher(metrics);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    /** The first sample of {@code name} whose labels contain {@code label}; 0 without one. */
+    private static double metric(String metrics, String name, String label) {
+        Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{([^}]*)})? (\\S+)$").matcher(metrics);
+        while (m.find()) {
+            if (label.isEmpty() || m.group(1) != null && m.group(1).contains(label)) {
+                return Double.parseDouble(m.group(2));
+            }
+        }
+        return 0;
     }
 
     private HttpRequest mintRequest(URI base) {

@@ -135,22 +135,32 @@ final class ReportTables {
             line.accept("");
             line.accept(String.format(Locale.ROOT, "Every request names a customer drawn uniformly from %,d; the server"
                     + " remembers at most %,d found customers (`Customers.CACHE_ENTRIES`), so at most %.0f%% of them can"
-                    + " be answered from memory; the others are looked up in PostgreSQL, one indexed query"
-                    + " (`customer_tenant_alias_key`, or the primary key for a `cus_` id) over the pool of %s"
-                    + " connections. Measured (medians over the rounds, from the server's `hikaricp_*` metrics): %.0f%%"
-                    + " of the requests took a connection, each held it %s (the lookup's round trip, PostgreSQL"
-                    + " sharing the 2 cores) and waited %s for a free one. Cold/hot: %s; p50 %s cold against %s hot."
-                    + " See bench/README.md for the profile of this path.", cold, Customers.CACHE_ENTRIES,
+                    + " be answered from memory; the others are looked up in PostgreSQL over the pool of %s"
+                    + " connections, concurrent lookups sharing one query (`customer.CustomerLookups`; each key one"
+                    + " descent of `customer_tenant_alias_key`, or of the primary key for a `cus_` id). Measured"
+                    + " (medians over the rounds, from the server's `hikaricp_*` and `portal_customer_*` metrics):"
+                    + " %.0f%% of the requests took a connection, each held it %s (the query's round trip, PostgreSQL"
+                    + " sharing the 2 cores) and waited %s for a free one; %s. Cold/hot: %s; p50 %s cold against %s"
+                    + " hot. See bench/README.md for the profile of this path.", cold, Customers.CACHE_ENTRIES,
                     Math.min(100.0, 100.0 * Customers.CACHE_ENTRIES / cold),
                     results.machine().serverSettings().getOrDefault("DATABASE_POOL_SIZE", "10 (the default)"),
                     100 * r.median("token-cold", T, m -> (double) m.poolUses() / Math.max(1, m.requests())).orElseThrow(),
                     Report.ms(r.median("token-cold", T, Results.Measurement::poolUseUs).orElseThrow()),
                     Report.ms(r.median("token-cold", T, Results.Measurement::poolWaitUs).orElseThrow()),
+                    batchSize(r),
                     Ratios.text(r.perRound("token-cold", "token", T, Results.Measurement::requestsPerSecond)),
                     Report.ms(r.median("token-cold", T, Results.Measurement::p50Us).orElseThrow()),
                     Report.ms(r.median("token", T, Results.Measurement::p50Us).orElseThrow())));
             line.accept("");
         }
+    }
+
+    /** The cold scenario's mean batch size, in words; results from before lookups were counted have none. */
+    private static String batchSize(Ratios r) {
+        double size = r.median("token-cold", T, Results.Measurement::batchSize).orElseThrow();
+        return size == 0 ? "lookups per query were not counted in this run"
+                : String.format(Locale.ROOT, "a query carried %.1f lookups on average (the mean batch size: lookups"
+                        + " read from the database per query)", size);
     }
 
     void processes() {

@@ -41,14 +41,17 @@ public record Results(Machine machine, Plan plan, List<ServerRun> servers, Serve
     /**
      * One wrk run; for the cold scenario also what the server's connection pool did meanwhile (from its
      * {@code hikaricp_*} metrics): how many connections were taken, how long each was held (the lookup's
-     * round trip) and waited for, on average. Zero elsewhere.
+     * round trip) and waited for, on average; and how many customer lookups read the database and how
+     * many queries they made (concurrent lookups share one). Zero elsewhere, and in results written
+     * before lookups were counted.
      */
     public record Measurement(String scenario, int connections, int round, long requests, long durationUs,
                               double p50Us, double p99Us, long non2xx, long socketErrors, long timeouts,
-                              long poolUses, double poolUseUs, double poolWaitUs) {
+                              long poolUses, double poolUseUs, double poolWaitUs, long dbLookups, long dbQueries) {
         Measurement(String scenario, int connections, int round, long requests, long durationUs, double p50Us,
                     double p99Us, long non2xx, long socketErrors, long timeouts) {
-            this(scenario, connections, round, requests, durationUs, p50Us, p99Us, non2xx, socketErrors, timeouts, 0, 0, 0);
+            this(scenario, connections, round, requests, durationUs, p50Us, p99Us, non2xx, socketErrors, timeouts, 0, 0, 0,
+                    0, 0);
         }
 
         Measurement withPool(Probe.Pool before, Probe.Pool after) {
@@ -56,7 +59,13 @@ public record Results(Machine machine, Plan plan, List<ServerRun> servers, Serve
             return new Measurement(scenario, connections, round, requests, durationUs, p50Us, p99Us, non2xx, socketErrors,
                     timeouts, uses, uses == 0 ? 0 : (after.useSeconds() - before.useSeconds()) * 1e6 / uses,
                     after.acquires() == before.acquires() ? 0 : (after.waitSeconds() - before.waitSeconds()) * 1e6
-                            / (after.acquires() - before.acquires()));
+                            / (after.acquires() - before.acquires()),
+                    after.lookups() - before.lookups(), after.queries() - before.queries());
+        }
+
+        /** Customer lookups per query to the database; 0 when none was counted. */
+        public double batchSize() {
+            return dbQueries == 0 ? 0 : (double) dbLookups / dbQueries;
         }
 
         public double requestsPerSecond() {

@@ -7,7 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -17,10 +21,23 @@ public final class CustomerRepository {
     private static final String INSERT =
             "INSERT INTO customer (id, tenant_id, alias, name, email) VALUES (?, ?, ?, ?, ?)"
                     + " ON CONFLICT (tenant_id, alias) DO NOTHING";
-    private static final String FIND_ACTIVE_BY_ID =
-            "SELECT id FROM customer WHERE tenant_id = ? AND id = ? AND archived_at IS NULL";
-    private static final String FIND_ACTIVE_BY_ALIAS =
-            "SELECT id FROM customer WHERE tenant_id = ? AND alias = ? AND archived_at IS NULL";
+    /**
+     * Many lookups in one statement: (tenant, id) pairs, then (tenant, alias) pairs, as parallel
+     * arrays; either may be empty. Each key is one descent of {@code customer_pkey} or
+     * {@code customer_tenant_alias_key} (see docs/operations.md, "Query plans"). The row's own tenant
+     * and alias come back, so an answer can only be matched to a key of its own tenant. The arrays are
+     * read through sub-selects so that the planner cannot count them: every execution then has the
+     * same estimate, and PostgreSQL settles on one generic plan instead of planning every query anew
+     * (about 0.13 ms each).
+     */
+    private static final String FIND_ACTIVE = """
+            SELECT c.tenant_id, c.id, NULL::text FROM unnest((SELECT ?::uuid[]), (SELECT ?::uuid[])) AS k (tenant_id, id)
+              JOIN customer c ON c.tenant_id = k.tenant_id AND c.id = k.id
+             WHERE c.archived_at IS NULL
+            UNION ALL
+            SELECT c.tenant_id, c.id, c.alias FROM unnest((SELECT ?::uuid[]), (SELECT ?::text[])) AS k (tenant_id, alias)
+              JOIN customer c ON c.tenant_id = k.tenant_id AND c.alias = k.alias
+             WHERE c.archived_at IS NULL""";
     private static final String ARCHIVE_BY_ID =
             "UPDATE customer SET archived_at = now() WHERE tenant_id = ? AND id = ? AND archived_at IS NULL";
     private static final String ARCHIVE_BY_ALIAS =
@@ -57,14 +74,40 @@ public final class CustomerRepository {
         }
     }
 
-    /** The id of the tenant's unarchived customer with this id. */
-    Optional<UUID> findActiveById(UUID tenantId, UUID id) throws SQLException {
-        return findOne(FIND_ACTIVE_BY_ID, tenantId, id);
-    }
-
-    /** The id of the tenant's unarchived customer with this alias. */
-    Optional<UUID> findActiveByAlias(UUID tenantId, String alias) throws SQLException {
-        return findOne(FIND_ACTIVE_BY_ALIAS, tenantId, alias);
+    /**
+     * The unarchived customers among {@code keys}, in one statement: each key that names one maps to
+     * its id; the others are absent. Each key is matched within its own tenant only.
+     */
+    Map<CustomerKey, UUID> findActive(Set<CustomerKey> keys) throws SQLException {
+        List<UUID> idTenants = new ArrayList<>();
+        List<UUID> ids = new ArrayList<>();
+        List<UUID> aliasTenants = new ArrayList<>();
+        List<String> aliases = new ArrayList<>();
+        for (CustomerKey key : keys) {
+            if (key.ref().id() != null) {
+                idTenants.add(key.tenantId());
+                ids.add(key.ref().id());
+            } else {
+                aliasTenants.add(key.tenantId());
+                aliases.add(key.ref().alias());
+            }
+        }
+        Map<CustomerKey, UUID> found = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_ACTIVE)) {
+            ps.setArray(1, c.createArrayOf("uuid", idTenants.toArray(new UUID[0])));
+            ps.setArray(2, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
+            ps.setArray(3, c.createArrayOf("uuid", aliasTenants.toArray(new UUID[0])));
+            ps.setArray(4, c.createArrayOf("text", aliases.toArray(new String[0])));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = rs.getObject(2, UUID.class);
+                    String alias = rs.getString(3);
+                    CustomerRef ref = alias == null ? new CustomerRef(id, null) : new CustomerRef(null, alias);
+                    found.put(new CustomerKey(rs.getObject(1, UUID.class), ref), id);
+                }
+            }
+        }
+        return found;
     }
 
     /** @return false when the tenant has no such unarchived customer */
@@ -127,16 +170,6 @@ public final class CustomerRepository {
                 return Updated.ALIAS_TAKEN;
             }
             throw e;
-        }
-    }
-
-    private Optional<UUID> findOne(String sql, UUID tenantId, Object key) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, tenantId);
-            ps.setObject(2, key);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getObject(1, UUID.class)) : Optional.empty();
-            }
         }
     }
 }

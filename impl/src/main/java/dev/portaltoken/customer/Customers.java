@@ -22,6 +22,7 @@ public final class Customers {
     public static final int CACHE_ENTRIES = 100_000;
 
     private final CustomerRepository repository;
+    private final CustomerLookups lookups;
     private final GuardedCache<Lookup, UUID> found;
     private final Runnable databaseLookup;
     private final Runnable cacheHit;
@@ -31,9 +32,9 @@ public final class Customers {
         this(repository, Duration.ZERO, Freshness.UNTIL_EXPIRY);
     }
 
-    /** As {@link #Customers(CustomerRepository, Duration, Freshness, Runnable, Runnable)}, counting nothing. */
+    /** As {@link #Customers(CustomerRepository, Duration, Freshness, Runnable, Runnable, Runnable)}, counting nothing. */
     public Customers(CustomerRepository repository, Duration cacheTtl, Freshness freshness) {
-        this(repository, cacheTtl, freshness, () -> { }, () -> { });
+        this(repository, cacheTtl, freshness, () -> { }, () -> { }, () -> { });
     }
 
     /**
@@ -44,13 +45,18 @@ public final class Customers {
      *                  of it, so busy customers never wait for the database and entries do not all
      *                  expire at once.
      * @param freshness how long an entry may be trusted while notifications are not known to arrive
-     * @param databaseLookup run for every query {@link #findActive} makes (cache misses, background
-     *                  refreshes, every lookup without a cache); must be quick and thread-safe
+     * @param databaseLookup run for every lookup of {@link #findActive} answered by the database (cache
+     *                  misses, background refreshes, every lookup without a cache); must be quick and
+     *                  thread-safe
+     * @param databaseQuery run for every query those lookups make: concurrent lookups share one (see
+     *                  {@link CustomerLookups}), so lookups per query is the mean batch size; must be
+     *                  quick and thread-safe
      * @param cacheHit  run for every lookup of {@link #findActive} answered from the cache
      */
     public Customers(CustomerRepository repository, Duration cacheTtl, Freshness freshness, Runnable databaseLookup,
-            Runnable cacheHit) {
+            Runnable databaseQuery, Runnable cacheHit) {
         this.repository = repository;
+        this.lookups = new CustomerLookups(repository, databaseQuery);
         this.databaseLookup = databaseLookup;
         this.cacheHit = cacheHit;
         this.found = new GuardedCache<>(cacheTtl, cacheTtl.multipliedBy(2).dividedBy(3), CACHE_ENTRIES, freshness,
@@ -155,15 +161,11 @@ public final class Customers {
 
     private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) throws SQLException {
         CustomerRef ref = CustomerRef.parse(idOrAlias);
-        if (ref.id() != null) {
-            databaseLookup.run();
-            return repository.findActiveById(tenantId, ref.id());
-        }
-        if (!ALIAS.matcher(ref.alias()).matches()) {
+        if (ref.id() == null && !ALIAS.matcher(ref.alias()).matches()) {
             return Optional.empty(); // no alias outside the allowed characters can exist (nor reach SQL)
         }
         databaseLookup.run();
-        return repository.findActiveByAlias(tenantId, ref.alias());
+        return lookups.find(new CustomerKey(tenantId, ref));
     }
 
     /** @throws ApiException NOT_FOUND when the tenant has no such unarchived customer */

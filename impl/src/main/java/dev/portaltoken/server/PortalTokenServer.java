@@ -121,7 +121,9 @@ public final class PortalTokenServer implements AutoCloseable {
         ApiKeyAuthenticator authenticator = new ApiKeyAuthenticator(
                 new ApiKeyRepository(database.dataSource()), config.apiKeyCacheTtl(), changes);
         Customers customers = new Customers(new CustomerRepository(database.dataSource()), config.customerCacheTtl(),
-                changes, metrics.customerLookups("database")::increment, metrics.customerLookups("cache")::increment);
+                changes, metrics.customerLookups("database")::increment, io.micrometer.core.instrument.Counter.builder(
+                        "portal.customer.queries").description("Queries of customer lookups; concurrent lookups share one")
+                        .register(metrics.registry())::increment, metrics.customerLookups("cache")::increment);
         TokenIds tokenIds = new TokenIds(clock);
         Revocations revocations = lifecycle.add(Revocations.start(database.dataSource(), Clock.systemUTC(),
                 REVOCATIONS_REREAD));

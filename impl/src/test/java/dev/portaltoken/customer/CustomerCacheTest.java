@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Found customers are remembered; an archive or alias change made by the CLI reaches a running
  * server's cache at once through PostgreSQL notifications, long before the cache lifetime. Lookups
- * are counted by the server's own metric, {@code portal_customer_lookups_total{source}}, which is
- * up to date when the answer is sent.
+ * are counted by the server's own metrics, {@code portal_customer_lookups_total{source}} and the
+ * queries they made, {@code portal_customer_queries_total}, which are up to date when the answer is sent.
  */
 class CustomerCacheTest {
     @RegisterExtension
@@ -22,6 +22,10 @@ class CustomerCacheTest {
 
     private static double lookups(String source) {
         return Prometheus.present(acme.http(), "portal_customer_lookups_total", "source=\"" + source + "\"");
+    }
+
+    private static double queries() {
+        return Prometheus.present(acme.http(), "portal_customer_queries_total");
     }
 
     private static int status(String idOrAlias) {
@@ -33,6 +37,7 @@ class CustomerCacheTest {
         Http http = acme.http();
         double database = lookups("database");
         double cache = lookups("cache");
+        double queries = queries();
         assertEquals(200, status("cached"));
         assertEquals(database + 1, lookups("database"), "the first lookup reads the database");
         for (int i = 0; i < 20; i++) {
@@ -50,6 +55,7 @@ class CustomerCacheTest {
         acme.server().createCustomer("acme", "created-later");
         assertEquals(200, status("created-later"), "misses are not cached");
         assertEquals(database + 24, lookups("database"));
+        assertEquals(queries + 24, queries(), "one lookup at a time: a query each");
 
         acme.server().cliOk("customer", "archive", "--tenant", "acme", "cached");
         Await.until(Await.PICKUP, "the archive reached the running server's cache, not after an hour",

@@ -10,7 +10,7 @@ public final class Prometheus {
 
     /**
      * The sum of the samples of {@code name} whose labels include each of {@code labels} (written as
-     * {@code key="value"}); 0 when there is none.
+     * {@code key="value"}; none for a meter without labels); 0 when there is none.
      */
     public static double sample(Http http, String name, String... labels) {
         return sum(http.get("/metrics").body(), name, labels).orElse(0);
@@ -24,14 +24,14 @@ public final class Prometheus {
     }
 
     private static java.util.OptionalDouble sum(String metrics, String name, String... labels) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "\\{(.*)\\} ([0-9.eE+-]+)$", Pattern.MULTILINE);
+        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{(.*)\\})? ([0-9.eE+-]+)$", Pattern.MULTILINE);
         Matcher m = line.matcher(metrics);
         double total = 0;
         boolean found = false;
         while (m.find()) {
             boolean all = true;
             for (String label : labels) {
-                all &= m.group(1).contains(label);
+                all &= m.group(1) != null && m.group(1).contains(label);
             }
             if (all) {
                 total += Double.parseDouble(m.group(2));

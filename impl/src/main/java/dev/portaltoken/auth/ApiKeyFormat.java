@@ -19,8 +19,8 @@ public final class ApiKeyFormat {
     public static final String PORTAL_PREFIX = "pt_portal_";
     static final int SECRET_LENGTH = 43;
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Never used itself: {@link #sha256} hashes with a clone. */
-    private static final MessageDigest SHA256 = sha256Prototype();
+    /** One per thread: {@code digest} leaves it reset for the next use. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(ApiKeyFormat::newSha256);
 
     private ApiKeyFormat() {
     }
@@ -91,15 +91,11 @@ public final class ApiKeyFormat {
     }
 
     public static byte[] sha256(String text) {
-        try {
-            // A clone of a prototype, not getInstance: a provider lookup on every request cost more than the hash.
-            return ((MessageDigest) SHA256.clone()).digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
-        }
+        // Not getInstance per call: its provider lookup cost more than the hash, and a clone a third of it.
+        return SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static MessageDigest sha256Prototype() {
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -38,6 +38,8 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     public static final String APPLICATION_NAME = "portal-token-change-listener";
     private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
     private static final long RECONNECT_MILLIS = 1_000;
+    private static final long HEARTBEAT_NANOS = HEARTBEAT.toNanos();
+    private static final long ALIVE_NANOS = HEARTBEAT.plus(HEARTBEAT_TIMEOUT).toNanos();
 
     private final Database database;
     private final AtomicLong failures = new AtomicLong();
@@ -66,7 +68,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
 
     /** True while listening and the last heartbeat (or the connection) answered within the last interval and timeout. */
     public boolean alive() {
-        return connected && System.nanoTime() - confirmedAtNanos <= HEARTBEAT.plus(HEARTBEAT_TIMEOUT).toNanos();
+        return connected && System.nanoTime() - confirmedAtNanos <= ALIVE_NANOS;
     }
 
     /** How many times the listening connection failed or could not be made. */
@@ -76,7 +78,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
 
     @Override
     public boolean trusts(long loadedAtNanos) {
-        return alive() || System.nanoTime() - loadedAtNanos <= HEARTBEAT.toNanos();
+        return alive() || System.nanoTime() - loadedAtNanos <= HEARTBEAT_NANOS;
     }
 
     private void run(Map<String, Consumer<String>> handlers, Runnable resync) {

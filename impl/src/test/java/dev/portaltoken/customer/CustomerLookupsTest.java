@@ -207,6 +207,15 @@ class CustomerLookupsTest {
         assertEquals(5, lookups.get());
     }
 
+    /** The held first lookup and every lookup queued behind it were answered, each for its own key. */
+    private static void assertEachGotItsOwnAnswer(Future<Optional<UUID>> first, List<Future<Optional<UUID>>> queued)
+            throws Exception {
+        assertEquals(expected(KEYS.get(0)), first.get(30, TimeUnit.SECONDS));
+        for (int i = 0; i < QUEUED; i++) {
+            assertEquals(expected(KEYS.get(1 + i)), queued.get(i).get(30, TimeUnit.SECONDS), KEYS.get(1 + i).toString());
+        }
+    }
+
     @Test
     void lookupsThatArriveWhileAQueryRunsShareTheNextQueryAndEachGetsItsOwnAnswer() throws Exception {
         HeldQuery query = new HeldQuery();
@@ -216,10 +225,7 @@ class CustomerLookupsTest {
         List<Future<Optional<UUID>>> queued = queueBehind(lookups);
         query.release.countDown();
 
-        assertEquals(expected(KEYS.get(0)), first.get(30, TimeUnit.SECONDS));
-        for (int i = 0; i < QUEUED; i++) {
-            assertEquals(expected(KEYS.get(1 + i)), queued.get(i).get(30, TimeUnit.SECONDS), KEYS.get(1 + i).toString());
-        }
+        assertEachGotItsOwnAnswer(first, queued);
         assertEquals(List.of(Set.of(KEYS.get(0)), Set.copyOf(KEYS.subList(1, 1 + QUEUED))), query.sent,
                 "the first query carried its key only (none joined it once sent), the second all that queued meanwhile");
         assertEquals(2, queries.get());
@@ -234,10 +240,7 @@ class CustomerLookupsTest {
         List<Future<Optional<UUID>>> queued = queueBehind(lookups);
         query.release.countDown();
 
-        assertEquals(expected(KEYS.get(0)), first.get(30, TimeUnit.SECONDS));
-        for (int i = 0; i < QUEUED; i++) {
-            assertEquals(expected(KEYS.get(1 + i)), queued.get(i).get(30, TimeUnit.SECONDS), KEYS.get(1 + i).toString());
-        }
+        assertEachGotItsOwnAnswer(first, queued);
         assertEquals(List.of(1, 5, 5, 2), query.sent.stream().map(Set::size).toList(), "at most 5 keys a query");
     }
 

@@ -24,18 +24,17 @@ import org.glassfish.jersey.server.ServerProperties;
  * request goes through it, every provider built here with {@code new} (nothing is scanned):
  *
  * <ol>
- *   <li>{@link RequestLogFilter}: request id, start time (its response half writes the log line and
- *       the metrics sample, last);</li>
+ *   <li>{@link RequestLogFilter}: request id, start time (its response half, the last response
+ *       filter, writes the log line and the metrics sample);</li>
  *   <li>{@link BodySizeFilter}: a declared body over the cap is refused unread;</li>
  *   <li>{@link JsonOnlyFilter}: JSON only, a body without Content-Type is read as JSON;</li>
  *   <li>routing to a resource, then {@link AuthenticationFilter} (API key to tenant, under
  *       {@code /api/} only) and {@link RateLimitFilter} (the key's bucket);</li>
  *   <li>{@link PortalTokenRequestReader} reads the body, the resource answers
  *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
- *       {@link OperationsResource}, the pages {@link PortalPageResource} and {@link DocsResource}),
- *       and Jackson writes it;</li>
- *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers) and the
- *       rate-limit headers;</li>
+ *       {@link OperationsResource}, the pages {@link PortalPageResource} and {@link DocsResource});</li>
+ *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers), the
+ *       rate-limit headers and the request log line; then Jackson writes the body;</li>
  *   <li>any failure on the way: {@link ErrorMapper}, through the one {@link ErrorRenderer}.</li>
  * </ol>
  */
@@ -71,8 +70,8 @@ public final class ApiApplication extends ResourceConfig {
         if (operations) {
             registerResources(ContractResources.of(new OperationsResource(pipeline.readiness(), pipeline.metrics())));
         }
-        register(new JacksonJsonProvider(pipeline.json()));
         register(new ResponseFilter(pipeline.errors(), pipeline.jwksMaxAge().toSeconds()));
+        register(new JacksonJsonProvider(pipeline.json()));
         register(new ErrorMapper(pipeline.errors()));
         property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.support.CliRun;
-import dev.portaltoken.support.TestServer;
+import dev.portaltoken.support.ServerFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,9 +13,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,25 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  * statements that run longer than the request path's socket timeout.
  */
 class BulkImportTest {
-    private static TestServer server;
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.server(Map.of());
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void badRowsComeInLineOrderWithRepeatedAliasesAmongThem() throws Exception {
-        server.createTenant("ordered");
-        server.createCustomer("ordered", "kept");
+        fixture.server().createTenant("ordered");
+        fixture.server().createCustomer("ordered", "kept");
         Path csv = Files.writeString(dir.resolve("mixed.csv"), """
                 alias,name,email
                 a,One,
@@ -57,7 +48,7 @@ class BulkImportTest {
                 b,,
                 kept,Changed,
                 """);
-        CliRun.Result result = server.cli("customer", "import", "--tenant", "ordered", csv.toString());
+        CliRun.Result result = fixture.server().cli("customer", "import", "--tenant", "ordered", csv.toString());
         assertEquals(1, result.exit(), result::toString);
         assertEquals("", result.out());
         assertEquals(List.of(
@@ -73,10 +64,10 @@ class BulkImportTest {
 
     @Test
     void aFileThatIsNotUtf8IsOneLineAndWritesNothing() throws Exception {
-        server.createTenant("latin");
+        fixture.server().createTenant("latin");
         Path csv = Files.write(dir.resolve("latin1.csv"),
                 "alias,name,email\nzoe,Zo\u00eb,\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-        CliRun.Result result = server.cli("customer", "import", "--tenant", "latin", csv.toString());
+        CliRun.Result result = fixture.server().cli("customer", "import", "--tenant", "latin", csv.toString());
         assertEquals(1, result.exit(), result::toString);
         assertEquals("error: " + csv + " is not UTF-8 text", result.err().strip());
         assertEquals(List.of(), customers("latin"));
@@ -85,10 +76,10 @@ class BulkImportTest {
     /** The pool's socket timeout (10 s) is for requests; one bulk statement may take longer. */
     @Test
     void aStatementLongerThanTheRequestSocketTimeoutCompletes() throws Exception {
-        server.createTenant("patient");
+        fixture.server().createTenant("patient");
         Path csv = Files.writeString(dir.resolve("slow.csv"), "alias,name,email\nslow,Slow,\n");
         try (Trigger ignored = new Trigger("patient", "PERFORM pg_sleep(11)")) {
-            CliRun.Result result = server.cli("customer", "import", "--tenant", "patient", csv.toString());
+            CliRun.Result result = fixture.server().cli("customer", "import", "--tenant", "patient", csv.toString());
             assertEquals(0, result.exit(), result::toString);
             assertTrue(result.lastLine().contains("1 created, 0 updated, 0 skipped"), result::toString);
         }
@@ -97,12 +88,12 @@ class BulkImportTest {
 
     @Test
     void aDatabaseFailureWhileApplyingIsOneLineAndUndoesTheUpdates() throws Exception {
-        server.createTenant("fragile");
-        server.createCustomer("fragile", "old");
+        fixture.server().createTenant("fragile");
+        fixture.server().createCustomer("fragile", "old");
         Path csv = Files.writeString(dir.resolve("boom.csv"), "alias,name,email\nold,Updated,\nnew-1,,\nboom,,\n");
         try (Trigger ignored = new Trigger("fragile",
                 "IF NEW.alias = 'boom' THEN RAISE EXCEPTION 'refusing %', NEW.alias; END IF")) {
-            CliRun.Result result = server.cli("customer", "import", "--tenant", "fragile", csv.toString());
+            CliRun.Result result = fixture.server().cli("customer", "import", "--tenant", "fragile", csv.toString());
             assertEquals(1, result.exit(), result::toString);
             assertEquals("", result.out());
             assertEquals("error: database: ERROR: refusing boom", result.err().strip().lines().findFirst().orElse(""));
@@ -113,7 +104,7 @@ class BulkImportTest {
 
     /** {@code alias:name} of each of the tenant's customers, by alias. */
     private static List<String> customers(String tenant) throws Exception {
-        try (Connection c = server.sql(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = fixture.server().sql(); PreparedStatement ps = c.prepareStatement("""
                 SELECT c.alias || ':' || coalesce(c.name, 'null') FROM customer c JOIN tenant t ON t.id = c.tenant_id
                  WHERE t.slug = ? ORDER BY c.alias""")) {
             ps.setString(1, tenant);
@@ -133,7 +124,7 @@ class BulkImportTest {
 
         Trigger(String tenant, String body) throws Exception {
             this.name = "test_" + tenant;
-            try (Connection c = server.sql(); Statement s = c.createStatement();
+            try (Connection c = fixture.server().sql(); Statement s = c.createStatement();
                  ResultSet id = s.executeQuery("SELECT id FROM tenant WHERE slug = '" + tenant + "'")) {
                 id.next();
                 String tenantId = id.getString(1);
@@ -146,7 +137,7 @@ class BulkImportTest {
 
         @Override
         public void close() throws Exception {
-            try (Connection c = server.sql(); Statement s = c.createStatement()) {
+            try (Connection c = fixture.server().sql(); Statement s = c.createStatement()) {
                 s.execute("DROP TRIGGER " + name + " ON customer");
                 s.execute("DROP FUNCTION " + name + "()");
             }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.support.Chromium;
 import dev.portaltoken.support.Http;
-import dev.portaltoken.support.TestServer;
+import dev.portaltoken.support.ServerFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +19,8 @@ import java.util.stream.Stream;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code /docs}: Swagger UI and every OpenAPI document of {@code openapi/}, all served by the server
@@ -32,17 +31,9 @@ class DocsPageTest {
     private static final String SERVED_CONTRACT = "portal-token.openapi.yaml";
     /** Swagger UI fetches and renders a document in well under this much page time. */
     private static final Duration RENDER = Duration.ofSeconds(8);
-    private static TestServer server;
+    @RegisterExtension
+    static final ServerFixture fixture = ServerFixture.server(Map.of());
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** The served contract, and every OpenAPI document of openapi/ (the overlay is not one: it only changes one). */
     private static List<String> specFiles() throws Exception {
@@ -62,13 +53,13 @@ class DocsPageTest {
 
     /** What the served contract's document must equal: the file, or what /openapi.yaml serves. */
     private static String expectedDocument(String spec) throws Exception {
-        return spec.equals(SERVED_CONTRACT) ? server.http().get("/openapi.yaml").body()
+        return spec.equals(SERVED_CONTRACT) ? fixture.server().http().get("/openapi.yaml").body()
                 : Files.readString(SPEC_DIR.resolve(spec), StandardCharsets.UTF_8);
     }
 
     @Test
     void thePageAndEveryFileItLoadsAreServedFromTheJar() {
-        Http http = server.http();
+        Http http = fixture.server().http();
         Http.Reply page = http.get("/docs");
         assertEquals(200, page.status());
         assertTrue(page.header("content-type").startsWith("text/html"));
@@ -98,18 +89,18 @@ class DocsPageTest {
 
     @Test
     void everyOpenApiDocumentIsServedAsItIsInTheRepositoryAndListedInSwaggerUi() throws Exception {
-        String initializer = server.http().get("/docs/assets/swagger-initializer.js").body();
+        String initializer = fixture.server().http().get("/docs/assets/swagger-initializer.js").body();
         List<String> listed = listedSpecs(initializer);
         assertEquals(specFiles(), listed.stream().sorted().toList(), "the initializer lists the served contract and every OpenAPI document of openapi/");
         assertEquals(specFiles(), DocsResource.SPECS.stream().sorted().toList());
         for (String spec : specFiles()) {
-            Http.Reply reply = server.http().get("/docs/specs/" + spec);
+            Http.Reply reply = fixture.server().http().get("/docs/specs/" + spec);
             assertEquals(200, reply.status(), spec);
             assertTrue(reply.header("content-type").startsWith("application/yaml"), reply.header("content-type"));
             assertEquals(expectedDocument(spec), reply.body(), spec);
         }
         for (String missing : new String[] {"pom.xml", "..%2Fpom.xml", "openapi.yaml"}) {
-            Http.Reply reply = server.http().get("/docs/specs/" + missing);
+            Http.Reply reply = fixture.server().http().get("/docs/specs/" + missing);
             assertEquals(404, reply.status(), missing);
             assertEquals("NOT_FOUND", reply.json().get("code").asText());
         }
@@ -117,7 +108,7 @@ class DocsPageTest {
 
     @Test
     void swaggerUiRendersTheContractsOperationWithoutAnyCspViolation() throws Exception {
-        Chromium.Page page = Chromium.require().load(server.http().uri("/docs"), RENDER);
+        Chromium.Page page = Chromium.require().load(fixture.server().http().uri("/docs"), RENDER);
         assertTrue(page.problems().isEmpty(), () -> "CSP violations or errors: " + page.problems());
         List<String> paths = page.dom().select(".opblock-summary-path").eachAttr("data-path");
         assertEquals(java.util.Set.of("/api/v1/customers/{id_or_alias}/portal-token", "/api/v1/portal-tokens/introspect",
@@ -142,7 +133,7 @@ class DocsPageTest {
                 "Pages: portal page and this reference", List.of("/portal/customer", "/portal/assets/{file}", "/docs",
                         "/docs/assets/{file}", "/docs/specs/{file}"));
         expected.forEach((name, paths) -> {
-            Chromium.Page page = chromium.load(server.http().uri("/docs?urls.primaryName="
+            Chromium.Page page = chromium.load(fixture.server().http().uri("/docs?urls.primaryName="
                     + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20")), RENDER);
             assertEquals(paths, page.dom().select(".opblock-summary-path").eachAttr("data-path"), name);
             assertTrue(page.problems().isEmpty(), () -> name + ": " + page.problems());
@@ -153,7 +144,7 @@ class DocsPageTest {
     @Test
     void aScreenshotOfTheApiReference() throws Exception {
         Path png = Path.of(System.getProperty("screenshots.dir", "target/screenshots"), "docs-page.png");
-        Chromium.require().screenshot(server.http().uri("/docs"), png, 1100, 900, RENDER);
+        Chromium.require().screenshot(fixture.server().http().uri("/docs"), png, 1100, 900, RENDER);
         java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
         assertEquals(1100, image.getWidth());
         assertEquals(900, image.getHeight());

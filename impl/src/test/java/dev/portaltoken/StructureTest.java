@@ -1,0 +1,73 @@
+package dev.portaltoken;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The house keeps the shape issue 14 gave it: small files, a thin bench wrapper, a Layout that tells the pipeline's order. */
+class StructureTest {
+    private static final Path MAIN = Path.of("src", "main", "java");
+    private static final Path API_APPLICATION = MAIN.resolve("dev/portaltoken/http/ApiApplication.java");
+
+    @Test
+    void noMainSourceFileIsOver250Lines() throws IOException {
+        List<String> over = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                long lines = Files.readAllLines(file).size();
+                if (lines > 250) {
+                    over.add(file + ": " + lines);
+                }
+            }
+        }
+        assertEquals(List.of(), over, "main source files over 250 lines");
+    }
+
+    @Test
+    void theBenchWrapperStaysThin() throws IOException {
+        long lines = Files.readAllLines(Path.of("..", "bench", "run.sh")).size();
+        assertTrue(lines <= 150, "bench/run.sh has " + lines + " lines; the driver's work belongs in bench/src");
+    }
+
+    /**
+     * The Layout paragraph names the classes {@code ApiApplication} registers (its filters, readers,
+     * resources and mappers of package {@code http}) in the order it registers them.
+     */
+    @Test
+    void theReadmeLayoutNamesThePipelineInTheOrderApiApplicationRegistersIt() throws IOException {
+        List<String> registered = new ArrayList<>();
+        Matcher registration = Pattern.compile("(?:register|ContractResources\\.of)\\(new (\\w+)\\(")
+                .matcher(Files.readString(API_APPLICATION));
+        while (registration.find()) {
+            String name = registration.group(1);
+            if (Files.exists(API_APPLICATION.resolveSibling(name + ".java"))) {
+                registered.add(name);
+            }
+        }
+        assertTrue(registered.size() >= 10, "the pipeline as registered: " + registered);
+
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int layout = readme.indexOf("`http.ApiApplication` registers the request");
+        assertTrue(layout >= 0, "the README's Layout describes ApiApplication's pipeline");
+        String paragraph = readme.substring(layout, readme.indexOf("\n- ", layout));
+        Set<String> named = new LinkedHashSet<>();
+        Matcher mention = Pattern.compile("`http\\.(\\w+)").matcher(paragraph);
+        while (mention.find()) {
+            if (registered.contains(mention.group(1))) {
+                named.add(mention.group(1)); // first mention: where it stands in the pipeline
+            }
+        }
+        assertEquals(registered, List.copyOf(named));
+    }
+}

@@ -8,7 +8,7 @@ import sun.misc.Signal;
 
 /**
  * SIGTERM and SIGINT stop the server in order (stop accepting, finish in-flight requests, close
- * the pool, stop the embedded PostgreSQL, write the queued request log lines) and then exit 0. Handling the signals directly, instead of
+ * the pool, stop the embedded PostgreSQL, write the waiting request log lines) and then exit 0. Handling the signals directly, instead of
  * in a JVM shutdown hook, keeps the embedded PostgreSQL's own hook from stopping the database under
  * requests still in flight, and makes the exit status 0 rather than 143.
  */
@@ -22,7 +22,7 @@ final class GracefulShutdown {
         Runnable stop = () -> {
             LOG.info("stopping: finishing in-flight requests");
             server.close();
-            LogSetup.flush(); // the request log lines still queued
+            LogSetup.flush(); // the request log lines still waiting
             LOG.info("stopped");
             System.exit(0);
         };

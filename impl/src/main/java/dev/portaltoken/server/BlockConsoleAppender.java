@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The request log's console appender: its lines go to stderr in blocks rather than with one
  * {@code write} per line, which under load cost more than everything else the request log does. A
- * block is written when {@value #BUFFER_BYTES} bytes are waiting, and whatever waits is written at
+ * block is written when {@value #BUFFER_BYTES} bytes are waiting (by the thread whose line fills
+ * it), and whatever waits is written at
  * least every {@value #FLUSH_MILLIS} ms, and at {@link #stop()}: a line reaches stderr at most that
  * late, and request-log lines may therefore appear up to that much after other log lines written
  * meanwhile (their timestamps tell the order). Stopping leaves stderr open.

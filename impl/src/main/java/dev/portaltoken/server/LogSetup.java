@@ -1,6 +1,5 @@
 package dev.portaltoken.server;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
@@ -19,23 +18,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Logging set-up. For a server: the console log as plain text or one JSON object per line
  * ({@code --log-format json}), and the request log ({@code http.request}, a line per request)
- * written asynchronously. For admin commands: only this application's own messages (no library
+ * written in blocks. For admin commands: only this application's own messages (no library
  * warnings, no stack traces) unless {@code PORTAL_LOG_LEVEL} asks for debug output.
  *
- * <p>A request thread only hands its line to a queue; one thread formats the lines and writes them in
- * blocks ({@link BlockConsoleAppender}), so request threads never format, write or wait on the
- * console's lock. Nothing is dropped: a full
- * queue makes request threads wait rather than lose lines, lines of every level are kept, and
- * {@link #flush()} writes what is queued before the server exits. Every other log line is written
- * synchronously, as it happens.
+ * <p>A request thread formats its line and appends it to a block in memory ({@link
+ * BlockConsoleAppender}); blocks reach stderr when full, at least every 50 ms, and at {@link #flush()}.
+ * No thread is woken per line: handing lines to a queue and a writer thread (logback's {@code
+ * AsyncAppender}) cost more than formatting them, since on a busy server almost every line woke the
+ * writer. Nothing is dropped: lines of every level are kept, and {@link #flush()} writes what waits
+ * before the server exits. Every other log line is written synchronously, as it happens.
  */
 public final class LogSetup {
     /** The environment variable that sets the log level (read by {@code logback.xml}). */
     public static final String LEVEL_VARIABLE = "PORTAL_LOG_LEVEL";
     static final String REQUEST_LOGGER = "http.request";
     private static final String OWN_LOGGERS = "dev.portaltoken";
-    private static final int QUEUE_LINES = 8192;
-    private static final int FLUSH_MILLIS = 10_000;
+    private static final String REQUESTS = "REQUESTS";
 
     private LogSetup() {
     }
@@ -63,7 +61,7 @@ public final class LogSetup {
         own.setAdditive(false);
     }
 
-    /** Sets the console format and routes the request log through its queue. Call once, before serving. */
+    /** Sets the console format and gives the request log its block appender. Call once, before serving. */
     public static void apply(LogFormat format) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
@@ -77,31 +75,22 @@ public final class LogSetup {
             stderr.setTarget("System.err");
             root.addAppender(console(context, "JSON", null, stderr));
         }
-        // Its own console appender: the queue stops the appender it writes to when it is flushed.
-        Appender<ILoggingEvent> console = console(context, "REQUESTS-CONSOLE", format == LogFormat.JSON ? null : pattern,
+        Appender<ILoggingEvent> requests = console(context, REQUESTS, format == LogFormat.JSON ? null : pattern,
                 new BlockConsoleAppender());
-        AsyncAppender requests = new AsyncAppender();
-        requests.setContext(context);
-        requests.setName("REQUESTS");
-        requests.setQueueSize(QUEUE_LINES);
-        requests.setDiscardingThreshold(0);
-        requests.setNeverBlock(false);
-        requests.setMaxFlushTime(FLUSH_MILLIS);
-        requests.addAppender(console);
-        requests.start();
         Logger requestLog = context.getLogger(REQUEST_LOGGER);
         requestLog.detachAndStopAllAppenders();
         requestLog.addAppender(requests);
         requestLog.setAdditive(false);
     }
 
-    /** Writes every queued request log line (waiting up to 10 s); the request log is synchronous afterwards. */
+    /** Writes every request log line still waiting; the request log is written line by line afterwards. */
     public static void flush() {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }
         Logger requestLog = context.getLogger(REQUEST_LOGGER);
-        if (requestLog.getAppender("REQUESTS") instanceof AsyncAppender requests) {
+        Appender<ILoggingEvent> requests = requestLog.getAppender(REQUESTS);
+        if (requests != null) {
             requestLog.setAdditive(true);
             requestLog.detachAppender(requests);
             requests.stop();

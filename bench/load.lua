@@ -3,6 +3,7 @@
 --   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- token REQUESTS_FILE
 --   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- token-split REQUESTS_FILE 2
 --   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:PORT -- introspect TOKENS_FILE
+--   wrk -t2 -c32 -d4s -s bench/load.lua http://127.0.0.1:BARE_PORT -- sign eddsa
 --
 -- token: each wrk thread builds one POST /api/v1/customers/{id_or_alias}/portal-token per customer
 -- line of the file (each with a random one of its tenant's API keys, by cus_ id or by alias in
@@ -12,6 +13,7 @@
 -- customer lines n, n + T, n + 2T, ..., so the threads never share a customer (the cold scenario: a fresh random sample per measurement).
 -- introspect: each line "I KEY TOKEN" of the file becomes a POST /api/v1/portal-tokens/introspect
 -- of that (active) token with its tenant's key; every thread cycles through all of them.
+-- sign: POST /sign/ALGORITHM (eddsa or es256) of the bare server: the HTTP stack plus one signature.
 -- healthz: GET /healthz through the same request() path, so that wrk spends the same work per
 -- request on both sides of a ratio.
 --
@@ -36,6 +38,11 @@ function init(args)
     n = 1
     return
   end
+  if mode == "sign" and (file == "eddsa" or file == "es256") then
+    requests[1] = wrk.format("POST", "/sign/" .. file)
+    n = 1
+    return
+  end
   if mode == "introspect" and file ~= nil then
     for line in io.lines(file) do
       local key, token = line:match("^I (%S+) (%S+)$")
@@ -52,7 +59,7 @@ function init(args)
     return
   end
   if (mode ~= "token" and mode ~= "token-split") or file == nil then
-    error("usage: -- healthz | -- token FILE | -- token-split FILE THREADS | -- introspect FILE")
+    error("usage: -- healthz | -- token FILE | -- token-split FILE THREADS | -- introspect FILE | -- sign eddsa|es256")
   end
   local keys, customers = {}, {}
   for line in io.lines(file) do

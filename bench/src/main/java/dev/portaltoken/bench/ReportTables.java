@@ -46,6 +46,11 @@ final class ReportTables {
                 default -> line.accept("| " + name + ": token requests/s / `/healthz` | " + Ratios.text(r.perRound("token",
                         "healthz", T, Results.Measurement::requestsPerSecond)) + " | reported |");
             }
+            if (!r.measured("bare-sign", T).isEmpty()) {
+                line.accept("| " + name + ": the bare resource signing once per request (`bare-sign`) / the bare"
+                        + " resource: the most token / bare can be on this stack and machine | " + Ratios.text(r.perRound(
+                        "bare-sign", "bare", T, Results.Measurement::requestsPerSecond)) + " | reported |");
+            }
             report.ratioTarget(name + ": token p99 <= " + t.maxP99VsHealthz() + " x `/healthz` p99 (" + L + " connections)",
                     r.perRound("token", "healthz", L, Results.Measurement::p99Us), x -> x <= t.maxP99VsHealthz());
             healthzVsBare.addAll(r.perRound("healthz", "bare", T, Results.Measurement::requestsPerSecond));
@@ -95,7 +100,9 @@ final class ReportTables {
         line.accept("## Results");
         line.accept("");
         line.accept("Medians over the rounds. `bare` is a Jersey resource on Grizzly (same versions, its own process)"
-                + " returning a constant JSON body: the HTTP stack's ceiling. `token-cold` names a random customer of a"
+                + " returning a constant JSON body: the HTTP stack's ceiling. `bare-sign` is that server answering"
+                + " a POST with a JWS it signs with AWS-LC, claims fresh in every request: the stack's ceiling for a"
+                + " token endpoint. `token-cold` names a random customer of a"
                 + " tenant of " + String.format(Locale.ROOT, "%,d", results.plan().coldCustomers()) + " in every request.");
         line.accept("");
         line.accept("| Server | Scenario | Connections | Requests/s | p50 | p99 | vs `/healthz` | vs bare | Errors |");
@@ -103,7 +110,7 @@ final class ReportTables {
         for (Results.ServerRun s : results.servers()) {
             Ratios r = new Ratios(s);
             for (int c : List.of(T, L)) {
-                for (String scenario : List.of("bare", "healthz", "token", "token-cold")) {
+                for (String scenario : List.of("bare", "bare-sign", "healthz", "token", "token-cold")) {
                     if (r.measured(scenario, c).isEmpty()) {
                         continue;
                     }

@@ -68,10 +68,18 @@ final class Rounds {
         return new Warm(seconds, queue);
     }
 
-    /** Warms the bare server until its throughput levels off (its JIT has little to compile). */
+    /**
+     * Warms the bare server, signing in every step with each algorithm of the plan it signs with, until
+     * its {@code /healthz} throughput levels off (its JIT has little to compile).
+     */
     void warmUpBare(List<Results.Measurement> into) throws Exception {
         double previous = 0;
         for (long seconds = 0; seconds < plan.warmupMaxS(); seconds += Plan.WARMUP_STEP_S) {
+            for (String algorithm : plan.algorithms()) {
+                if (Plan.SIGNED_BY_BARE.contains(algorithm)) {
+                    into.add(measure(algorithm, "bare-sign", null, Plan.WARMUP_CONNECTIONS, 0, Plan.WARMUP_STEP_S));
+                }
+            }
             Results.Measurement m = measure("bare", "bare", null, Plan.WARMUP_CONNECTIONS, 0, Plan.WARMUP_STEP_S);
             into.add(m);
             if (seconds >= plan.warmupMinS() / 2 && previous > 0
@@ -121,13 +129,14 @@ final class Rounds {
         Results.Measurement m = switch (scenario) {
             case "bare" -> wrk.run(bare, scenario, "healthz", null, connections, round, seconds);
             case "healthz" -> wrk.run(server, scenario, "healthz", null, connections, round, seconds);
-            case "token" -> wrk.run(server, scenario, "token", fixture.hotFile(), connections, round, seconds);
-            case "introspect" -> wrk.run(server, scenario, "introspect", fixture.introspectFile(server), connections,
+            case "bare-sign" -> wrk.run(bare, scenario, "sign", algorithm, connections, round, seconds);
+            case "token" -> wrk.run(server, scenario, "token", fixture.hotFile().toString(), connections, round, seconds);
+            case "introspect" -> wrk.run(server, scenario, "introspect", fixture.introspectFile(server).toString(), connections,
                     round, seconds);
             case "token-cold" -> {
                 Path sample = fixture.coldSample(random);
                 Probe.Pool before = probe.pool(server);
-                yield wrk.run(server, scenario, "token-split", sample, connections, round, seconds)
+                yield wrk.run(server, scenario, "token-split", sample.toString(), connections, round, seconds)
                         .withPool(before, probe.pool(server));
             }
             default -> throw new IllegalArgumentException(scenario);

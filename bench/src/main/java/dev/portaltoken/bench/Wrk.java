@@ -24,16 +24,17 @@ final class Wrk {
     }
 
     /**
-     * @param requestsFile the fixture file for {@code token} scenarios (null for {@code healthz})
+     * @param argument the fixture file for {@code token} scenarios, the algorithm for {@code sign}, null for
+     *                 {@code healthz}
      * @return the measurement; wrk's own failure (not the server's errors, which it counts) is an exception
      */
-    Results.Measurement run(URI base, String scenario, String mode, Path requestsFile, int connections, int round,
+    Results.Measurement run(URI base, String scenario, String mode, String argument, int connections, int round,
                             int seconds) {
         List<String> command = new ArrayList<>(List.of("wrk", "-t" + Plan.WRK_THREADS, "-c" + connections,
                 "-d" + seconds + "s", "--timeout", Plan.WRK_TIMEOUT_S + "s", "-s", script.toString(), base.toString(),
                 "--", mode));
-        if (requestsFile != null) {
-            command.add(requestsFile.toString());
+        if (argument != null) {
+            command.add(argument);
             command.add(Integer.toString(Plan.WRK_THREADS));
         }
         String output;

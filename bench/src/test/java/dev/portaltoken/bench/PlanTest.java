@@ -22,15 +22,18 @@ class PlanTest {
         assertEquals(Plan.TARGETS, plan.targets());
         assertTrue(options.skipBuild);
         assertEquals("/tmp/x.md", options.output);
-        assertEquals(List.of("bare", "healthz", "token", "introspect"), plan.scenarios("es256", 32), "no cold scenario asked for");
+        assertEquals(List.of("bare", "bare-sign", "healthz", "token", "introspect"), plan.scenarios("es256", 32),
+                "no cold scenario asked for");
         assertEquals(List.of("healthz", "token"), plan.scenarios("es256", 8));
     }
 
     @Test
     void theColdScenarioRunsOnTheFirstServerOnly() {
         Plan plan = Plan.defaults();
-        assertEquals(List.of("bare", "healthz", "token", "introspect", "token-cold"), plan.scenarios("eddsa", 32));
-        assertEquals(List.of("bare", "healthz", "token", "introspect"), plan.scenarios("es256", 32));
+        assertEquals(List.of("bare", "bare-sign", "healthz", "token", "introspect", "token-cold"), plan.scenarios("eddsa", 32));
+        assertEquals(List.of("bare", "bare-sign", "healthz", "token", "introspect"), plan.scenarios("es256", 32));
+        assertEquals(List.of("bare", "healthz", "token", "introspect"), plan.scenarios("hs256", 32),
+                "the bare server signs with the asymmetric algorithms only");
         assertEquals(1_000_000, plan.coldCustomers());
     }
 

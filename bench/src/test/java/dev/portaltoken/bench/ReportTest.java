@@ -25,6 +25,7 @@ class ReportTest {
         ms.add(m("token", 4, 0, 3000, 2000, 0));
         for (int round = 1; round <= 3; round++) {
             ms.add(m("bare", 32, round, 11_000, 3000, 0));
+            ms.add(m("bare-sign", 32, round, 8_800 + 110 * round, 3000, 0));
             ms.add(m("healthz", 32, round, 10_000, 3000, 0));
             ms.add(m("token", 32, round, token + round, 3000, round == 2 ? errors : 0));
             ms.add(m("token-cold", 32, round, cold, 3000, 0));
@@ -59,6 +60,9 @@ class ReportTest {
         assertTrue(row(report, "EdDSA: a customer of a 1,000,000-customer tenant").endsWith("| 0.81x (rounds 0.81-0.81) | pass |"),
                 report);
         assertTrue(row(report, "`/healthz` requests/s >= 0.85 x the bare").contains("0.91x"), report);
+        assertTrue(row(report, "EdDSA: the bare resource signing once per request (`bare-sign`) / the bare resource")
+                .endsWith("| 0.82x (rounds 0.81-0.83) | reported |"), report);
+        assertTrue(row(report, "EdDSA | bare-sign | 32 | 9,020 |").contains("| 0.82x (rounds 0.81-0.83) |"), report);
         assertTrue(row(report, "EdDSA: peak RSS < 300 MB, production launch (`-Xms64m").endsWith("| 256 MB | pass |"), report);
         assertTrue(row(report, "EdDSA (default JVM flags): peak RSS").endsWith("| 614 MB | reported |"), report);
         assertTrue(row(report, "EdDSA: start-up to the first 200, external PostgreSQL (median of 3) < 3.0 s")

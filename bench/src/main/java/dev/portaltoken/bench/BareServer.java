@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
@@ -60,6 +61,9 @@ public final class BareServer {
     @Path("/sign/{algorithm}")
     public static final class Sign {
         private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+        /** Fixed, as a customer's are; only the jti changes per request, drawn without SecureRandom's lock. */
+        private static final UUID SUBJECT = UUID.randomUUID();
+        private static final UUID TENANT = UUID.randomUUID();
         private final Map<String, Signing> signers;
 
         /** One algorithm's key: its signer and its header, encoded once. */
@@ -81,9 +85,10 @@ public final class BareServer {
         public byte[] sign(@PathParam("algorithm") String algorithm) throws JOSEException {
             Signing signing = signers.get(algorithm);
             long now = System.currentTimeMillis() / 1000;
-            String claims = "{\"iss\":\"portal-token-server\",\"sub\":\"" + UUID.randomUUID() + "\",\"tenant_id\":\""
-                    + UUID.randomUUID() + "\",\"aud\":\"portal\",\"iat\":" + now + ",\"exp\":" + (now + 3600)
-                    + ",\"jti\":\"" + UUID.randomUUID() + "\",\"scope\":\"invoices:read payment_methods:write\"}";
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            String claims = "{\"iss\":\"portal-token-server\",\"sub\":\"" + SUBJECT + "\",\"tenant_id\":\"" + TENANT
+                    + "\",\"aud\":\"portal\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + ",\"jti\":\""
+                    + new UUID(random.nextLong(), random.nextLong()) + "\",\"scope\":\"invoices:read payment_methods:write\"}";
             String input = signing.encodedHeader() + "." + BASE64URL.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
             String jws = input + "." + signing.signer().sign(signing.header(), input.getBytes(StandardCharsets.US_ASCII));
             return ("{\"token\":\"" + jws + "\"}").getBytes(StandardCharsets.UTF_8);

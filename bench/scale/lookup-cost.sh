@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# PostgreSQL's own cost of the batched customer lookup (customer.CustomerRepository's FIND_ACTIVE), with
+# PostgreSQL's own cost of the batched customer lookup (customer.CustomerRepository's FIND_BY_*), with
 # no server in the way: pgbench runs the statement, prepared as the server runs it, against the fixture
 # that `bench/run.sh --hold` keeps, for batches of 1 to 16 keys of the large tenant drawn at random
 # (half ids, half aliases, as the bench's cold scenario alternates them), beside `SELECT 1` (a round
@@ -40,10 +40,11 @@ script() { # keys, then "lookup" or "keys": the statement, or its key arrays alo
     [ "$ids" -gt 0 ] && { id_array="array[$(join "${idx[@]}")]::uuid[]"; id_tenants=$(tenants "$ids"); }
     local alias_array="array[$(join "${als[@]}")]::text[]"
     if [ "$2" = keys ]; then echo "SELECT $id_array, $alias_array;"; return; fi
-    echo "SELECT c.tenant_id, c.id, NULL::text FROM unnest((SELECT $id_tenants), (SELECT $id_array)) AS k (tenant_id, id)
+    # As the server sends it: a batch without ids (one key) only the aliases' half.
+    [ "$ids" -gt 0 ] && echo "SELECT c.tenant_id, c.id, NULL::text FROM unnest((SELECT $id_tenants), (SELECT $id_array)) AS k (tenant_id, id)
   JOIN customer c ON c.tenant_id = k.tenant_id AND c.id = k.id WHERE c.archived_at IS NULL
-UNION ALL
-SELECT c.tenant_id, c.id, c.alias FROM unnest((SELECT $(tenants $((n - ids)))), (SELECT $alias_array)) AS k (tenant_id, alias)
+UNION ALL"
+    echo "SELECT c.tenant_id, c.id, c.alias FROM unnest((SELECT $(tenants $((n - ids)))), (SELECT $alias_array)) AS k (tenant_id, alias)
   JOIN customer c ON c.tenant_id = k.tenant_id AND c.alias = k.alias WHERE c.archived_at IS NULL;"
 }
 echo "SELECT 1;" > "$D/round-trip.sql"

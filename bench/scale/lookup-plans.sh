@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The query plans of the batched customer lookup (customer.CustomerRepository's FIND_ACTIVE) on a
+# The query plans of the batched customer lookup (customer.CustomerRepository's FIND_BY_IDS_AND_ALIASES) on a
 # large tenant: loads N customers of one tenant (plus three of 300,000, 2% archived) straight into the
 # embedded PostgreSQL of a fresh data directory with generate_series, then EXPLAINs the statement as
 # the server runs it (generic plan) for 32 ids and 32 aliases drawn at random. Needs psql.

@@ -3,6 +3,7 @@ package dev.portaltoken.customer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.config.DatabaseConfig;
@@ -183,6 +184,22 @@ class CustomerLookupsTest {
         assertEquals(Map.of(), repository.findActive(Set.of()), "no key: nothing");
         for (CustomerKey key : KEYS) {
             assertEquals(expected(key), new CustomerLookups(repository, () -> { }).find(key), key.toString());
+        }
+    }
+
+    @Test
+    void aBatchOfIdsOnlyOrAliasesOnlyIsAnsweredAsInAMixedOne() throws Exception {
+        for (boolean ids : List.of(true, false)) {
+            Set<CustomerKey> keys = new LinkedHashSet<>();
+            Map<CustomerKey, UUID> expected = new HashMap<>();
+            for (CustomerKey key : KEYS) {
+                if ((key.ref().id() != null) == ids) {
+                    keys.add(key);
+                    expected(key).ifPresent(id -> expected.put(key, id));
+                }
+            }
+            assertTrue(keys.size() > expected.size() && !expected.isEmpty(), "some found, some not");
+            assertEquals(expected, repository.findActive(keys), ids ? "ids only" : "aliases only");
         }
     }
 

@@ -24,9 +24,9 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
                    String database, int startups, int coldCustomers, boolean defaultFlagsRun, Targets targets) {
 
     /** The documented production launch (README, "Run it in production"): the server's JVM flags. */
+    public static final List<String> PRODUCTION_JVM_FLAGS = List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC");
     /** Algorithms the bare server signs with ({@code bare-sign}: the HTTP stack plus one AWS-LC signature). */
     static final List<String> SIGNED_BY_BARE = List.of("eddsa", "es256");
-    public static final List<String> PRODUCTION_JVM_FLAGS = List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC");
 
     static final int THROUGHPUT_CONNECTIONS = 32;
     static final int LATENCY_CONNECTIONS = 8;

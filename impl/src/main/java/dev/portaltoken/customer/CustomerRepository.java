@@ -85,6 +85,9 @@ public final class CustomerRepository {
      * its id; the others are absent. Each key is matched within its own tenant only.
      */
     Map<CustomerKey, UUID> findActive(Set<CustomerKey> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
         List<UUID> idTenants = new ArrayList<>();
         List<UUID> ids = new ArrayList<>();
         List<UUID> aliasTenants = new ArrayList<>();
@@ -99,9 +102,6 @@ public final class CustomerRepository {
             }
         }
         Map<CustomerKey, UUID> found = new HashMap<>();
-        if (keys.isEmpty()) {
-            return found;
-        }
         String sql = aliases.isEmpty() ? FIND_BY_IDS : ids.isEmpty() ? FIND_BY_ALIASES : FIND_BY_IDS_AND_ALIASES;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             int parameter = 1;

@@ -7,17 +7,16 @@ import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.auth.Caller;
-import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.ids.Uuids;
+import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.Sql;
 import dev.portaltoken.tenant.Tenant;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -94,8 +93,7 @@ class InvalidationRaceTest {
 
     @BeforeAll
     static void open() throws Exception {
-        database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-                Files.createTempDirectory("portal-token-race"), 4), "race", true, null);
+        database = EmbeddedDatabases.open("race");
         tenant = new Tenants(new TenantRepository(database.dataSource())).create("race", "Race", null);
         lookups = Executors.newSingleThreadExecutor();
     }

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.cache.Freshness;
-import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.support.Await;
+import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
-import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +55,7 @@ class CustomerLookupsTest {
 
     @BeforeAll
     static void open() throws Exception {
-        database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-                Files.createTempDirectory("portal-token-lookups"), 4), "lookups", true, null);
+        database = EmbeddedDatabases.open("lookups");
         Tenants tenants = new Tenants(new TenantRepository(database.dataSource()));
         tenantA = tenants.create("lookups-a", "A", null).id();
         tenantB = tenants.create("lookups-b", "B", null).id();

@@ -9,15 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.ConfigException;
-import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.db.Database;
+import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.TestServer;
 import dev.portaltoken.token.SigningKey;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -39,8 +38,7 @@ class KeyRingTest {
 
     @BeforeAll
     static void open() throws Exception {
-        database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-                Files.createTempDirectory("portal-token-keyring"), 4), "test", true, null);
+        database = EmbeddedDatabases.open("keyring");
         repository = new SigningKeyRepository(database.dataSource());
         store = new SigningKeyStore(repository, KEK, SignerProvider.BOUNCYCASTLE);
     }

@@ -1,9 +1,12 @@
 // Reference customer portal landing page (portal-token-server): checks a portal token in the
 // browser the way a portal checks it, with nothing but the platform (WebCrypto, fetch).
 //
-// 1. The token comes from ?token= (as <portal_url>/portal/customer?token=<JWT>). Like upstream's
-//    portal, the page keeps it in sessionStorage and takes it out of the address bar, so it is not
-//    left in the history; a reload still finds it.
+// 1. The token comes from the URL fragment, #token=<JWT>, or from ?token= (the portal_link form,
+//    <portal_url>/portal/customer?token=<JWT>). The fragment is never sent to a server: no proxy,
+//    access log or Referer header sees a token given that way, so a portal should prefer it. Like
+//    upstream's portal, the page keeps the token in sessionStorage and takes it out of the address
+//    bar, so it is not left in the history; a reload still finds it. A link that brings another
+//    token than the one this tab holds replaces it, and the page says so, naming both customers.
 // 2. EdDSA (Ed25519) and ES256 (P-256) signatures are verified with WebCrypto against the key the
 //    token's header names (kid) in /.well-known/jwks.json. An HS256 token is signed with a shared
 //    secret, which a browser must never hold: the page says it cannot verify it.
@@ -37,17 +40,46 @@ class Unverifiable extends Error {}
 
 const element = (id) => document.getElementById(id);
 
+/**
+ * The token to show, from the fragment (#token=), else the query (?token=), else this tab's session;
+ * both are taken out of the address bar. `replaced` is the token the session held before, when the
+ * URL brought another one.
+ */
 function takeToken() {
   const params = new URLSearchParams(window.location.search);
-  const fromUrl = params.get(TOKEN_PARAMETER);
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const fromUrl = fragment.get(TOKEN_PARAMETER) ?? params.get(TOKEN_PARAMETER);
+  const held = sessionStorage.getItem(STORAGE_KEY);
   if (fromUrl === null) {
-    return sessionStorage.getItem(STORAGE_KEY);
+    return { token: held, replaced: null };
   }
   sessionStorage.setItem(STORAGE_KEY, fromUrl);
   params.delete(TOKEN_PARAMETER);
+  fragment.delete(TOKEN_PARAMETER);
   const query = params.toString();
-  history.replaceState(null, '', window.location.pathname + (query ? `?${query}` : '') + window.location.hash);
-  return fromUrl;
+  const hash = fragment.toString();
+  history.replaceState(null, '', window.location.pathname + (query ? `?${query}` : '') + (hash ? `#${hash}` : ''));
+  return { token: fromUrl, replaced: held !== null && held !== fromUrl ? held : null };
+}
+
+/** The customer (sub) a token names, read without verifying it, for a notice; null when unreadable. */
+function customerOf(token) {
+  try {
+    const { sub } = parse(token.trim()).claims;
+    return typeof sub === 'string' ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Says that the link replaced the token this tab held, and which customer the page shows now. */
+function showReplaced(previous, current) {
+  const notice = element('replaced');
+  const before = customerOf(previous);
+  const now = customerOf(current);
+  notice.textContent = `This link replaced the token this tab held${before ? ` (customer ${before})` : ''}: `
+    + `the page now shows ${now ? `customer ${now}` : 'the token the link brought'}.`;
+  notice.hidden = false;
 }
 
 function base64UrlBytes(text, what) {
@@ -218,10 +250,13 @@ function showVerified({ header, claims }) {
 }
 
 async function run() {
-  const token = takeToken();
+  const { token, replaced } = takeToken();
   if (!token) {
-    show('refused', 'No token', 'Open this page as <portal_url>/portal/customer?token=<JWT>.');
+    show('refused', 'No token', 'Open this page as <portal_url>/portal/customer#token=<JWT> (or ?token=<JWT>).');
     return;
+  }
+  if (replaced) {
+    showReplaced(replaced, token);
   }
   try {
     showVerified(await verify(token));

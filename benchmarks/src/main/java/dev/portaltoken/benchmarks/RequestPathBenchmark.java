@@ -16,6 +16,7 @@ import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.keys.SigningKeys;
 import dev.portaltoken.token.TokenLifecycle;
+import dev.portaltoken.util.BackgroundTasks;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
@@ -80,6 +81,7 @@ public class RequestPathBenchmark {
     private PortalTokenService tokens;
     private Revocations revocations;
     private SigningKeys signingKeys;
+    private BackgroundTasks tasks;
     private TokenLifecycle lifecycle;
     private TokenIds ids;
     /** A token {@link #introspect} asks about (active: introspection from the caches, as in steady state). */
@@ -112,11 +114,14 @@ public class RequestPathBenchmark {
                 JWSAlgorithm.HS256.equals(algorithm) ? Optional.of(Secret.ofBytes(secret)) : Optional.empty(),
                 Optional.of(Secret.ofBytes(keyEncryptionKey)),
                 Duration.ofSeconds(10));
-        signingKeys = SigningKeys.serve(database.dataSource(), signing, provider, dataDir, () -> true);
+        tasks = new BackgroundTasks();
+        signingKeys = SigningKeys.serve(database.dataSource(), signing, provider, dataDir,
+                SigningKeys.expected(signing, "portal-token-server", new TokenAudience(Optional.empty())), () -> true,
+                tasks);
         ids = new TokenIds(Clock.systemUTC());
         authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30), Freshness.UNTIL_EXPIRY);
         limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));
-        revocations = Revocations.start(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(5));
+        revocations = Revocations.start(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(5), 100_000, tasks);
         tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(signingKeys::signingKey, "portal-token-server", new TokenAudience(Optional.empty()),
                         ids),
@@ -139,6 +144,7 @@ public class RequestPathBenchmark {
     public void tearDown() throws java.io.IOException {
         signingKeys.close();
         revocations.close();
+        tasks.close();
         database.close();
         try (var paths = Files.walk(dataDir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -47,9 +47,9 @@ public final class ApiKeyAuthenticator {
         verified.invalidateIf((hash, caller) -> caller.apiKeyId().equals(keyId));
     }
 
-    /** Forgets the verified keys of {@code tenantId} (its slug or portal URL changed). */
+    /** Forgets the verified keys of {@code tenantId} (its slug or portal URL changed); portal keys have none. */
     public void forgetTenant(UUID tenantId) {
-        verified.invalidateIf((hash, caller) -> caller.tenantId().equals(tenantId));
+        verified.invalidateIf((hash, caller) -> tenantId.equals(caller.tenantId()));
     }
 
     /** Forgets every verified key (changes may have been missed). */

@@ -9,7 +9,6 @@ import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.token.RevocationRepository;
 import dev.portaltoken.token.Revocations;
-import java.time.Clock;
 import dev.portaltoken.tenant.Tenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,11 +126,12 @@ final class CustomerCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            UUID customer = new Customers(new CustomerRepository(dataSource)).findActive(owner.id(), idOrAlias)
-                    .orElseThrow(() -> ApiException.notFound("no active customer '" + idOrAlias + "' in this tenant"));
-            long cutOff = TokenIds.ticksOf(new TokenIds(Clock.systemUTC()).next()).orElseThrow();
-            new RevocationRepository(dataSource).revokeCustomer(owner.id(), customer, cutOff,
-                    TokenIds.instant(cutOff).plus(Revocations.CUT_OFF_KEPT));
+            UUID customer = new Customers(new CustomerRepository(dataSource))
+                    .findIncludingArchived(owner.id(), idOrAlias)
+                    .orElseThrow(() -> ApiException.notFound("no customer '" + idOrAlias + "' in this tenant"));
+            // By the database's clock, which every instance's cut-offs follow (not this machine's).
+            long cutOff = new RevocationRepository(dataSource).revokeCustomer(owner.id(), customer, Long.MIN_VALUE,
+                    Revocations.CUT_OFF_KEPT);
             context().out().println("revoked every token of customer " + idOrAlias + " issued before "
                     + TokenIds.instant(cutOff));
         }

@@ -29,7 +29,8 @@ final class KeysCommand extends CommandGroup {
 
         @Override
         final void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            try (SigningKeys keys = SigningKeys.admin(dataSource, settings.signing(), settings.database().dataDir())) {
+            try (SigningKeys keys = SigningKeys.admin(dataSource, settings.signing(), settings.database().dataDir(),
+                    SigningKeys.expected(settings.signing(), settings.tokenIssuer(), settings.tokenAudience()))) {
                 run(settings, keys);
             }
         }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.customer.CustomerRepository;
+import dev.portaltoken.customer.Customers;
+import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.keys.SigningKeys;
 import dev.portaltoken.keys.TokenRejectedException;
@@ -32,13 +35,13 @@ final class TokenCommand extends CommandGroup {
                         + " history and ps).")
         String token;
 
-        abstract void run(ConfigLoader settings, SigningKeys keys, RevocationRepository revocations, String token)
-                throws Exception;
+        abstract void run(ConfigLoader settings, SigningKeys keys, DataSource dataSource, String token) throws Exception;
 
         @Override
         final void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            try (SigningKeys keys = SigningKeys.admin(dataSource, settings.signing(), settings.database().dataDir())) {
-                run(settings, keys, new RevocationRepository(dataSource), given());
+            try (SigningKeys keys = SigningKeys.admin(dataSource, settings.signing(), settings.database().dataDir(),
+                    SigningKeys.expected(settings.signing(), settings.tokenIssuer(), settings.tokenAudience()))) {
+                run(settings, keys, dataSource, given());
             }
         }
 
@@ -69,12 +72,14 @@ final class TokenCommand extends CommandGroup {
         private static final ObjectMapper JSON = new ObjectMapper();
 
         @Override
-        void run(ConfigLoader settings, SigningKeys keys, RevocationRepository revocations, String token)
-                throws Exception {
-            TokenVerifier.Verified verified = keys.verifier(settings.tokenAudience()).verify(token);
+        void run(ConfigLoader settings, SigningKeys keys, DataSource dataSource, String token) throws Exception {
+            TokenVerifier.Verified verified = keys.verifier().verify(token);
             JWTClaimsSet claims = JWTClaimsSet.parse(verified.claims());
-            if (isRevoked(claims, revocations)) {
+            if (isRevoked(claims, new RevocationRepository(dataSource))) {
                 throw new TokenRejectedException("revoked");
+            }
+            if (!customerActive(claims, new Customers(new CustomerRepository(dataSource)))) {
+                throw new TokenRejectedException("its customer is archived (an archived customer's tokens are inactive)");
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("header", verified.header());
@@ -89,14 +94,28 @@ final class TokenCommand extends CommandGroup {
             footer = {"%nExample:", "  portal-token-server token revoke < token.txt"})
     static final class Revoke extends OnToken {
         @Override
-        void run(ConfigLoader settings, SigningKeys keys, RevocationRepository revocations, String token)
-                throws Exception {
-            JWTClaimsSet claims = JWTClaimsSet.parse(keys.verifier(settings.tokenAudience()).verify(token).claims());
+        void run(ConfigLoader settings, SigningKeys keys, DataSource dataSource, String token) throws Exception {
+            JWTClaimsSet claims = JWTClaimsSet.parse(keys.verifier().verify(token).claims());
             UUID jti = UUID.fromString(claims.getJWTID());
-            revocations.revokeToken(jti, UUID.fromString(claims.getStringClaim("tenant_id")),
-                    claims.getExpirationTime().toInstant());
+            // An operator's revocation is not held to the per-tenant limit that API callers are.
+            new RevocationRepository(dataSource).revokeToken(jti, UUID.fromString(claims.getStringClaim("tenant_id")),
+                    claims.getExpirationTime().toInstant(), Integer.MAX_VALUE);
             context().out().println("revoked token " + jti + " (it would have expired at "
                     + claims.getExpirationTime().toInstant() + ")");
+        }
+    }
+
+    /** True when the customer a verified token names is not archived (nor gone). */
+    private static boolean customerActive(JWTClaimsSet claims, Customers customers) throws Exception {
+        Map<String, Object> resource = claims.getJSONObjectClaim("resource");
+        if (resource == null || !(resource.get("Customer") instanceof String customer)) {
+            throw new TokenRejectedException("not a portal token (no resource.Customer)");
+        }
+        try {
+            UUID tenant = UUID.fromString(claims.getStringClaim("tenant_id"));
+            return customers.findActive(tenant, CustomerIds.format(UUID.fromString(customer))).isPresent();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new TokenRejectedException("not a portal token (its tenant_id or customer is not a UUID)");
         }
     }
 

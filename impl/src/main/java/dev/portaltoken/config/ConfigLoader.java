@@ -49,6 +49,7 @@ public final class ConfigLoader {
                 signing(),
                 required(Setting.API_KEY_CACHE_SECONDS),
                 required(Setting.CUSTOMER_CACHE_SECONDS),
+                required(Setting.MAX_REVOKED_TOKENS_PER_TENANT),
                 new RateLimitConfig(required(Setting.RATE_LIMIT_PER_SECOND), required(Setting.RATE_LIMIT_BURST),
                         required(Setting.AUTH_FAILURES_PER_MINUTE), required(Setting.INSTANCES)),
                 optional(Setting.TRUSTED_PROXIES).orElse(List.of()),
@@ -80,6 +81,11 @@ public final class ConfigLoader {
         }
         return new SigningConfig(algorithm, optional(Setting.SIGNER), secret, optional(Setting.KEY_ENCRYPTION_KEY),
                 required(Setting.KEY_REFRESH_SECONDS));
+    }
+
+    /** The {@code iss} claim tokens carry and {@code token verify} expects. */
+    public String tokenIssuer() {
+        return required(Setting.TOKEN_ISSUER);
     }
 
     /** The {@code aud} claim tokens carry and {@code token verify} expects. */

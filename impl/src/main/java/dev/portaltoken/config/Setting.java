@@ -60,7 +60,8 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
             Parser.oneOf(algorithms()), "Signing algorithm: EdDSA (Ed25519), ES256 (P-256, for verifiers without"
                     + " EdDSA) or HS256 (needs PORTAL_JWT_SECRET). Unset: HS256 when PORTAL_JWT_SECRET is set, else EdDSA.");
     public static final Setting<Secret> JWT_SECRET = secret("PORTAL_JWT_SECRET", "jwt-secret", Parser.secretText(32),
-            "Shared secret for HS256 tokens, as upstream signs them; also lets token verify check them.");
+            "Shared secret for HS256 tokens, as upstream signs them. Used only when PORTAL_TOKEN_ALG is HS256:"
+                    + " beside EdDSA or ES256 it signs and verifies nothing.");
     public static final Setting<Secret> KEY_ENCRYPTION_KEY = secret("PORTAL_KEY_ENCRYPTION_KEY", "key-encryption-key",
             Parser.base64Key(SigningConfig.KEY_ENCRYPTION_KEY_BYTES), "Key that encrypts the signing keys stored in the database. Unset: one is generated"
                     + " once into the data directory (owner-only). Set it in production, the same on every instance.");
@@ -80,6 +81,11 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
             "customer-cache-seconds", "600", Parser.seconds(0, 3600), "How long a found customer is remembered at most."
                     + " Changes reach every instance at once through PostgreSQL notifications; this bounds staleness"
                     + " should one be missed.");
+    public static final Setting<Integer> MAX_REVOKED_TOKENS_PER_TENANT = plain("PORTAL_MAX_REVOKED_TOKENS_PER_TENANT",
+            "max-revoked-tokens-per-tenant", "100000", Parser.integer(1, 10_000_000),
+            "How many unexpired revoked token ids one tenant may hold; revoking more answers 429 and points to the"
+                    + " customer-wide revocation, which costs one row. Every instance holds each in memory, 25 to 32"
+                    + " bytes: 100000 is at most 3.2 MB per tenant.");
     public static final Setting<Integer> RATE_LIMIT_PER_SECOND = plain("PORTAL_RATE_LIMIT_PER_SECOND",
             "rate-limit-per-second", "50", Parser.integer(0, 1_000_000),
             "Sustained requests per second allowed per API key, across all instances (0 disables the limit).");

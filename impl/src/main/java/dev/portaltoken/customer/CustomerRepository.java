@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.UUID;
@@ -48,6 +49,10 @@ public final class CustomerRepository {
             "UPDATE customer SET archived_at = now() WHERE tenant_id = ? AND id = ? AND archived_at IS NULL";
     private static final String ARCHIVE_BY_ALIAS =
             "UPDATE customer SET archived_at = now() WHERE tenant_id = ? AND alias = ? AND archived_at IS NULL";
+
+    /** A customer by id or alias, archived or not. */
+    private static final String FIND_ANY_BY_ID = "SELECT id FROM customer WHERE tenant_id = ? AND id = ?";
+    private static final String FIND_ANY_BY_ALIAS = "SELECT id FROM customer WHERE tenant_id = ? AND alias = ?";
 
     private static final String LIST = """
             SELECT id, alias, name, email, created_at, archived_at FROM customer
@@ -123,6 +128,14 @@ public final class CustomerRepository {
             }
         }
         return found;
+    }
+
+    /** The id of the tenant's customer {@code ref} names, archived or not. */
+    Optional<UUID> findAny(UUID tenantId, CustomerRef ref) throws SQLException {
+        return Sql.first(dataSource, ref.id() != null ? FIND_ANY_BY_ID : FIND_ANY_BY_ALIAS, ps -> {
+            ps.setObject(1, tenantId);
+            ps.setObject(2, ref.id() != null ? ref.id() : ref.alias());
+        }, rs -> rs.getObject(1, UUID.class));
     }
 
     /** @return false when the tenant has no such unarchived customer */

@@ -159,6 +159,18 @@ public final class Customers {
         return found.get(key, k -> lookUp(k.tenantId(), k.idOrAlias()).orElse(null));
     }
 
+    /**
+     * The UUID of the tenant's customer named by {@code idOrAlias}, archived or not (an archived
+     * customer's tokens can still be revoked). Always reads the database.
+     */
+    public Optional<UUID> findIncludingArchived(UUID tenantId, String idOrAlias) throws SQLException {
+        CustomerRef ref = CustomerRef.parse(idOrAlias);
+        if (ref.id() == null && !ALIAS.matcher(ref.alias()).matches()) {
+            return Optional.empty();
+        }
+        return repository.findAny(tenantId, ref);
+    }
+
     private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) throws SQLException {
         CustomerRef ref = CustomerRef.parse(idOrAlias);
         if (ref.id() == null && !ALIAS.matcher(ref.alias()).matches()) {

@@ -1,6 +1,7 @@
 package dev.portaltoken.db;
 
 import dev.portaltoken.cache.Freshness;
+import dev.portaltoken.util.BackgroundTasks;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -43,7 +44,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
 
     private final Database database;
     private final AtomicLong failures = new AtomicLong();
-    private volatile Thread thread;
+    private volatile BackgroundTasks.Task task;
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile long confirmedAtNanos;
@@ -57,12 +58,9 @@ public final class ChangeListener implements Freshness, AutoCloseable {
      * @param handlers by channel name (plain identifiers)
      * @param resync   drops everything the notifications would have invalidated
      */
-    public ChangeListener start(Map<String, Consumer<String>> handlers, Runnable resync) {
+    public ChangeListener start(Map<String, Consumer<String>> handlers, Runnable resync, BackgroundTasks tasks) {
         Map<String, Consumer<String>> channels = Map.copyOf(handlers);
-        Thread listening = new Thread(() -> run(channels, resync), "change-listener");
-        listening.setDaemon(true);
-        thread = listening;
-        listening.start();
+        task = tasks.thread("change-listener", () -> run(channels, resync));
         return this;
     }
 
@@ -100,7 +98,10 @@ public final class ChangeListener implements Freshness, AutoCloseable {
                     lost = false;
                 }
                 listen(connection.unwrap(PGConnection.class), statement, handlers);
-            } catch (SQLException | RuntimeException e) {
+            } catch (ThreadDeath e) {
+                connected = false;
+                throw e;
+            } catch (Throwable e) { // any failure, an OutOfMemoryError included, ends one connection, not the listener
                 connected = false;
                 if (!running) {
                     return;
@@ -109,7 +110,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
                 resync.run();
                 if (!lost) {
                     LOG.warn("not listening for changes ({}): caches trust entries for at most {} s until the"
-                            + " connection is back; reconnecting", e.getMessage(), HEARTBEAT.toSeconds());
+                            + " connection is back; reconnecting", e.toString(), HEARTBEAT.toSeconds());
                     lost = true;
                 } else {
                     LOG.debug("still not listening for changes: {}", e.getMessage());
@@ -137,10 +138,25 @@ public final class ChangeListener implements Freshness, AutoCloseable {
         }
     }
 
-    private static void dispatch(PGNotification[] notifications, Map<String, Consumer<String>> handlers) {
-        if (notifications != null) {
-            for (PGNotification notification : notifications) {
-                handlers.getOrDefault(notification.getName(), payload -> { }).accept(notification.getParameter());
+    /**
+     * Hands each notification to its channel's handler. A handler that fails loses only its own
+     * notification (logged, its channel named): the others of the batch are still handed over, and
+     * the connection is kept.
+     */
+    static void dispatch(PGNotification[] notifications, Map<String, Consumer<String>> handlers) {
+        if (notifications == null) {
+            return;
+        }
+        for (PGNotification notification : notifications) {
+            Consumer<String> handler = handlers.get(notification.getName());
+            if (handler == null) {
+                continue;
+            }
+            try {
+                handler.accept(notification.getParameter());
+            } catch (RuntimeException e) {
+                LOG.warn("could not apply a change announced on {} ({}); the others are applied", notification.getName(),
+                        e.toString());
             }
         }
     }
@@ -157,9 +173,9 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     @Override
     public void close() {
         running = false;
-        Thread listening = thread;
+        BackgroundTasks.Task listening = task;
         if (listening != null) {
-            listening.interrupt();
+            listening.close();
         }
     }
 }

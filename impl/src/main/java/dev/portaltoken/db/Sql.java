@@ -50,6 +50,29 @@ public final class Sql {
         }
     }
 
+    /**
+     * Runs a query and hands every row to {@code handler} as it is read, fetching {@code fetchSize}
+     * rows per round trip (in a read-only transaction, as pgjdbc needs for a cursor): memory stays
+     * bounded however many rows there are, and each round trip keeps the pool's socket timeout.
+     */
+    public static void forEachPaged(DataSource dataSource, String sql, ReadSnapshot.Binder binder, int fetchSize,
+                                    RowHandler handler) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setFetchSize(fetchSize);
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        handler.row(rs);
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     /** Runs a query and hands every row to {@code handler} as it is read. */
     public static void forEach(DataSource dataSource, String sql, ReadSnapshot.Binder binder, RowHandler handler)
             throws SQLException {

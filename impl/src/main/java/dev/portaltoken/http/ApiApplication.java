@@ -24,12 +24,12 @@ import org.glassfish.jersey.server.ServerProperties;
  * request goes through it, every provider built here with {@code new} (nothing is scanned):
  *
  * <ol>
- *   <li>{@link RequestLogFilter}: request id, start time (its response half, the last response
- *       filter, writes the log line and the metrics sample);</li>
+ *   <li>{@link RequestLogFilter}: no caller yet, request id, start time, matrix parameters refused
+ *       (its response half, the last response filter, writes the log line and the metrics sample);</li>
  *   <li>{@link BodySizeFilter}: a declared body over the cap is refused unread;</li>
  *   <li>{@link JsonOnlyFilter}: JSON only, a body without Content-Type is read as JSON;</li>
- *   <li>routing to a resource, then {@link AuthenticationFilter} (API key to tenant, under
- *       {@code /api/} only) and {@link RateLimitFilter} (the key's bucket);</li>
+ *   <li>routing to a resource, then, on the routes that require a key ({@link Authenticated}),
+ *       {@link AuthenticationFilter} (API key to caller) and {@link RateLimitFilter} (the key's bucket);</li>
  *   <li>{@link PortalTokenRequestReader} reads the body, the resource answers
  *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
  *       {@link OperationsResource}, the pages {@link PortalPageResource} and {@link DocsResource});</li>
@@ -60,8 +60,8 @@ public final class ApiApplication extends ResourceConfig {
             register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
             register(new PortalTokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             register(new PortalTokenRequestBodyReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
-            registerResources(ContractResources.of(new PortalTokenResource(api.tokens())),
-                    ContractResources.of(new PortalTokensResource(api.lifecycle())),
+            registerResources(ContractResources.authenticated(new PortalTokenResource(api.tokens())),
+                    ContractResources.authenticated(new PortalTokensResource(api.lifecycle())),
                     ContractResources.of(new JwksResource(api.publishedKeys())),
                     ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())),
                     ContractResources.of(new PortalPageResource()),

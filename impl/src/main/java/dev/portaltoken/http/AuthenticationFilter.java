@@ -19,19 +19,21 @@ import java.util.Optional;
 import org.glassfish.grizzly.http.server.Request;
 
 /**
- * Authenticates every request routed under {@code /api/} by its {@code Authorization: Bearer <api key>}
- * and puts the caller's tenant on the request's {@link jakarta.ws.rs.core.SecurityContext}. It runs
- * after routing (so logs and metrics know the route) and before the body is read. Failures answer
- * 401 with {@code WWW-Authenticate: Bearer} and are counted by reason.
+ * Authenticates every request routed to a resource method that requires a key ({@link Authenticated})
+ * by its {@code Authorization: Bearer <api key>} and makes the caller the request's
+ * {@link CurrentCaller}. Bound to the matched route, not to a path prefix: however a path is spelt,
+ * a request that reaches such a method has passed here. It runs after routing (so logs and metrics
+ * know the route) and before the body is read. Failures answer 401 with
+ * {@code WWW-Authenticate: Bearer} and are counted by reason.
  *
  * <p>Failures are also limited per client address (an IPv6 client by its /64): once an address has
  * used up its allowance, its failing requests answer 429 instead of 401. Only failing requests are
  * throttled: every key is still verified, so a valid key is never refused for other callers'
  * failures from the same address (a shared NAT, a proxy that is not trusted, a fresh restart).
  */
+@Authenticated
 @Priority(Priorities.AUTHENTICATION)
 final class AuthenticationFilter implements ContainerRequestFilter {
-    static final String CALLER_PROPERTY = Caller.class.getName();
     private static final String BEARER = "bearer ";
 
     private final ApiKeyAuthenticator authenticator;
@@ -53,18 +55,13 @@ final class AuthenticationFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath();
-        if (!(path.startsWith("api/") || path.startsWith("/api/"))) {
-            return;
-        }
-        CallerSecurityContext.unbind(); // whatever this thread's last request left
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         boolean bearer = header != null && header.length() > BEARER.length()
                 && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
         String key = bearer ? header.substring(BEARER.length()).trim() : null;
         Optional<Caller> verifiedRecently = key == null ? Optional.empty() : authenticator.cached(key);
         if (verifiedRecently.isPresent()) {
-            accept(request, verifiedRecently.get()); // the hot path: no address, no database
+            CurrentCaller.set(verifiedRecently.get()); // the hot path: no address, no database
             return;
         }
 
@@ -84,13 +81,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         if (caller.isEmpty()) {
             throw reject(address, "invalid", "invalid API key");
         }
-        accept(request, caller.get());
-    }
-
-    private static void accept(ContainerRequestContext request, Caller caller) {
-        request.setProperty(CALLER_PROPERTY, caller);
-        CallerSecurityContext.bind(caller);
-        request.setSecurityContext(new CallerSecurityContext(caller, request.getSecurityContext().isSecure()));
+        CurrentCaller.set(caller.get());
     }
 
     /** 401, or 429 once the address has used up its allowance of failures. */

@@ -1,5 +1,7 @@
 package dev.portaltoken.http;
 
+import java.lang.annotation.Annotation;
+import java.util.List;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
 
@@ -12,25 +14,39 @@ final class ContractResources {
     private ContractResources() {
     }
 
-    /** The resource model of {@code handler}'s generated interface, served by {@code handler}. */
+    /** The resource model of {@code handler}'s generated interface, served by {@code handler}, open to anyone. */
     static Resource of(Object handler) {
+        return bound(handler, List.of());
+    }
+
+    /**
+     * As {@link #of}, with every method of it requiring a key: the filters {@link Authenticated}
+     * binds run for each of them.
+     */
+    static Resource authenticated(Object handler) {
+        return bound(handler, List.of(Authenticated.class));
+    }
+
+    private static Resource bound(Object handler, List<Class<? extends Annotation>> nameBindings) {
         Resource model = Resource.from(handler.getClass());
         if (model == null || model.getPath() == null) {
             throw new IllegalArgumentException(handler.getClass() + " implements no JAX-RS root resource interface");
         }
-        return bind(model, handler).build();
+        return bind(model, handler, nameBindings).build();
     }
 
-    private static Resource.Builder bind(Resource model, Object handler) {
+    private static Resource.Builder bind(Resource model, Object handler,
+                                         List<Class<? extends Annotation>> nameBindings) {
         Resource.Builder bound = Resource.builder(model.getPath());
         for (ResourceMethod method : model.getResourceMethods()) {
             bound.addMethod(method.getHttpMethod())
                     .consumes(method.getConsumedTypes())
                     .produces(method.getProducedTypes())
+                    .nameBindings(nameBindings)
                     .handledBy(handler, method.getInvocable().getDefinitionMethod());
         }
         for (Resource child : model.getChildResources()) {
-            bound.addChildResource(bind(child, handler).build());
+            bound.addChildResource(bind(child, handler, nameBindings).build());
         }
         return bound;
     }

@@ -10,7 +10,10 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,12 +22,23 @@ import org.slf4j.LoggerFactory;
  * Every failure in the Jersey pipeline becomes an {@link ApiException} answered by the one
  * {@link ErrorRenderer}: ours as thrown, Jersey's own (no route, wrong method or media type, a body
  * that breaks off) as the contract's codes, and anything else as a 500 that carries only a
- * correlation id, logged with the cause, never the exception's text.
+ * correlation id, never the exception's text.
+ *
+ * <p>Such a failure is logged as one line with its correlation id and its root cause; its stack
+ * trace is logged with the first failure of each distinct cause (the exception classes of its
+ * chain and where the deepest was thrown) and then at most once per {@link #TRACE_EVERY}: a database
+ * that is down fails every request the same way, and would otherwise write a stack trace per
+ * request. Thread-safe.
  */
 final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+    /** How often the stack trace of one cause is logged at most. */
+    static final Duration TRACE_EVERY = Duration.ofMinutes(1);
 
     private final ErrorRenderer renderer;
+    /** The causes whose stack trace was logged within {@link #TRACE_EVERY}. */
+    private final Cache<String, Boolean> traced =
+            Caffeine.newBuilder().expireAfterWrite(TRACE_EVERY).maximumSize(1_000).build();
 
     ErrorMapper(ErrorRenderer renderer) {
         this.renderer = renderer;
@@ -35,7 +49,7 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
         return renderer.response(translate(e));
     }
 
-    private static ApiException translate(Throwable e) {
+    private ApiException translate(Throwable e) {
         if (e instanceof ApiException api) {
             return api;
         }
@@ -57,8 +71,37 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
             return new ApiException(status, "the request could not be processed (HTTP " + status + ")");
         }
         String correlationId = UUID.randomUUID().toString();
-        LOG.error("unexpected failure, correlation id {}", correlationId, e);
+        Throwable root = root(e);
+        String summary = (root.getClass().getName() + ": " + root.getMessage()).replaceAll("\\s+", " ");
+        if (traced.asMap().putIfAbsent(cause(e, root), Boolean.TRUE) == null) {
+            LOG.error("unexpected failure, correlation id {}: {} (its stack trace is logged once a minute at most)",
+                    correlationId, summary, e);
+        } else {
+            LOG.error("unexpected failure, correlation id {}: {}", correlationId, summary);
+        }
         return new ApiException(500, "internal error; quote correlation id " + correlationId + " when reporting it");
+    }
+
+    private static Throwable root(Throwable e) {
+        Throwable root = e;
+        for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 32; depth++) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    /** What tells one cause of failure from another: the chain's classes and where its deepest was thrown. */
+    private static String cause(Throwable e, Throwable root) {
+        StringBuilder key = new StringBuilder();
+        for (Throwable t = e; t != null && t != root; t = t.getCause()) {
+            key.append(t.getClass().getName()).append('<');
+        }
+        key.append(root.getClass().getName());
+        StackTraceElement[] frames = root.getStackTrace();
+        if (frames.length > 0) {
+            key.append('@').append(frames[0]);
+        }
+        return key.toString();
     }
 
     /** 405 with the {@code Allow} header of the route. */

@@ -32,7 +32,9 @@ final class OperationsResource implements OperationsApi {
         Readiness body = new Readiness(
                 state.ready() ? Readiness.StatusEnum.READY : Readiness.StatusEnum.NOT_READY,
                 new ReadinessChecks(check(state.database()), check(state.migrations()), check(state.signingKey()))
-                        .changeListener(state.changeListener() ? ChangeListenerStatus.OK : ChangeListenerStatus.RECONNECTING));
+                        .changeListener(state.changeListener() ? ChangeListenerStatus.OK : ChangeListenerStatus.RECONNECTING)
+                        .backgroundTasks(check(state.stoppedTasks().isEmpty()))
+                        .stoppedTasks(state.stoppedTasks().isEmpty() ? null : state.stoppedTasks()));
         return Response.status(state.ready() ? 200 : 503).entity(body).build();
     }
 

@@ -22,7 +22,7 @@ final class PortalTokenResource implements CustomersApi {
     @Override
     public CustomerPortalTokenResponse createPortalToken(String idOrAlias, CustomerPortalTokenRequest body) {
         try {
-            PortalTokenService.IssuedToken issued = service.issue(CallerSecurityContext.tenantOf(),
+            PortalTokenService.IssuedToken issued = service.issue(CurrentCaller.tenant(),
                     idOrAlias, body == null ? null : body.getExpiresInSeconds(),
                     body == null ? null : scopes(body.getScopes()),
                     body != null && Boolean.TRUE.equals(body.getInvalidateExisting()));

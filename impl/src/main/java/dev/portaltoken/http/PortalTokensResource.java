@@ -22,24 +22,28 @@ final class PortalTokensResource implements PortalTokensApi {
 
     @Override
     public PortalTokenIntrospection introspectPortalToken(PortalTokenRequest request) {
-        return lifecycle.introspect(CallerSecurityContext.callerOf(), request.getToken())
-                .map(active -> new PortalTokenIntrospection().active(true)
-                        .sub(active.sub())
-                        .tenantId(active.tenantId())
-                        .customerId(active.customerId())
-                        .scope(active.scope())
-                        .iat(active.iat())
-                        .exp(active.exp())
-                        .jti(active.jti().toString())
-                        .iss(active.iss())
-                        .kid(active.kid()))
-                .orElse(INACTIVE);
+        try {
+            return lifecycle.introspect(CurrentCaller.get(), request.getToken())
+                    .map(active -> new PortalTokenIntrospection().active(true)
+                            .sub(active.sub())
+                            .tenantId(active.tenantId())
+                            .customerId(active.customerId())
+                            .scope(active.scope())
+                            .iat(active.iat())
+                            .exp(active.exp())
+                            .jti(active.jti().toString())
+                            .iss(active.iss())
+                            .kid(active.kid()))
+                    .orElse(INACTIVE);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
     }
 
     @Override
     public Object revokePortalToken(PortalTokenRequest request) {
         try {
-            lifecycle.revoke(CallerSecurityContext.tenantOf(), request.getToken());
+            lifecycle.revoke(CurrentCaller.tenant(), request.getToken());
             return Map.of();
         } catch (SQLException e) {
             throw new DataAccessException(e);
@@ -50,7 +54,7 @@ final class PortalTokensResource implements PortalTokensApi {
     public CustomerTokenRevocation revokeCustomerPortalTokens(String idOrAlias) {
         try {
             return new CustomerTokenRevocation().revokedBefore(
-                    lifecycle.revokeCustomer(CallerSecurityContext.tenantOf(), idOrAlias)
+                    lifecycle.revokeCustomer(CurrentCaller.tenant(), idOrAlias)
                             .atOffset(ZoneOffset.UTC));
         } catch (SQLException e) {
             throw new DataAccessException(e);

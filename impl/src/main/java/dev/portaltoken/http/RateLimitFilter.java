@@ -12,11 +12,13 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 
 /**
- * The per-API-key limit on authenticated calls: over it, 429 {@code TOO_MANY_REQUESTS} with
+ * The per-API-key limit on authenticated calls (bound, as {@link AuthenticationFilter} is, to the
+ * routes that require a key): over it, 429 {@code TOO_MANY_REQUESTS} with
  * {@code Retry-After} (whole seconds). Every answer to an authenticated call carries
  * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds until the
  * bucket is full again).
  */
+@Authenticated
 @Priority(Priorities.AUTHORIZATION)
 final class RateLimitFilter implements ContainerRequestFilter, ContainerResponseFilter {
     private static final String DECISION = KeyRateLimiter.Decision.class.getName();
@@ -31,7 +33,8 @@ final class RateLimitFilter implements ContainerRequestFilter, ContainerResponse
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!limiter.enabled() || !(request.getProperty(AuthenticationFilter.CALLER_PROPERTY) instanceof Caller caller)) {
+        Caller caller = CurrentCaller.orNull();
+        if (!limiter.enabled() || caller == null) {
             return;
         }
         KeyRateLimiter.Decision decision = limiter.acquire(caller.apiKeyId());

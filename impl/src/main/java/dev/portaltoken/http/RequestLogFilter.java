@@ -1,6 +1,7 @@
 package dev.portaltoken.http;
 
 import dev.portaltoken.auth.Caller;
+import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.metrics.Metrics;
 import jakarta.annotation.Priority;
@@ -39,13 +40,23 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
         this.metrics = metrics;
     }
 
+    /**
+     * Starts the request: no caller yet (whatever this thread's last request left is dropped), its
+     * start time and id; a path with matrix parameters ({@code ;name=value} in a segment) is refused
+     * here, before routing, since no route declares any and Jersey would match such a path as
+     * though they were not there.
+     */
     @Override
     public void filter(ContainerRequestContext request) {
+        CurrentCaller.clear();
         request.setProperty(STARTED, System.nanoTime());
         String given = request.getHeaderString(REQUEST_ID_HEADER);
         String id = given != null && SANE_ID.matcher(given).matches() ? given : Uuids.unique().toString();
         request.setProperty(REQUEST_ID, id);
         MDC.put(MDC_REQUEST_ID, id);
+        if (request.getUriInfo().getRequestUri().getRawPath().indexOf(';') >= 0) {
+            throw ApiException.badRequest("matrix parameters (';' in the path) are not accepted");
+        }
     }
 
     @Override
@@ -58,8 +69,8 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
         }
         String route = route(request);
         int status = response.getStatus();
-        Object caller = request.getProperty(AuthenticationFilter.CALLER_PROPERTY);
-        String tenant = caller instanceof Caller c ? c.tenantSlug() : "-";
+        Caller caller = CurrentCaller.orNull();
+        String tenant = caller != null ? caller.tenantSlug() : "-";
         String method = Metrics.methodLabel(request.getMethod()); // a made-up method is not logged verbatim either
         metrics.request(method, route, status, nanos);
         LOG.atInfo()
@@ -72,7 +83,7 @@ final class RequestLogFilter implements ContainerRequestFilter, ContainerRespons
                 .log("{} {} {} {}ms tenant={} request_id={}", method, route, status, millis(nanos), tenant,
                         id);
         MDC.remove(MDC_REQUEST_ID);
-        CallerSecurityContext.unbind();
+        CurrentCaller.clear();
     }
 
     /** Milliseconds with one decimal, rounded half up, e.g. {@code 12.3} (as {@code %.1f}, without a Formatter). */

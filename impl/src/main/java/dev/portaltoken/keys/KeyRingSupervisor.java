@@ -3,13 +3,11 @@ package dev.portaltoken.keys;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.token.SigningKey;
-import dev.portaltoken.util.DaemonThreads;
+import dev.portaltoken.util.BackgroundTasks;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,20 +29,22 @@ final class KeyRingSupervisor implements AutoCloseable {
     private final Opener opener;
     private final BooleanSupplier databaseReady;
     private final Loaded<KeyRing> ring = new Loaded<>("the signing keys are not loaded yet");
-    private final ScheduledExecutorService scheduler = DaemonThreads.scheduler("signing-key-refresh");
+    private volatile BackgroundTasks.Task refresher;
 
     KeyRingSupervisor(Opener opener, BooleanSupplier databaseReady) {
         this.opener = opener;
         this.databaseReady = databaseReady;
     }
 
-    /** Opens the ring now if the database is ready (throwing what opening throws), then keeps it fresh. */
-    void start(Duration interval) throws SQLException {
+    /**
+     * Opens the ring now if the database is ready (throwing what opening throws), then keeps it fresh
+     * as a task of {@code tasks}.
+     */
+    void start(Duration interval, BackgroundTasks tasks) throws SQLException {
         if (databaseReady.getAsBoolean()) {
             ring.set(opener.open());
         }
-        long millis = interval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::tick, millis, millis, TimeUnit.MILLISECONDS);
+        refresher = tasks.every("signing-key-refresh", interval, interval, this::tick);
     }
 
     private void tick() {
@@ -87,6 +87,9 @@ final class KeyRingSupervisor implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        BackgroundTasks.Task task = refresher;
+        if (task != null) {
+            task.close();
+        }
     }
 }

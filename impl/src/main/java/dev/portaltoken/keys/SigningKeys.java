@@ -8,6 +8,7 @@ import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.token.SigningKey;
 import dev.portaltoken.token.TokenLifetime;
+import dev.portaltoken.util.BackgroundTasks;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -65,35 +66,46 @@ public final class SigningKeys implements AutoCloseable {
     private final SignerProvider signer;
     private final Path dataDir;
     private final Optional<KeyRingSupervisor> ring;
+    private final TokenRules expected;
 
     private SigningKeys(DataSource dataSource, SigningConfig config, SignerProvider signer, Path dataDir,
-                        BooleanSupplier databaseReady, boolean serving) {
+                        TokenRules expected, BooleanSupplier databaseReady, boolean serving) {
         this.repository = new SigningKeyRepository(dataSource);
         this.config = config;
         this.signer = signer;
         this.dataDir = dataDir;
+        this.expected = expected;
         this.ring = serving ? Optional.of(new KeyRingSupervisor(this::openRing, databaseReady)) : Optional.empty();
     }
 
+    /** What tokens signed under {@code config} carry: the secret verifies only while HS256 signs. */
+    public static TokenRules expected(SigningConfig config, String issuer, TokenAudience audience) {
+        return TokenRules.of(config.algorithm(), config.jwtSecret(), issuer, audience);
+    }
+
     /** For admin commands: maintenance and look-ups, nothing in the background. */
-    public static SigningKeys admin(DataSource dataSource, SigningConfig config, Path dataDir) {
+    public static SigningKeys admin(DataSource dataSource, SigningConfig config, Path dataDir,
+                                    TokenRules expected) {
         // Admin work never signs a token: any signer serves to open and create keys.
         return new SigningKeys(dataSource, config, config.signer().orElse(SignerProvider.BOUNCYCASTLE), dataDir,
-                () -> true, false);
+                expected, () -> true, false);
     }
 
     /**
      * For a server: opens the keys now if the database is ready (else as soon as it is, the server
      * staying not ready meanwhile), then maintains and reloads them every refresh interval.
      *
-     * @param signer  the implementation that signs with the asymmetric keys ({@code Signers.select})
-     * @param dataDir where a generated key encryption key lives when none is configured
+     * @param signer   the implementation that signs with the asymmetric keys ({@code Signers.select})
+     * @param dataDir  where a generated key encryption key lives when none is configured
+     * @param expected what introspected tokens must carry ({@link #expected})
+     * @param tasks    runs the refresh
      * @throws dev.portaltoken.config.ConfigException when the key encryption key does not open the stored keys
      */
     public static SigningKeys serve(DataSource dataSource, SigningConfig config, SignerProvider signer, Path dataDir,
-                                    BooleanSupplier databaseReady) throws SQLException {
-        SigningKeys keys = new SigningKeys(dataSource, config, signer, dataDir, databaseReady, true);
-        keys.ring.orElseThrow().start(config.refreshInterval());
+                                    TokenRules expected, BooleanSupplier databaseReady,
+                                    BackgroundTasks tasks) throws SQLException {
+        SigningKeys keys = new SigningKeys(dataSource, config, signer, dataDir, expected, databaseReady, true);
+        keys.ring.orElseThrow().start(config.refreshInterval(), tasks);
         return keys;
     }
 
@@ -121,19 +133,21 @@ public final class SigningKeys implements AutoCloseable {
     }
 
     /**
-     * Checks that {@code token} is signed by a published key (or the HS256 secret), with verifiers as
-     * fast as the signers, and nothing else (not expiry, audience or revocation).
+     * Checks that {@code token} was issued by this server as it issues tokens now (signed by a
+     * published key, or the HS256 secret while HS256 signs, with this server's {@code iss},
+     * {@code aud} and a lifetime within the longest), with verifiers as fast as the signers; not its
+     * expiry or revocation.
      *
      * @throws TokenRejectedException when it is not
      * @throws IllegalStateException  while the keys are not loaded (the server is not ready)
      */
-    public TokenVerifier.Signed verifySignature(String token) {
-        return serving().verifier().verifySignature(token);
+    public TokenVerifier.Signed verifyIssued(String token) {
+        return serving().verifier().verifyIssued(token);
     }
 
     /**
-     * True when tokens whose header names {@code kid} (null: none) can verify now: a published key or
-     * the HS256 secret. A key that stopped being published (retired) makes its tokens inactive.
+     * True when tokens whose header names {@code kid} (null: none, which never verifies) can verify
+     * now: a published key, or the HS256 secret while HS256 signs. A key that stopped being published (retired) makes its tokens inactive.
      *
      * @throws IllegalStateException while the keys are not loaded (the server is not ready)
      */
@@ -165,9 +179,12 @@ public final class SigningKeys implements AutoCloseable {
                 ? repository.find(kid).flatMap(StoredKey::retiresAt) : Optional.empty());
     }
 
-    /** A verifier of tokens against every stored key (retired ones say why they fail) and the HS256 secret. */
-    public TokenVerifier verifier(TokenAudience audience) throws SQLException {
-        return new TokenVerifier(repository.findAll(), config.jwtSecret(), audience, Clock.systemUTC());
+    /**
+     * A verifier of tokens against every stored key (retired ones say why they fail) and, while HS256
+     * signs, the shared secret, by the same rules as a server's.
+     */
+    public TokenVerifier verifier() throws SQLException {
+        return new TokenVerifier(repository.findAll(), expected, Clock.systemUTC());
     }
 
     @Override
@@ -192,8 +209,7 @@ public final class SigningKeys implements AutoCloseable {
                 config.jwtSecret().filter(s -> JWSAlgorithm.HS256.equals(config.algorithm()))
                         .map(s -> SigningKey.hmac(s.bytes())),
                 config.refreshInterval().multipliedBy(2).plus(PUBLISH_MARGIN),
-                published -> new TokenVerifier(published, config.jwtSecret(), new TokenAudience(Optional.empty()),
-                        Clock.systemUTC(), Signers::fastVerifier));
+                published -> new TokenVerifier(published, expected, Clock.systemUTC(), Signers::fastVerifier));
         keyRing.maintain();
         keyRing.reload();
         return keyRing;

@@ -14,10 +14,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.config.Setting;
-import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.token.SigningKey;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,12 +27,14 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Checks a portal token the way a careful portal would: a signed JWS (never {@code alg: none}, no
- * critical extensions), a {@code kid} naming a published stored key of the token's algorithm (or,
- * for HS256, the configured shared secret), a valid signature, an {@code exp} still ahead and the
- * audience the server puts in tokens of that algorithm ({@link TokenAudience}): an HS256 token
- * carries none unless one is configured. Signatures are checked with the JDK, not the signers that made them.
- * Thread-safe.
+ * Checks a portal token the way a careful portal would, trusting only what this server signs: a
+ * signed JWS (never {@code alg: none}, no critical extensions) whose {@code kid} names a published
+ * stored key of the token's algorithm (active or retiring), or, only while this server signs HS256,
+ * the configured shared secret's {@code kid}; a valid signature; the {@code iss} and {@code aud} this
+ * server puts in tokens of that algorithm, an {@code iat} and an {@code exp} no more than the longest
+ * token lifetime apart ({@link TokenRules}); and, for {@link #verify}, an {@code exp} still ahead.
+ * Signatures are checked with the JDK (or the fast verifiers the server is given), not the signers
+ * that made them. Thread-safe.
  */
 public final class TokenVerifier {
     private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9._~+/=-]{1,64}");
@@ -47,22 +47,21 @@ public final class TokenVerifier {
     private final Map<String, StoredKey> keys;
     private final Map<String, JWSVerifier> verifiers;
     private final Optional<byte[]> sharedSecret;
-    private final TokenAudience audience;
+    private final Optional<String> sharedSecretKid;
+    private final TokenRules expected;
     private final Clock clock;
 
     /**
      * A verifier whose signature checks are the JDK's, independent of the signers that made the tokens.
      *
-     * @param keys         every stored key, retired ones included (to say why their tokens fail)
-     * @param sharedSecret the HS256 secret, if configured
+     * @param keys every stored key, retired ones included (to say why their tokens fail)
      */
-    public TokenVerifier(List<StoredKey> keys, Optional<Secret> sharedSecret, TokenAudience audience, Clock clock) {
-        this(keys, sharedSecret, audience, clock, Signers::verifier);
+    public TokenVerifier(List<StoredKey> keys, TokenRules expected, Clock clock) {
+        this(keys, expected, clock, Signers::verifier);
     }
 
     /** @param verifiers makes the verifier of each key that is not retired, once, here */
-    TokenVerifier(List<StoredKey> keys, Optional<Secret> sharedSecret, TokenAudience audience, Clock clock,
-                  Verifiers verifiers) {
+    TokenVerifier(List<StoredKey> keys, TokenRules expected, Clock clock, Verifiers verifiers) {
         this.keys = keys.stream().collect(Collectors.toUnmodifiableMap(StoredKey::kid, Function.identity()));
         Map<String, JWSVerifier> made = new java.util.HashMap<>();
         for (StoredKey key : keys) {
@@ -75,24 +74,21 @@ public final class TokenVerifier {
             }
         }
         this.verifiers = Map.copyOf(made);
-        this.sharedSecret = sharedSecret.map(Secret::bytes);
-        this.audience = audience;
+        this.sharedSecret = expected.sharedSecret().map(Secret::bytes);
+        this.sharedSecretKid = sharedSecret.map(SigningKey::hmacKeyId);
+        this.expected = expected;
         this.clock = clock;
     }
 
     /**
      * True when tokens with this {@code kid} in their header can verify here: an unretired key it was
-     * given, or (HS256, with or without a kid) the shared secret.
+     * given, or the shared secret's while HS256 is what this server signs. A token without a kid never does.
      */
     public boolean knows(String kid) {
-        if (kid == null) {
-            return sharedSecret.isPresent();
-        }
-        return verifiers.containsKey(kid)
-                || sharedSecret.map(secret -> kid.equals(SigningKey.hmacKeyId(secret))).orElse(false);
+        return kid != null && (verifiers.containsKey(kid) || sharedSecretKid.filter(kid::equals).isPresent());
     }
 
-    /** A token whose signature verified (nothing else was checked): its header and claims. */
+    /** A token whose signature and claims verified (not its expiry): its header and claims. */
     public record Signed(JWSHeader header, JWTClaimsSet claims) {
     }
 
@@ -102,34 +98,29 @@ public final class TokenVerifier {
 
     /** @throws TokenRejectedException with the reason */
     public Verified verify(String token) {
-        Signed signed = verifySignature(token);
-        JWTClaimsSet claims = signed.claims();
-        if (claims.getExpirationTime() == null) {
-            throw reject("no exp claim");
-        }
-        Instant expiry = claims.getExpirationTime().toInstant();
+        Signed signed = verifyIssued(token);
+        Instant expiry = signed.claims().getExpirationTime().toInstant();
         if (!expiry.isAfter(clock.instant())) {
             throw reject("expired at " + expiry);
         }
-        JWSHeader header = signed.header();
-        Optional<String> expected = audience.of(header.getAlgorithm());
-        if (expected.isPresent() && (claims.getAudience() == null || !claims.getAudience().contains(expected.get()))) {
-            throw reject("wrong audience (expected '" + expected.get() + "')");
-        }
-        if (expected.isEmpty() && claims.getClaim("aud") != null) {
-            throw reject("an aud claim, but " + header.getAlgorithm() + " tokens carry none unless "
-                    + Setting.TOKEN_AUDIENCE.env() + " is set (upstream's portal rejects any)");
-        }
-        return new Verified(header.toJSONObject(), claims.toJSONObject());
+        return new Verified(signed.header().toJSONObject(), signed.claims().toJSONObject());
     }
 
     /**
-     * Checks that {@code token} is a JWS signed by a known, unretired key (or the HS256 secret), and
-     * nothing else: not its expiry, audience or revocation.
+     * Checks that {@code token} was issued by this server as it issues tokens now: signed by a known,
+     * unretired key (or the HS256 secret while HS256 signs), with this server's {@code iss} and
+     * {@code aud}, and a lifetime within the longest allowed. Not its expiry, nor its revocation.
      *
      * @throws TokenRejectedException with the reason
      */
-    public Signed verifySignature(String token) {
+    public Signed verifyIssued(String token) {
+        Signed signed = verifySignature(token);
+        expected.check(signed.header().getAlgorithm(), signed.claims());
+        return signed;
+    }
+
+    /** Checks the signature only: a JWS signed by a known, unretired key (or the HS256 secret). */
+    private Signed verifySignature(String token) {
         SignedJWT jwt = parse(token.strip());
         JWSHeader header = jwt.getHeader();
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
@@ -177,9 +168,13 @@ public final class TokenVerifier {
         JWSAlgorithm algorithm = header.getAlgorithm();
         String kid = header.getKeyID();
         if (JWSAlgorithm.HS256.equals(algorithm)) {
-            byte[] secret = sharedSecret.orElseThrow(
-                    () -> reject("an HS256 token, but " + Setting.JWT_SECRET.env() + " is not set"));
-            if (kid != null && !kid.equals(SigningKey.hmacKeyId(secret))) {
+            byte[] secret = sharedSecret.orElseThrow(() -> reject("an HS256 token, but this server signs "
+                    + expected.signs() + " (it accepts HS256 tokens only while " + Setting.TOKEN_ALG.env()
+                    + " is HS256)"));
+            if (kid == null) {
+                throw reject("no kid in the header (this server's HS256 tokens name the secret's)");
+            }
+            if (!kid.equals(sharedSecretKid.orElseThrow())) {
                 throw reject("unknown kid " + show(kid));
             }
             return new MACVerifier(secret);
@@ -212,7 +207,7 @@ public final class TokenVerifier {
         return SHOWABLE.matcher(value).matches() ? "'" + value + "'" : "(not shown)";
     }
 
-    private static TokenRejectedException reject(String reason) {
+    static TokenRejectedException reject(String reason) {
         return new TokenRejectedException(reason);
     }
 }

@@ -155,6 +155,22 @@ public final class Metrics implements AutoCloseable {
                 .register(registry);
     }
 
+    /**
+     * Reports what the revocations hold in memory: {@code portal_revocations_token_ids},
+     * {@code portal_revocations_customer_cutoffs} and {@code portal_revocations_bytes} (their tables).
+     */
+    public void revocations(java.util.function.Supplier<dev.portaltoken.token.Revocations.Footprint> footprint) {
+        observed.add(footprint);
+        io.micrometer.core.instrument.Gauge.builder("portal.revocations.token.ids", () -> footprint.get().tokenIds())
+                .description("Revoked token ids held in memory").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("portal.revocations.customer.cutoffs",
+                        () -> footprint.get().customerCutOffs())
+                .description("Customer-wide cut-offs held in memory").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("portal.revocations.bytes",
+                        () -> footprint.get().tokenBytes() + footprint.get().customerBytes())
+                .description("Bytes the revocations' tables take").baseUnit("bytes").register(registry);
+    }
+
     @Override
     public void close() {
         gc.close();

@@ -1,9 +1,9 @@
 package dev.portaltoken.ops;
 
-import dev.portaltoken.util.DaemonThreads;
+import dev.portaltoken.util.BackgroundTasks;
 import java.sql.Connection;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -11,22 +11,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether this instance can serve tokens: database reachable, migrations applied, signing key
- * loaded. Whether it hears about changes (its change listener) is reported beside them but does not
- * decide readiness: without it the caches only trust recent entries. The database is probed in the background every {@link #PROBE_INTERVAL_MILLIS} ms so that
- * {@code /readyz} answers at once, even while the database hangs. Thread-safe.
+ * loaded, and every background task running (one that ended would leave caches or revocations
+ * stale for good). Whether it hears about changes (its change listener) is reported beside them but
+ * does not decide readiness: without it the caches only trust recent entries. The database is
+ * probed in the background every {@link #PROBE_INTERVAL} so that {@code /readyz} answers at once,
+ * even while the database hangs. Thread-safe.
  */
 public final class Readiness implements AutoCloseable {
-    static final long PROBE_INTERVAL_MILLIS = 1_000;
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
 
     /**
      * The state of each check at one moment.
      *
      * @param changeListener informational: not part of {@link #ready()}
+     * @param stoppedTasks   the background tasks that ended without being stopped; none when all run
      */
-    public record State(boolean database, boolean migrations, boolean signingKey, boolean changeListener) {
+    public record State(boolean database, boolean migrations, boolean signingKey, boolean changeListener,
+                        List<String> stoppedTasks) {
         public boolean ready() {
-            return database && migrations && signingKey;
+            return database && migrations && signingKey && stoppedTasks.isEmpty();
         }
     }
 
@@ -34,24 +38,29 @@ public final class Readiness implements AutoCloseable {
     private final BooleanSupplier migrated;
     private final BooleanSupplier signingKeyLoaded;
     private final BooleanSupplier listening;
-    private final ScheduledExecutorService prober;
+    private final BackgroundTasks tasks;
+    private final BackgroundTasks.Task prober;
     private volatile boolean databaseReachable;
 
-    /** @param listening whether changes are being heard about (the change listener is alive) */
+    /**
+     * Probes the database now, then every {@link #PROBE_INTERVAL} as a task of {@code tasks}.
+     *
+     * @param listening whether changes are being heard about (the change listener is alive)
+     */
     public Readiness(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded,
-                     BooleanSupplier listening) {
+                     BooleanSupplier listening, BackgroundTasks tasks) {
         this.dataSource = dataSource;
         this.migrated = migrated;
         this.signingKeyLoaded = signingKeyLoaded;
         this.listening = listening;
-        this.prober = DaemonThreads.scheduler("readiness-probe");
+        this.tasks = tasks;
         probe();
-        prober.scheduleWithFixedDelay(this::probe, PROBE_INTERVAL_MILLIS, PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        this.prober = tasks.every("readiness-probe", PROBE_INTERVAL, PROBE_INTERVAL, this::probe);
     }
 
     public State state() {
         return new State(databaseReachable, migrated.getAsBoolean(), signingKeyLoaded.getAsBoolean(),
-                listening.getAsBoolean());
+                listening.getAsBoolean(), tasks.stopped());
     }
 
     private void probe() {
@@ -69,6 +78,6 @@ public final class Readiness implements AutoCloseable {
 
     @Override
     public void close() {
-        prober.shutdownNow();
+        prober.close();
     }
 }

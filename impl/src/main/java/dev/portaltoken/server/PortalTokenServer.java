@@ -28,6 +28,7 @@ import io.github.bucket4j.TimeMeter;
 import dev.portaltoken.token.Revocations;
 import dev.portaltoken.token.TokenLifecycle;
 import dev.portaltoken.ids.TokenIds;
+import dev.portaltoken.util.BackgroundTasks;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -103,13 +104,15 @@ public final class PortalTokenServer implements AutoCloseable {
         // AWS-LC loads and runs its self-tests (about 0.2 s) while the database opens.
         CompletableFuture<SignerProvider> signerChoice =
                 CompletableFuture.supplyAsync(() -> Signers.select(config.signing().signer()));
+        BackgroundTasks tasks = lifecycle.add(new BackgroundTasks());
         Metrics metrics = lifecycle.add(new Metrics());
         Database database = lifecycle.add(Database.open(config.database(), "server", true, metrics.registry()));
         SignerProvider signer = chosen(signerChoice);
         boolean hmac = JWSAlgorithm.HS256.equals(config.signing().algorithm());
         metrics.signer(hmac ? "jdk" : signer.configName(), config.signing().algorithm().getName());
         SigningKeys keys = lifecycle.add(SigningKeys.serve(database.dataSource(), config.signing(), signer,
-                config.database().dataDir(), database::migrated));
+                config.database().dataDir(), SigningKeys.expected(config.signing(), config.tokenIssuer(),
+                        config.tokenAudience()), database::migrated, tasks));
 
         // The API port is bound first: unless PUBLIC_URL is set, the public URL is its address.
         Drain drain = new Drain();
@@ -126,7 +129,7 @@ public final class PortalTokenServer implements AutoCloseable {
                         .register(metrics.registry())::increment, metrics.customerLookups("cache")::increment);
         TokenIds tokenIds = new TokenIds(clock);
         Revocations revocations = lifecycle.add(Revocations.start(database.dataSource(), Clock.systemUTC(),
-                REVOCATIONS_REREAD));
+                REVOCATIONS_REREAD, config.maxRevokedTokensPerTenant(), tasks));
         PortalTokenService tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), tokenIds),
                 revocations, config.portalUrl().orElse(publicUrl.uri()), publicUrl.uri(), // unset PORTAL_URL: the page served here
@@ -143,10 +146,11 @@ public final class PortalTokenServer implements AutoCloseable {
                     customers.forgetAll();
                     authenticator.forgetAll();
                     revocations.reload();
-                }));
+                }, tasks));
         metrics.changeListener(changes::alive, changes::failures);
+        metrics.revocations(revocations::footprint);
         Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded,
-                changes::alive));
+                changes::alive, tasks));
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);

@@ -61,7 +61,12 @@ public final class PortalTokenIssuer {
     }
 
     public Minted mint(UUID tenantId, UUID customerId, TokenLifetime lifetime, Scopes scopes) {
-        UUID jti = ids.next();
+        return mint(tenantId, customerId, lifetime, scopes, Long.MIN_VALUE);
+    }
+
+    /** As {@link #mint(UUID, UUID, TokenLifetime, Scopes)}, issued at {@code notBeforeTicks} or later. */
+    public Minted mint(UUID tenantId, UUID customerId, TokenLifetime lifetime, Scopes scopes, long notBeforeTicks) {
+        UUID jti = ids.nextAtLeast(notBeforeTicks);
         long ticks = TokenIds.ticksOf(jti).orElseThrow();
         long now = Math.floorDiv(ticks, TokenIds.TICKS_PER_MILLI * 1000);
         long expiresAt = now + lifetime.seconds();
@@ -98,6 +103,11 @@ public final class PortalTokenIssuer {
     private String audienceMember(JWSAlgorithm algorithm) {
         return audienceMembers.computeIfAbsent(algorithm,
                 a -> audience.of(a).map(aud -> ",\"aud\":" + jsonString(aud)).orElse(""));
+    }
+
+    /** The time the last token minted here carries, in ticks of 1/4096 ms (0 before the first). */
+    public long lastIssuedTicks() {
+        return ids.lastTicks();
     }
 
     private static String jsonString(String value) {

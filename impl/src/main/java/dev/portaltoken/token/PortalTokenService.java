@@ -67,10 +67,12 @@ public final class PortalTokenService {
         UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
                 .orElseThrow(() -> ApiException.notFound("customer not found"));
         String portalUrl = caller.portalUrl() != null ? caller.portalUrl() : defaultPortalUrl;
-        PortalTokenIssuer.Minted token = issuer.mint(caller.tenantId(), customerId, lifetime, granted);
-        if (invalidateExisting) {
-            revocations.revokeCustomer(caller.tenantId(), customerId, token.issuedTicks());
-        }
+        // The cut-off comes first, by the database's clock (and after every token issued here); the new
+        // token then carries a time at or after it, so it alone of the customer's tokens stays active.
+        long notBefore = invalidateExisting
+                ? revocations.revokeCustomer(caller.tenantId(), customerId, issuer.lastIssuedTicks() + 1)
+                : Long.MIN_VALUE;
+        PortalTokenIssuer.Minted token = issuer.mint(caller.tenantId(), customerId, lifetime, granted, notBefore);
         IssuedToken issued = new IssuedToken(token.token(), portalUrl, portalLink(portalUrl, token.token()), apiUrl,
                 token.expiresAt(), granted);
         minted.increment();

@@ -7,6 +7,7 @@ import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.keys.SigningKeys;
 import dev.portaltoken.keys.TokenRejectedException;
@@ -26,19 +27,42 @@ import java.util.UUID;
  * A portal token's life after minting: introspection (RFC 7662) and revocation of one token
  * (RFC 7009) or of every token a customer was issued so far. Thread-safe.
  *
- * <p>A token is active when it is signed by a published key (or the HS256 secret), unexpired, not
- * revoked and, for a tenant's API key, of that tenant; an operator's portal key sees every tenant's
- * tokens. A token whose signature verified is remembered by the SHA-256 of all of it, so
- * introspecting it again costs a hash and a few look-ups; its expiry, key and revocation are checked
- * every time.
+ * <p>A token is active when this server issued it as it issues tokens now (a published key, or the
+ * HS256 secret while HS256 signs; its {@code iss} and {@code aud}; a lifetime within the longest),
+ * it is unexpired, not revoked, its customer is not archived and, for a tenant's API key, it is of
+ * that tenant; an operator's portal key sees every tenant's tokens. A token whose signature and
+ * claims verified is remembered by the first 128 bits of the SHA-256 of all of it, so introspecting
+ * it again costs a hash and a few look-ups; its expiry, key, revocation and customer are checked
+ * every time. Those remembered tokens take at most {@link #VERIFIED_HEAP_SHARE} of the heap.
  */
 public final class TokenLifecycle {
     /** The scope of tokens minted before scopes existed: everything. */
     static final String ALL_SCOPES = "read manage";
+    /** The part of the maximum heap the verified tokens may take: 1/16 (8 MiB of the production 128 MiB). */
+    static final double VERIFIED_HEAP_SHARE = 1.0 / 16;
+    /**
+     * What one remembered token costs the heap, rounded up from a measurement (266 bytes for 100,000
+     * entries, docs/operations.md): the cache's node and key, the claims record and its three UUIDs
+     * (its strings are shared).
+     */
+    static final int VERIFIED_ENTRY_BYTES = 300;
+    /** However large the heap, no more entries than this. */
+    private static final long VERIFIED_MAX_ENTRIES = 100_000;
 
-    /** The claims introspection reports for an active token. */
-    public record Active(String sub, UUID tenantId, UUID customerId, String scope, long iat, long exp, UUID jti,
-                         String iss, String kid) {
+    /**
+     * The claims introspection reports for an active token; {@code scope}, {@code iss} and
+     * {@code kid} are shared instances (a handful of distinct values).
+     */
+    public record Active(UUID tenantId, UUID customerId, String scope, long iat, long exp, UUID jti, String iss,
+                         String kid) {
+        /** The customer's {@code cus_} id, the token's {@code sub}. */
+        public String sub() {
+            return CustomerIds.format(customerId);
+        }
+    }
+
+    /** The first 128 bits of a token's SHA-256: what verified tokens are remembered by. */
+    private record Fingerprint(long high, long low) {
     }
 
     private final SigningKeys keys;
@@ -47,8 +71,9 @@ public final class TokenLifecycle {
     private final TokenIds ids;
     private final Clock clock;
     private final Counters counters;
-    private final Cache<ByteBuffer, Active> verified =
-            Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(Duration.ofHours(1)).build();
+    private final Cache<Fingerprint, Active> verified = Caffeine.newBuilder()
+            .maximumSize(verifiedEntries(Runtime.getRuntime().maxMemory()))
+            .expireAfterWrite(Duration.ofHours(1)).build();
 
     /** What is counted: introspections by outcome, revocations by kind. */
     public record Counters(Counter active, Counter inactive, Counter tokenRevoked, Counter customerRevoked) {
@@ -64,19 +89,25 @@ public final class TokenLifecycle {
         this.counters = counters;
     }
 
+    /** How many verified tokens are remembered with a maximum heap of {@code maxHeapBytes}. */
+    static long verifiedEntries(long maxHeapBytes) {
+        return Math.max(1_000, Math.min(VERIFIED_MAX_ENTRIES,
+                (long) (maxHeapBytes * VERIFIED_HEAP_SHARE) / VERIFIED_ENTRY_BYTES));
+    }
+
     /**
      * The token's claims when it is active for {@code caller}; empty for anything else (garbage, a
-     * bad signature, expired, revoked, a retired key, another tenant's token). Never an error for a
-     * bad token.
+     * bad signature, expired, revoked, a retired key, an archived customer, another tenant's token).
+     * Never an error for a bad token.
      *
      * @throws ApiException 500 while the revocations are not loaded (nothing can be said active then)
      */
-    public Optional<Active> introspect(Caller caller, String token) {
+    public Optional<Active> introspect(Caller caller, String token) throws SQLException {
         if (!revocations.loaded()) {
             throw new ApiException(500, "token revocations are not loaded yet; retry shortly");
         }
-        Optional<Active> active = signed(token).filter(t -> isCurrent(t) && (caller.isPortal()
-                || caller.tenantId().equals(t.tenantId())));
+        Optional<Active> mine = signed(token).filter(t -> caller.isPortal() || caller.tenantId().equals(t.tenantId()));
+        Optional<Active> active = mine.isPresent() && isCurrent(mine.get()) ? mine : Optional.empty();
         (active.isPresent() ? counters.active() : counters.inactive()).increment();
         return active;
     }
@@ -84,48 +115,61 @@ public final class TokenLifecycle {
     /**
      * Revokes the token if it is one of the caller's tenant's and still valid; anything else (garbage,
      * another tenant's token, already expired or revoked) changes nothing, as RFC 7009 says.
+     *
+     * @throws ApiException TOO_MANY_REQUESTS when the tenant holds the most revoked tokens allowed
      */
     public void revoke(Caller caller, String token) throws SQLException {
-        Optional<Active> mine = signed(token).filter(t -> caller.tenantId().equals(t.tenantId()) && isCurrent(t));
-        if (mine.isPresent()) {
-            revocations.revokeToken(mine.get().jti(), mine.get().tenantId(), Instant.ofEpochSecond(mine.get().exp()));
-            counters.tokenRevoked().increment();
+        Optional<Active> mine = signed(token).filter(t -> caller.tenantId().equals(t.tenantId()));
+        if (mine.isEmpty() || !isCurrent(mine.get())) {
+            return;
+        }
+        Active active = mine.get();
+        switch (revocations.revokeToken(active.jti(), active.tenantId(), Instant.ofEpochSecond(active.exp()))) {
+            case REVOKED -> counters.tokenRevoked().increment();
+            case ALREADY_REVOKED -> {
+            }
+            case TENANT_LIMIT_REACHED -> throw new ApiException(429, "this tenant holds the most revoked tokens"
+                    + " allowed at once, which are released as they expire; to end every token of a customer at once,"
+                    + " use POST /api/v1/customers/{id_or_alias}/portal-tokens/revoke");
         }
     }
 
     /**
-     * Revokes every token issued so far to the caller's customer ("log out everywhere").
+     * Revokes every token issued so far to the caller's customer, archived or not ("log out
+     * everywhere"): those issued before the database's clock says now, and every token this
+     * instance issued.
      *
      * @return the instant before which its tokens are revoked
-     * @throws ApiException NOT_FOUND when the caller's tenant has no unarchived customer by that id or alias
+     * @throws ApiException NOT_FOUND when the caller's tenant has no customer by that id or alias
      */
     public Instant revokeCustomer(Caller caller, String idOrAlias) throws SQLException {
-        UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
+        UUID customerId = customers.findIncludingArchived(caller.tenantId(), idOrAlias)
                 .orElseThrow(() -> ApiException.notFound("customer not found"));
-        long cutOff = TokenIds.ticksOf(ids.next()).orElseThrow();
-        revocations.revokeCustomer(caller.tenantId(), customerId, cutOff);
+        long cutOff = revocations.revokeCustomer(caller.tenantId(), customerId, ids.lastTicks() + 1);
         counters.customerRevoked().increment();
         return TokenIds.instant(cutOff);
     }
 
-    /** Unexpired, signed by a key still published, and not revoked. */
-    private boolean isCurrent(Active token) {
+    /** Unexpired, signed by a key still published, not revoked, and its customer not archived. */
+    private boolean isCurrent(Active token) throws SQLException {
         long issuedTicks = TokenIds.issuedTicks(token.jti(), token.iat());
         return clock.instant().getEpochSecond() < token.exp() && keys.publishes(token.kid())
-                && !revocations.isRevoked(token.jti(), token.tenantId(), token.customerId(), issuedTicks);
+                && !revocations.isRevoked(token.jti(), token.customerId(), issuedTicks)
+                && customers.findActive(token.tenantId(), token.sub()).isPresent();
     }
 
-    /** The token's claims when its signature verifies (now or earlier), whatever else holds. */
+    /** The token's claims when it was issued here as tokens are issued now (verified now or earlier). */
     private Optional<Active> signed(String token) {
         ByteBuffer hash = ByteBuffer.wrap(ApiKeyFormat.sha256(token));
-        Active known = verified.getIfPresent(hash);
+        Fingerprint fingerprint = new Fingerprint(hash.getLong(0), hash.getLong(8));
+        Active known = verified.getIfPresent(fingerprint);
         if (known != null) {
             return Optional.of(known);
         }
         try {
-            TokenVerifier.Signed signed = keys.verifySignature(token);
+            TokenVerifier.Signed signed = keys.verifyIssued(token);
             Optional<Active> claims = claims(signed.header().getKeyID(), signed.claims());
-            claims.ifPresent(active -> verified.put(hash, active));
+            claims.ifPresent(active -> verified.put(fingerprint, active));
             return claims;
         } catch (TokenRejectedException e) {
             return Optional.empty();
@@ -138,14 +182,18 @@ public final class TokenLifecycle {
             Map<String, Object> resource = claims.getJSONObjectClaim("resource");
             String scope = claims.getStringClaim("scope");
             String tenant = claims.getStringClaim("tenant_id");
-            if (claims.getIssueTime() == null || claims.getExpirationTime() == null || claims.getJWTID() == null
-                    || tenant == null || resource == null || !(resource.get("Customer") instanceof String customer)) {
+            if (claims.getJWTID() == null || tenant == null || kid == null || resource == null
+                    || !(resource.get("Customer") instanceof String customer)) {
                 return Optional.empty();
             }
-            return Optional.of(new Active(claims.getSubject(), UUID.fromString(tenant),
-                    UUID.fromString(customer), scope == null ? ALL_SCOPES : scope,
+            UUID customerId = UUID.fromString(customer);
+            if (!CustomerIds.format(customerId).equals(claims.getSubject())) {
+                return Optional.empty();
+            }
+            return Optional.of(new Active(UUID.fromString(tenant), customerId,
+                    (scope == null ? ALL_SCOPES : scope).intern(),
                     claims.getIssueTime().getTime() / 1000, claims.getExpirationTime().getTime() / 1000,
-                    UUID.fromString(claims.getJWTID()), claims.getIssuer(), kid));
+                    UUID.fromString(claims.getJWTID()), claims.getIssuer().intern(), kid.intern()));
         } catch (ParseException | IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.portaltoken.support.BrowserTab;
 import dev.portaltoken.support.Chromium;
 import dev.portaltoken.support.Http;
 import dev.portaltoken.support.TestServer;
@@ -229,6 +230,46 @@ class PortalPageTest {
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]);
         assertRefused(chromium.load(link(server, unknownKid), SETTLE),
                 "No published key has the token's kid no-such-key: the key is unknown or retired.");
+    }
+
+    @Test
+    void aTokenInTheFragmentIsVerifiedAndNeverSentToTheServer() throws Exception {
+        String token = mint(server, null);
+        Chromium.Page page = Chromium.require().load(server.http().uri("/portal/customer#token=" + token), SETTLE);
+        assertEquals("Signature verified", page.text("headline"), page::toString);
+        assertEquals(customer, page.text("customer"));
+        assertTrue(page.dom().getElementById("replaced").hasAttr("hidden"), "nothing was replaced");
+        assertNoProblems(page);
+    }
+
+    @Test
+    void aLinkWithAnotherTokenReplacesTheHeldOneAndSaysWhichCustomerItNowShows() {
+        String other = server.createCustomer("acme", "acme-43");
+        String first = mint(server, null);
+        String second = server.http().mint(key, other, null).json().get("token").asText();
+        try (BrowserTab tab = BrowserTab.open(Chromium.require())) {
+            String settled = "document.getElementById('portal') !== null"
+                    + " && document.getElementById('portal').dataset.state !== 'verifying'";
+            tab.navigate(link(server, first), settled, Duration.ofSeconds(30));
+            assertEquals(customer, tab.dom().getElementById("customer").text());
+            assertTrue(tab.dom().getElementById("replaced").hasAttr("hidden"), "the first token replaces nothing");
+
+            tab.navigate(server.http().uri("/portal/customer"), settled, Duration.ofSeconds(30));
+            assertEquals(customer, tab.dom().getElementById("customer").text(), "a reload keeps the tab's token");
+
+            tab.navigate(java.net.URI.create("about:blank"), "true", Duration.ofSeconds(30)); // a load, not a fragment change
+            tab.navigate(server.http().uri("/portal/customer#token=" + second), settled, Duration.ofSeconds(30));
+            var dom = tab.dom();
+            assertEquals(other, dom.getElementById("customer").text(), "the link's token is the one shown");
+            assertFalse(dom.getElementById("replaced").hasAttr("hidden"), "and the page says it replaced the held one");
+            assertEquals("This link replaced the token this tab held (customer " + customer + "): the page now shows"
+                    + " customer " + other + ".", dom.getElementById("replaced").text());
+            assertFalse(tab.evaluate("location.href").asText().contains(second), "the token left the address bar");
+
+            tab.navigate(link(server, second), settled, Duration.ofSeconds(30));
+            assertTrue(tab.dom().getElementById("replaced").hasAttr("hidden"), "the same token again replaces nothing");
+            assertEquals(java.util.List.of(), tab.problems(), "no console error or CSP violation");
+        }
     }
 
     /** The page's screenshot, kept in {@code target/screenshots} (or {@code -Dscreenshots.dir}, e.g. docs/images). */

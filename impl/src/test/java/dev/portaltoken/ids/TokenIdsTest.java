@@ -46,6 +46,36 @@ class TokenIdsTest {
     }
 
     @Test
+    void afterAStepForwardAndItsCorrectionIdsFollowTheClockBack() {
+        Instant at = Instant.parse("2026-12-01T10:15:30Z");
+        MutableClock clock = new MutableClock(at.plus(java.time.Duration.ofDays(7))); // a week ahead, by mistake
+        TokenIds ids = new TokenIds(clock);
+        UUID ahead = ids.next();
+        clock.now = at; // corrected
+        UUID corrected = ids.next();
+        assertEquals(TokenIds.ticks(at), TokenIds.ticksOf(corrected).orElseThrow(),
+                "the id carries the clock's time again, not a week ahead");
+        assertTrue(!corrected.equals(ahead));
+        long previous = TokenIds.ticksOf(corrected).orElseThrow();
+        for (int i = 0; i < 1_000; i++) {
+            long ticks = TokenIds.ticksOf(ids.next()).orElseThrow();
+            assertTrue(ticks > previous, "increasing again from the corrected time");
+            previous = ticks;
+        }
+        assertEquals(previous, ids.lastTicks());
+    }
+
+    @Test
+    void anIdIsNeverBeforeTheFloorItIsGiven() {
+        Instant at = Instant.parse("2026-12-01T10:15:30Z");
+        TokenIds ids = new TokenIds(Clock.fixed(at, ZoneOffset.UTC));
+        long floor = TokenIds.ticks(at.plusMillis(300)); // a cut-off the database's clock, ahead of ours, set
+        assertEquals(floor, TokenIds.ticksOf(ids.nextAtLeast(floor)).orElseThrow());
+        assertTrue(TokenIds.ticksOf(ids.next()).orElseThrow() > floor, "later ids stay after it");
+        assertTrue(TokenIds.ticksOf(ids.nextAtLeast(TokenIds.ticks(at))).orElseThrow() > floor, "a lower floor changes nothing");
+    }
+
+    @Test
     void concurrentIdsAreDistinctInTime() {
         TokenIds ids = new TokenIds(Clock.fixed(Instant.parse("2026-12-01T10:15:30Z"), ZoneOffset.UTC));
         Set<Long> ticks = ConcurrentHashMap.newKeySet();

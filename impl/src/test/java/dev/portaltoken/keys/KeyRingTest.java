@@ -53,6 +53,10 @@ class KeyRingTest {
         execute("DELETE FROM signing_key");
     }
 
+    /** Verifiers here check published keys only: what an EdDSA server expects of its tokens. */
+    private static final TokenRules ASYMMETRIC = TokenRules.of(JWSAlgorithm.EdDSA,
+            Optional.empty(), "portal-token-server", new dev.portaltoken.config.TokenAudience(Optional.empty()));
+
     private static void execute(String sql) throws Exception {
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
@@ -61,8 +65,7 @@ class KeyRingTest {
 
     private KeyRing ring(JWSAlgorithm algorithm, Optional<SigningKey> sharedSecretKey) {
         return new KeyRing(repository, store, algorithm, sharedSecretKey, Duration.ZERO,
-                published -> new TokenVerifier(published, Optional.empty(),
-                        new dev.portaltoken.config.TokenAudience(Optional.empty()), java.time.Clock.systemUTC()));
+                published -> new TokenVerifier(published, ASYMMETRIC, java.time.Clock.systemUTC()));
     }
 
     /** What a server's refresh does: maintenance, then a reload. */
@@ -200,8 +203,7 @@ class KeyRingTest {
     @Test
     void aNewKeySignsOnlyOnceTheDatabaseClockSaysItHasBeenStoredForThePublishDelay() throws Exception {
         KeyRing ring = new KeyRing(repository, store, JWSAlgorithm.EdDSA, Optional.empty(), Duration.ofHours(1),
-                published -> new TokenVerifier(published, Optional.empty(),
-                        new dev.portaltoken.config.TokenAudience(Optional.empty()), java.time.Clock.systemUTC()));
+                published -> new TokenVerifier(published, ASYMMETRIC, java.time.Clock.systemUTC()));
         refresh(ring);
         SigningKey first = ring.signingKey();
         execute("UPDATE signing_key SET created_at = now() - interval '2 hours' WHERE kid = '" + first.keyId() + "'");

@@ -82,6 +82,11 @@ public final class Chromium {
         }
     }
 
+    /** The browser's executable, for drivers that start it themselves ({@link BrowserTab}). */
+    public Path executable() {
+        return executable;
+    }
+
     /** Loads {@code url} and lets the page run for {@code virtualTime}. */
     public Page load(URI url, Duration virtualTime) {
         Output output = run(List.of("--dump-dom", "--virtual-time-budget=" + virtualTime.toMillis(), url.toString()));

@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,19 +111,28 @@ public final class RuntimeSecrets {
      * @return how many private keys were noted
      */
     public static int recordSigningKeys(Connection connection, String base64Kek) throws SQLException {
+        List<JWK> keys = signingKeys(connection, base64Kek);
+        keys.forEach(RuntimeSecrets::recordPrivateKey);
+        return keys.size();
+    }
+
+    /**
+     * The private halves of the stored signing keys that {@code base64Kek} opens (tests sign tokens
+     * with them that the server would never issue), each noted as a secret for the log scan.
+     */
+    public static List<JWK> signingKeys(Connection connection, String base64Kek) throws SQLException {
         byte[] kek = Base64.getDecoder().decode(base64Kek.strip());
-        int noted = 0;
+        List<JWK> opened = new java.util.ArrayList<>();
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
                 "SELECT kid, private_key_nonce, private_key_sealed FROM signing_key WHERE private_key_sealed IS NOT NULL")) {
             while (rs.next()) {
-                Optional<JWK> jwk = open(kek, rs.getString(1), rs.getBytes(2), rs.getBytes(3));
-                if (jwk.isPresent()) {
-                    recordPrivateKey(jwk.get());
-                    noted++;
-                }
+                open(kek, rs.getString(1), rs.getBytes(2), rs.getBytes(3)).ifPresent(jwk -> {
+                    recordPrivateKey(jwk);
+                    opened.add(jwk);
+                });
             }
         }
-        return noted;
+        return opened;
     }
 
     /** Notes a private JWK's secret in every encoding it could be printed in. */

@@ -124,6 +124,11 @@ public final class TestServer implements AutoCloseable {
         return CliRun.run(env, args);
     }
 
+    /** Runs a CLI command with {@code stdin} on its standard input. */
+    public CliRun.Result cliWithInput(String stdin, String... args) {
+        return CliRun.runWithInput(env, stdin, args);
+    }
+
     /** Runs a CLI command that must succeed and returns the last line it printed. */
     public String cliOk(String... args) {
         CliRun.Result result = cli(args);

@@ -8,13 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.portaltoken.crypto.SignerProvider;
+import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.support.Await;
 import dev.portaltoken.support.CliRun;
 import dev.portaltoken.support.Http;
+import dev.portaltoken.support.RuntimeSecrets;
 import dev.portaltoken.support.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +41,10 @@ import org.junit.jupiter.api.Test;
  * every token of a customer, their propagation between instances, and the bounded storage.
  */
 class TokenLifecycleTest {
-    /** Both instances can check HS256 tokens: tests sign their own (expired, foreign) ones with it. */
+    /** Set beside EdDSA, where it verifies nothing (IntrospectionTrustTest shows that). */
     private static final String SECRET = "lifecycle-test-shared-secret-0123456789";
+    /** Opens the instances' signing key, with which tests sign tokens the server would not mint (expired ones). */
+    private static final String KEK = TestServer.newKeyEncryptionKey();
     private static final Duration PROPAGATION = Duration.ofSeconds(10);
 
     private static TestServer a;
@@ -53,7 +58,7 @@ class TokenLifecycleTest {
     @BeforeAll
     static void start() {
         Map<String, String> env = Map.of("PORTAL_JWT_SECRET", SECRET, "PORTAL_TOKEN_ALG", "EdDSA",
-                "PORTAL_KEY_REFRESH_SECONDS", "1", "PORTAL_KEY_ENCRYPTION_KEY", TestServer.newKeyEncryptionKey());
+                "PORTAL_KEY_REFRESH_SECONDS", "1", "PORTAL_KEY_ENCRYPTION_KEY", KEK);
         a = TestServer.start(env);
         b = a.startAnother(env);
         a.createTenant("acme");
@@ -93,16 +98,22 @@ class TokenLifecycleTest {
         assertEquals("{\"active\":false}", reply.body(), "an inactive token answers exactly {\"active\": false}");
     }
 
-    private static String hs256(JWTClaimsSet claims) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(), claims);
-        jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+    /** A token signed with the instances' own EdDSA key. */
+    private static String ours(JWTClaimsSet claims) throws Exception {
+        JWK key;
+        try (Connection c = a.sql()) {
+            key = RuntimeSecrets.signingKeys(c, KEK).get(0);
+        }
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.EdDSA).type(JOSEObjectType.JWT)
+                .keyID(key.getKeyID()).build(), claims);
+        jwt.sign(Signers.signer(key, SignerProvider.BOUNCYCASTLE));
         return jwt.serialize();
     }
 
-    /** An HS256 token as the server would mint it, for {@code customerId} of {@code tenantId}. */
+    /** The claims of a token as the server would mint it, for {@code customerId} of {@code tenantId}. */
     private static JWTClaimsSet.Builder claims(UUID tenantId, String customerId) {
         UUID customer = CustomerIds.parse(customerId).orElseThrow();
-        return new JWTClaimsSet.Builder().issuer("portal-token-server").subject(customerId)
+        return new JWTClaimsSet.Builder().issuer("portal-token-server").audience("customer-portal").subject(customerId)
                 .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(600)))
                 .jwtID(UUID.randomUUID().toString()).claim("tenant_id", tenantId.toString())
                 .claim("resource", Map.of("Customer", customer.toString()));
@@ -145,14 +156,14 @@ class TokenLifecycleTest {
         String[] parts = token.split("\\.");
         String tampered = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? 'B' : 'A') + parts[2].substring(1);
         UUID acme = tenantId("acme");
-        String expired = hs256(claims(acme, acmeCustomer).issueTime(Date.from(Instant.now().minusSeconds(120)))
+        String expired = ours(claims(acme, acmeCustomer).issueTime(Date.from(Instant.now().minusSeconds(120)))
                 .expirationTime(Date.from(Instant.now().minusSeconds(60))).build());
         String wrongSecret = token.substring(0, token.lastIndexOf('.')) + ".c2lnbmF0dXJl";
         for (String bad : List.of("garbage", "", "a.b.c", tampered, expired, wrongSecret, parts[0] + "." + parts[1] + ".")) {
             assertInactive(introspect(b, acmeKey, bad));
         }
-        assertTrue(active(b, acmeKey, hs256(claims(acme, acmeCustomer).build())),
-                "the same HS256 token, unexpired, is active: it is the expiry that made the other inactive");
+        assertTrue(active(b, acmeKey, ours(claims(acme, acmeCustomer).build())),
+                "the same token, unexpired, is active: it is the expiry that made the other inactive");
     }
 
     @Test

@@ -36,8 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code token verify} against the keys of a running EdDSA server; PORTAL_JWT_SECRET is set too,
- * so HS256 tokens the test signs itself can be checked (expired, wrong audience, ...).
+ * {@code token verify} against the keys of a running EdDSA server. PORTAL_JWT_SECRET is set too, which
+ * beside EdDSA verifies nothing; with PORTAL_TOKEN_ALG=HS256 (as an HS256 server runs), HS256 tokens
+ * the test signs itself with that secret are checked (expired, wrong audience, ...).
  */
 class TokenVerifyCliTest {
     private static final String SECRET = "a-shared-secret-of-at-least-32-bytes!";
@@ -47,10 +48,16 @@ class TokenVerifyCliTest {
     private static TestServer server;
     private static String token;
     private static String customer;
+    private static String tenantId;
+    /** The server's settings, but signing HS256 with the secret: where HS256 tokens verify. */
+    private static Map<String, String> hs256Env;
 
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
         server = fixture.server();
+        hs256Env = new HashMap<>(server.env());
+        hs256Env.put("PORTAL_TOKEN_ALG", "HS256");
+        tenantId = JSON.readTree(server.cli("tenant", "list", "--json").out()).get(0).get("id").asText();
         String apiKey = server.createApiKey("acme");
         customer = server.createCustomer("acme", "verify-me");
         Http.Reply reply = server.http().mint(apiKey, customer, null);
@@ -77,7 +84,9 @@ class TokenVerifyCliTest {
     private static JWTClaimsSet.Builder claims() {
         long now = System.currentTimeMillis();
         return new JWTClaimsSet.Builder().issuer("portal-token-server").audience("customer-portal").subject(customer)
-                .issueTime(new Date(now)).expirationTime(new Date(now + 600_000));
+                .issueTime(new Date(now)).expirationTime(new Date(now + 600_000)).claim("tenant_id", tenantId)
+                .claim("resource", Map.of("Customer",
+                        dev.portaltoken.ids.CustomerIds.parse(customer).orElseThrow().toString()));
     }
 
     /** The claims of an HS256 token as this server mints them: no aud unless PORTAL_TOKEN_AUDIENCE is set. */
@@ -157,8 +166,8 @@ class TokenVerifyCliTest {
         noKid.sign(Signers.signer(foreign, SignerProvider.BOUNCYCASTLE));
         assertRejected(noKid.serialize(), "no kid in the header");
 
-        assertRejected(hs256(claims().build(), SECRET, "hs256-fromElsewhere"), "unknown kid 'hs256-fromElsewhere'");
-        assertRejected(hs256(claims().build(), SECRET, "<script>"), "unknown kid (not shown)");
+        assertRejected(hs256Env, hs256(claims().build(), SECRET, "hs256-fromElsewhere"), "unknown kid 'hs256-fromElsewhere'");
+        assertRejected(hs256Env, hs256(claims().build(), SECRET, "<script>"), "unknown kid (not shown)");
     }
 
     @Test
@@ -176,26 +185,33 @@ class TokenVerifyCliTest {
     }
 
     @Test
-    void hs256TokensVerifyWithTheSecretAndTheirClaimsAreChecked() throws Exception {
-        CliRun.Result ok = server.cli("token", "verify", hs256(hs256Claims().build(), SECRET, ourHs256Kid()));
+    void hs256TokensVerifyWithTheSecretOnlyWhereHs256IsSignedAndTheirClaimsAreChecked() throws Exception {
+        String good = hs256(hs256Claims().build(), SECRET, ourHs256Kid());
+        CliRun.Result ok = CliRun.run(hs256Env, "token", "verify", good);
         assertEquals(0, ok.exit(), ok::toString);
         assertEquals("HS256", JSON.readTree(ok.out()).get("header").get("alg").asText());
-        CliRun.Result upstreamStyle = server.cli("token", "verify", hs256(hs256Claims().build(), SECRET, null));
-        assertEquals(0, upstreamStyle.exit(), "upstream's HS256 tokens carry no kid: " + upstreamStyle);
+        assertRejected(good, "an HS256 token, but this server signs EdDSA (it accepts HS256 tokens only while"
+                + " PORTAL_TOKEN_ALG is HS256)");
+        assertRejected(hs256Env, hs256(hs256Claims().build(), SECRET, null),
+                "no kid in the header (this server's HS256 tokens name the secret's)");
 
-        assertRejected(hs256(hs256Claims().build(), "another-secret-of-at-least-32-bytes!!", ourHs256Kid()), "bad signature");
+        assertRejected(hs256Env, hs256(hs256Claims().build(), "another-secret-of-at-least-32-bytes!!", ourHs256Kid()),
+                "bad signature");
         long past = System.currentTimeMillis() / 1000 * 1000 - 5_000;
-        assertRejected(hs256(hs256Claims().expirationTime(new Date(past)).build(), SECRET, ourHs256Kid()),
+        assertRejected(hs256Env, hs256(hs256Claims().expirationTime(new Date(past)).build(), SECRET, ourHs256Kid()),
                 "expired at " + new Date(past).toInstant());
-        assertRejected(hs256(hs256Claims().expirationTime(null).build(), SECRET, ourHs256Kid()), "no exp claim");
+        assertRejected(hs256Env, hs256(hs256Claims().expirationTime(null).build(), SECRET, ourHs256Kid()),
+                "no exp claim");
         for (String audience : new String[] {"customer-portal", "another-portal"}) {
-            assertRejected(hs256(claims().audience(audience).build(), SECRET, ourHs256Kid()), "an aud claim, but HS256"
-                    + " tokens carry none unless PORTAL_TOKEN_AUDIENCE is set (upstream's portal rejects any)");
+            assertRejected(hs256Env, hs256(claims().audience(audience).build(), SECRET, ourHs256Kid()),
+                    "an aud claim, but HS256 tokens carry none unless PORTAL_TOKEN_AUDIENCE is set (upstream's portal"
+                            + " rejects any)");
         }
 
         Map<String, String> otherAudience = new HashMap<>(server.env());
         otherAudience.put("PORTAL_TOKEN_AUDIENCE", "billing");
         assertRejected(otherAudience, token, "wrong audience (expected 'billing')");
+        otherAudience.put("PORTAL_TOKEN_ALG", "HS256");
         assertRejected(otherAudience, hs256(hs256Claims().build(), SECRET, ourHs256Kid()),
                 "wrong audience (expected 'billing')");
         CliRun.Result billing = CliRun.run(otherAudience, "token", "verify",
@@ -205,7 +221,7 @@ class TokenVerifyCliTest {
         noSecret.remove("PORTAL_JWT_SECRET");
         noSecret.remove("PORTAL_TOKEN_ALG");
         assertRejected(noSecret, hs256(hs256Claims().build(), SECRET, ourHs256Kid()),
-                "an HS256 token, but PORTAL_JWT_SECRET is not set");
+                "an HS256 token, but this server signs EdDSA (it accepts HS256 tokens only while PORTAL_TOKEN_ALG is HS256)");
     }
 
     @Test
@@ -218,12 +234,12 @@ class TokenVerifyCliTest {
         JWSObject notClaims = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ourHs256Kid()).build(),
                 new Payload("not json"));
         notClaims.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
-        assertRejected(notClaims.serialize(), "the payload is not a JSON object of claims");
+        assertRejected(hs256Env, notClaims.serialize(), "the payload is not a JSON object of claims");
 
         SignedJWT critical = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(ourHs256Kid())
                 .criticalParams(Set.of("exp-ext")).customParam("exp-ext", 1).build(), claims().build());
         critical.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
-        assertRejected(critical.serialize(), "unsupported critical header parameters");
+        assertRejected(hs256Env, critical.serialize(), "unsupported critical header parameters");
     }
 
     @Test

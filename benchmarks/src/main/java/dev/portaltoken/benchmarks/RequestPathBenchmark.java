@@ -15,7 +15,7 @@ import dev.portaltoken.config.Secret;
 import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.keys.SigningKeys;
-import dev.portaltoken.token.TokenLifecycle;
+import dev.portaltoken.token.IssuedTokens;
 import dev.portaltoken.util.BackgroundTasks;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.customer.CustomerRepository;
@@ -82,7 +82,7 @@ public class RequestPathBenchmark {
     private Revocations revocations;
     private SigningKeys signingKeys;
     private BackgroundTasks tasks;
-    private TokenLifecycle lifecycle;
+    private IssuedTokens lifecycle;
     private TokenIds ids;
     /** A token {@link #introspect} asks about (active: introspection from the caches, as in steady state). */
     private String minted;
@@ -127,8 +127,8 @@ public class RequestPathBenchmark {
                         ids),
                 revocations, URI.create("https://portal.example.com"), URI.create("https://api.example.com"),
                 new SimpleMeterRegistry().counter("minted"));
-        lifecycle = new TokenLifecycle(signingKeys, revocations, customers, ids, Clock.systemUTC(),
-                new dev.portaltoken.metrics.Metrics().tokenLifecycle());
+        lifecycle = new IssuedTokens(signingKeys, revocations, customers, ids, Clock.systemUTC(),
+                new dev.portaltoken.metrics.Metrics().issuedTokens());
         json = Json.mapper();
         if (mint().length < 100) {
             throw new IllegalStateException("no token");
@@ -173,7 +173,7 @@ public class RequestPathBenchmark {
         if (!limiter.acquire(caller.apiKeyId()).allowed()) {
             throw new IllegalStateException("rate limited");
         }
-        TokenLifecycle.Active active = lifecycle.introspect(caller, minted).orElseThrow();
+        IssuedTokens.Active active = lifecycle.introspect(caller, minted).orElseThrow();
         return json.writeValueAsBytes(active);
     }
 

@@ -1,6 +1,5 @@
 package dev.portaltoken.auth;
 
-import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -11,8 +10,8 @@ import java.util.UUID;
  */
 interface ActiveKeys {
     /** The unrevoked key {@code keyId}, if there is one: a portal key when {@code portal}, else an API key. */
-    Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, boolean portal) throws SQLException;
+    Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, boolean portal);
 
     /** Records that the key was used. */
-    void touch(UUID keyId) throws SQLException;
+    void touch(UUID keyId);
 }

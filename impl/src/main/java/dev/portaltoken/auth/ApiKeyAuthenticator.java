@@ -3,10 +3,10 @@ package dev.portaltoken.auth;
 import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.cache.GuardedCache;
 import java.nio.ByteBuffer;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * Verifies presented API keys against their stored SHA-256 hash, in constant time.
@@ -30,6 +30,11 @@ public final class ApiKeyAuthenticator {
     /** Without a cache: every key is verified against the database (admin work). */
     public ApiKeyAuthenticator(ApiKeyRepository repository) {
         this(repository, Duration.ZERO, Freshness.UNTIL_EXPIRY);
+    }
+
+    /** Without a cache, on {@code dataSource}'s database (admin work). */
+    public static ApiKeyAuthenticator forAdmin(DataSource dataSource) {
+        return new ApiKeyAuthenticator(new ApiKeyRepository(dataSource));
     }
 
     public ApiKeyAuthenticator(ApiKeyRepository repository, Duration cacheTtl, Freshness freshness) {
@@ -68,9 +73,9 @@ public final class ApiKeyAuthenticator {
     /**
      * @param presentedKey the bearer credential as sent, possibly garbage
      * @return the caller, or empty when the key is malformed, unknown, revoked or has a wrong secret
-     * @throws SQLException when the key store cannot be read (the caller answers 500, not 401)
+     * @throws dev.portaltoken.db.DataAccessException when the key store cannot be read (the caller answers 500, not 401)
      */
-    public Optional<Caller> authenticate(String presentedKey) throws SQLException {
+    public Optional<Caller> authenticate(String presentedKey) {
         Optional<ApiKeyFormat.Presented> presented = ApiKeyFormat.parse(presentedKey);
         if (presented.isEmpty()) {
             return Optional.empty();
@@ -79,7 +84,7 @@ public final class ApiKeyAuthenticator {
     }
 
     /** The caller of a well-formed key, checked against the database; null when it does not verify. */
-    private Caller verify(ApiKeyFormat.Presented presented) throws SQLException {
+    private Caller verify(ApiKeyFormat.Presented presented) {
         Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.id(), presented.portal());
         byte[] expected = stored.map(ApiKeyRepository.ActiveKey::secretSha256).orElse(UNKNOWN_KEY_HASH);
         boolean matches = digest.equal(digest.hash(presented.secret()), expected);

@@ -1,8 +1,7 @@
 package dev.portaltoken.auth;
 
 import dev.portaltoken.db.ReadSnapshot;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import dev.portaltoken.db.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -47,46 +46,33 @@ public final class ApiKeyRepository implements ActiveKeys {
     }
 
     @Override
-    public Optional<ActiveKey> findActive(UUID keyId, boolean portal) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_ACTIVE)) {
+    public Optional<ActiveKey> findActive(UUID keyId, boolean portal) {
+        return Sql.first(dataSource, FIND_ACTIVE, ps -> {
             ps.setObject(1, keyId);
             ps.setBoolean(2, portal);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new ActiveKey(rs.getBytes(1), portal ? Caller.portal(keyId, rs.getString(5))
-                        : new Caller(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4))));
-            }
-        }
-    }
-
-    /** A key as listed to its tenant's operators; never its secret or hash. */
-    public record Listed(UUID id, String hint, String name, Instant created, Instant lastUsed, Instant revoked) {
+        }, rs -> new ActiveKey(rs.getBytes(1), portal ? Caller.portal(keyId, rs.getString(5))
+                : Caller.tenant(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4))));
     }
 
     /** Hands each of the tenant's keys to {@code each}, oldest first, as they are read. */
-    public void list(ReadSnapshot snapshot, UUID tenantId, Consumer<Listed> each) throws SQLException {
+    public void list(ReadSnapshot snapshot, UUID tenantId, Consumer<ListedKey> each) {
         snapshot.forEach(LIST, ps -> ps.setObject(1, tenantId), ApiKeyRepository::listed, each);
     }
 
     /** Hands each operator portal key to {@code each}, oldest first, as they are read. */
-    public void listPortal(ReadSnapshot snapshot, Consumer<Listed> each) throws SQLException {
+    public void listPortal(ReadSnapshot snapshot, Consumer<ListedKey> each) {
         snapshot.forEach(LIST_PORTAL, ps -> { }, ApiKeyRepository::listed, each);
     }
 
-    private static Listed listed(ResultSet rs) throws SQLException {
-        return new Listed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), instant(rs.getTimestamp(4)),
+    private static ListedKey listed(ResultSet rs) throws SQLException {
+        return new ListedKey(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), instant(rs.getTimestamp(4)),
                 instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)));
     }
 
     /** Records that the key was used (at minute granularity). */
     @Override
-    public void touch(UUID keyId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(TOUCH)) {
-            ps.setObject(1, keyId);
-            ps.executeUpdate();
-        }
+    public void touch(UUID keyId) {
+        Sql.update(dataSource, TOUCH, ps -> ps.setObject(1, keyId));
     }
 
     private static Instant instant(java.sql.Timestamp timestamp) {
@@ -94,32 +80,27 @@ public final class ApiKeyRepository implements ActiveKeys {
     }
 
     /** Stores a tenant's API key, or with {@code tenantId} null an operator portal key. */
-    public void insert(UUID tenantId, String name, ApiKeyFormat.Generated key) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+    public void insert(UUID tenantId, String name, ApiKeyFormat.Generated key) {
+        Sql.update(dataSource, INSERT, ps -> {
             ps.setObject(1, key.id());
             ps.setObject(2, tenantId);
             ps.setString(3, name);
             ps.setBytes(4, key.secretHash());
             ps.setString(5, key.hint());
             ps.setBoolean(6, tenantId == null);
-            ps.executeUpdate();
-        }
+        });
     }
 
     /** @return false when the tenant has no such unrevoked key */
-    public boolean revoke(UUID tenantId, UUID keyId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REVOKE)) {
+    public boolean revoke(UUID tenantId, UUID keyId) {
+        return Sql.update(dataSource, REVOKE, ps -> {
             ps.setObject(1, keyId);
             ps.setObject(2, tenantId);
-            return ps.executeUpdate() == 1;
-        }
+        }) == 1;
     }
 
     /** @return false when there is no such unrevoked portal key */
-    public boolean revokePortal(UUID keyId) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(REVOKE_PORTAL)) {
-            ps.setObject(1, keyId);
-            return ps.executeUpdate() == 1;
-        }
+    public boolean revokePortal(UUID keyId) {
+        return Sql.update(dataSource, REVOKE_PORTAL, ps -> ps.setObject(1, keyId)) == 1;
     }
 }

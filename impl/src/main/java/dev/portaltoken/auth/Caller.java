@@ -1,24 +1,46 @@
 package dev.portaltoken.auth;
 
+import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Who is behind a request, as established from its key: a tenant (by an API key) or, with
- * {@code tenantId} null, an operator's portal (by a portal key), which may only introspect tokens.
+ * Who is behind a request, as established from its key, and what kind of key that was.
  *
+ * @param kind       a tenant's API key, or an operator portal key
+ * @param tenantId   the tenant a tenant's key belongs to; null for a portal key, which has none
  * @param tenantSlug the tenant's slug; for a portal key, {@code portal:} and the key's name (for logs)
  * @param apiKeyId   the id of the key that authenticated
  * @param portalUrl  the tenant's portal base URL override, or null to use the configured one
  */
-public record Caller(UUID tenantId, String tenantSlug, UUID apiKeyId, String portalUrl) {
+public record Caller(Kind kind, UUID tenantId, String tenantSlug, UUID apiKeyId, String portalUrl) {
+
+    /** The kinds of key a caller can present; what each may do is decided where it is used. */
+    public enum Kind {
+        /** A tenant's API key: mints, introspects and revokes that tenant's tokens. */
+        TENANT,
+        /** An operator portal key: introspects every tenant's tokens, nothing else. */
+        PORTAL
+    }
+
+    public Caller {
+        Objects.requireNonNull(kind, "kind");
+        if ((kind == Kind.TENANT) != (tenantId != null)) {
+            throw new IllegalArgumentException("a tenant's key, and only one, has a tenant");
+        }
+    }
+
+    /** The caller behind one of the tenant's API keys. */
+    public static Caller tenant(UUID tenantId, String tenantSlug, UUID keyId, String portalUrl) {
+        return new Caller(Kind.TENANT, tenantId, tenantSlug, keyId, portalUrl);
+    }
 
     /** The caller behind an operator portal key. */
     public static Caller portal(UUID keyId, String name) {
-        return new Caller(null, "portal:" + name, keyId, null);
+        return new Caller(Kind.PORTAL, null, "portal:" + name, keyId, null);
     }
 
     /** True for a portal key: no tenant, introspection only. */
     public boolean isPortal() {
-        return tenantId == null;
+        return kind == Kind.PORTAL;
     }
 }

@@ -2,7 +2,6 @@ package dev.portaltoken.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -36,7 +35,7 @@ public final class GuardedCache<K, V> {
     /** Reads a value; null when there is none. */
     @FunctionalInterface
     public interface Loader<K, V> {
-        V load(K key) throws SQLException;
+        V load(K key);
     }
 
     private record Stamped<V>(V value, long loadedAtNanos) {
@@ -70,7 +69,7 @@ public final class GuardedCache<K, V> {
     }
 
     /** The cached value if it may be served, else {@code loader}'s (then cached). */
-    public Optional<V> get(K key, Loader<K, V> loader) throws SQLException {
+    public Optional<V> get(K key, Loader<K, V> loader) {
         Stamped<V> stamped = trusted(key);
         if (stamped != null) {
             refreshIfOld(key, stamped, loader);
@@ -144,7 +143,7 @@ public final class GuardedCache<K, V> {
                     } else {
                         store(key, new Stamped<>(value, started), before);
                     }
-                } catch (SQLException | RuntimeException e) {
+                } catch (RuntimeException e) {
                     LOG.debug("background re-read failed; the entry stays until it expires: {}", e.getMessage());
                 } finally {
                     refreshing.remove(key);

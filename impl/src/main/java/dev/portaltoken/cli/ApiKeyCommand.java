@@ -1,10 +1,10 @@
 package dev.portaltoken.cli;
 
+import dev.portaltoken.auth.ApiKeys;
 import dev.portaltoken.auth.ApiKeyFormat;
-import dev.portaltoken.auth.ApiKeyRepository;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.auth.ListedKey;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.ids.Base62;
-import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.tenant.Tenant;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,7 +22,7 @@ final class ApiKeyCommand extends CommandGroup {
             footer = {"%nExample:", "  portal-token-server api-key list --tenant acme --json"})
     static final class List extends ListCommand.OfTenant {
         List() {
-            super((dataSource, owner, snapshot, sink) -> new ApiKeyRepository(dataSource).list(snapshot, owner.id(),
+            super((dataSource, owner, snapshot, sink) -> keys(dataSource).list(snapshot, owner.id(),
                     key -> row(sink, key)), COLUMNS);
         }
     }
@@ -36,8 +36,7 @@ final class ApiKeyCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            ApiKeyFormat.Generated key = ApiKeyFormat.generate(Uuids.v7());
-            new ApiKeyRepository(dataSource).insert(owner.id(), name, key);
+            ApiKeyFormat.Generated key = keys(dataSource).create(owner.id(), name);
             context().out().println("created API key " + Base62.encode(key.id()) + " for tenant " + owner.slug()
                     + "; it is shown only this once:");
             context().out().println(key.key());
@@ -59,8 +58,8 @@ final class ApiKeyCommand extends CommandGroup {
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
             UUID id = keyId(keyId, "an API key");
-            if (!new ApiKeyRepository(dataSource).revoke(owner.id(), id)) {
-                throw ApiException.notFound("tenant " + owner.slug() + " has no active API key " + keyId);
+            if (!keys(dataSource).revoke(owner.id(), id)) {
+                throw Failure.notFound("tenant " + owner.slug() + " has no active API key " + keyId);
             }
             context().out().println("revoked API key " + Base62.encode(id));
         }
@@ -70,13 +69,18 @@ final class ApiKeyCommand extends CommandGroup {
     /** The columns of a key listing, API keys and portal keys alike. Never the keys themselves. */
     static final String[] COLUMNS = {"id", "hint", "name", "created", "last_used", "revoked"};
 
-    static void row(Listing.Sink sink, ApiKeyRepository.Listed key) {
+    static void row(Listing.Sink sink, ListedKey key) {
         sink.row(Base62.encode(key.id()), key.hint(), key.name(), key.created(), key.lastUsed(), key.revoked());
+    }
+
+    /** The keys service on the command's database. */
+    static ApiKeys keys(DataSource dataSource) {
+        return ApiKeys.of(dataSource);
     }
 
     /** The key id of a revoke command, or a usage error. */
     static UUID keyId(String text, String kind) {
-        return parseKeyId(text).orElseThrow(() -> ApiException.badRequest(
+        return parseKeyId(text).orElseThrow(() -> Failure.invalid(
                 "that is not " + kind + " id (give the part after '/', as the list command shows it)"));
     }
 

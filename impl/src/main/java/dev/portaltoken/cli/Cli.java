@@ -3,7 +3,7 @@ package dev.portaltoken.cli;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.Urls;
 import dev.portaltoken.db.DataAccessException;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.keys.TokenRejectedException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -112,7 +112,7 @@ public final class Cli implements Runnable {
     }
 
     private static String message(Exception e) {
-        if (e instanceof ApiException || e instanceof ConfigException || e instanceof TokenRejectedException) {
+        if (e instanceof Failure || e instanceof ConfigException || e instanceof TokenRejectedException) {
             return e.getMessage();
         }
         Throwable cause = e instanceof DataAccessException ? e.getCause() : e;

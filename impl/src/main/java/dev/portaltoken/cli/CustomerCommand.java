@@ -2,16 +2,14 @@ package dev.portaltoken.cli;
 
 import dev.portaltoken.customer.CustomerImport;
 import dev.portaltoken.customer.CustomerImporter;
-import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.ids.CustomerIds;
-import dev.portaltoken.ids.TokenIds;
-import dev.portaltoken.token.RevocationRepository;
-import dev.portaltoken.token.Revocations;
+import dev.portaltoken.token.RevocationRecords;
 import dev.portaltoken.tenant.Tenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.UUID;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
@@ -27,7 +25,7 @@ final class CustomerCommand extends CommandGroup {
             footer = {"%nExample:", "  portal-token-server customer list --tenant acme --json"})
     static final class List extends ListCommand.OfTenant {
         List() {
-            super((dataSource, owner, snapshot, sink) -> new CustomerRepository(dataSource).list(snapshot, owner.id(),
+            super((dataSource, owner, snapshot, sink) -> customers(dataSource).list(snapshot, owner.id(),
                     c -> sink.row(CustomerIds.format(c.id()), c.alias(), c.name(), c.email(), c.created(), c.archived())),
                     "id", "alias", "name", "email", "created", "archived");
         }
@@ -46,8 +44,7 @@ final class CustomerCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            Customers customers = new Customers(new CustomerRepository(dataSource));
-            UUID id = customers.create(owner.id(), alias, name, email);
+            UUID id = customers(dataSource).create(owner.id(), alias, name, email);
             context().out().println(CustomerIds.format(id));
         }
     }
@@ -62,7 +59,7 @@ final class CustomerCommand extends CommandGroup {
 
         @Override
         final void run(DataSource dataSource, Tenant owner) throws Exception {
-            String done = apply(new Customers(new CustomerRepository(dataSource)), owner);
+            String done = apply(customers(dataSource), owner);
             context().out().println(done + " customer " + idOrAlias);
         }
     }
@@ -81,7 +78,7 @@ final class CustomerCommand extends CommandGroup {
         @Override
         void validate() {
             if (alias == null && name == null && email == null) {
-                throw ApiException.badRequest("nothing to change: give --alias, --name or --email");
+                throw Failure.invalid("nothing to change: give --alias, --name or --email");
             }
         }
 
@@ -126,14 +123,11 @@ final class CustomerCommand extends CommandGroup {
 
         @Override
         void run(DataSource dataSource, Tenant owner) throws Exception {
-            UUID customer = new Customers(new CustomerRepository(dataSource))
-                    .findIncludingArchived(owner.id(), idOrAlias)
-                    .orElseThrow(() -> ApiException.notFound("no customer '" + idOrAlias + "' in this tenant"));
+            UUID customer = customers(dataSource).findIncludingArchived(owner.id(), idOrAlias)
+                    .orElseThrow(() -> Failure.notFound("no customer '" + idOrAlias + "' in this tenant"));
             // By the database's clock, which every instance's cut-offs follow (not this machine's).
-            long cutOff = new RevocationRepository(dataSource).revokeCustomer(owner.id(), customer, Long.MIN_VALUE,
-                    Revocations.CUT_OFF_KEPT);
-            context().out().println("revoked every token of customer " + idOrAlias + " issued before "
-                    + TokenIds.instant(cutOff));
+            Instant cutOff = new RevocationRecords(dataSource).revokeCustomer(owner.id(), customer);
+            context().out().println("revoked every token of customer " + idOrAlias + " issued before " + cutOff);
         }
     }
 
@@ -149,7 +143,7 @@ final class CustomerCommand extends CommandGroup {
         @Override
         void validate() {
             if (!Files.isRegularFile(file)) {
-                throw ApiException.badRequest("no such file: " + file);
+                throw Failure.invalid("no such file: " + file);
             }
         }
 
@@ -163,7 +157,7 @@ final class CustomerCommand extends CommandGroup {
                 output.done();
             }
             if (result.badRows() > 0) {
-                throw ApiException.badRequest(result.badRows() + " bad row(s) in " + file.getFileName()
+                throw Failure.invalid(result.badRows() + " bad row(s) in " + file.getFileName()
                         + "; nothing was imported");
             }
             context().out().printf("imported %s into tenant %s: %d created, %d updated, %d skipped (unchanged)%n",
@@ -208,5 +202,10 @@ final class CustomerCommand extends CommandGroup {
                 shown = false;
             }
         }
+    }
+
+    /** The customers service on the command's database (every lookup reads it: no cache). */
+    static Customers customers(DataSource dataSource) {
+        return Customers.forAdmin(dataSource);
     }
 }

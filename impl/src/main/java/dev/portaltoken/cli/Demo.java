@@ -5,14 +5,10 @@ import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyFormat;
-import dev.portaltoken.auth.ApiKeyRepository;
-import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.http.Json;
 import dev.portaltoken.ids.CustomerIds;
-import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.tenant.Tenant;
-import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,33 +52,29 @@ final class Demo {
         try (Database database = Database.open(config.withPoolSize(DatabaseCommand.POOL_SIZE), "demo", false, null)) {
             DataSource dataSource = database.dataSource();
             Path dataDir = config.dataDir();
-            Tenants tenants = new Tenants(new TenantRepository(dataSource));
-            Optional<Tenant> existing = new TenantRepository(dataSource).findBySlug(TENANT);
+            Tenants tenants = TenantOption.tenants(dataSource);
+            Optional<Tenant> existing = tenants.find(TENANT);
             Tenant tenant = existing.isPresent() ? existing.get() : tenants.create(TENANT, "Demo tenant", null);
-            Customers customers = new Customers(new CustomerRepository(dataSource));
+            Customers customers = CustomerCommand.customers(dataSource);
             Optional<UUID> found = customers.findActive(tenant.id(), CUSTOMER_ALIAS);
             UUID customer = found.isPresent() ? found.get()
                     : customers.create(tenant.id(), CUSTOMER_ALIAS, "Demo Customer", "billing@demo.example");
             return new Demo(apiKey(dataSource, tenant, dataDir.resolve(KEY_FILE)), CustomerIds.format(customer));
-        } catch (SQLException e) {
-            throw new dev.portaltoken.db.DataAccessException(e);
         }
     }
 
     /** The stored demo key when it still works for the demo tenant, else a new one. */
-    private static String apiKey(DataSource dataSource, Tenant tenant, Path file) throws SQLException {
-        ApiKeyRepository keys = new ApiKeyRepository(dataSource);
+    private static String apiKey(DataSource dataSource, Tenant tenant, Path file) {
         try {
             if (Files.exists(file)) {
                 String stored = Files.readString(file).strip();
-                boolean valid = new ApiKeyAuthenticator(keys).authenticate(stored)
+                boolean valid = ApiKeyAuthenticator.forAdmin(dataSource).authenticate(stored)
                         .filter(caller -> caller.tenantId().equals(tenant.id())).isPresent();
                 if (valid) {
                     return stored;
                 }
             }
-            ApiKeyFormat.Generated generated = ApiKeyFormat.generate(Uuids.v7());
-            keys.insert(tenant.id(), "demo", generated);
+            ApiKeyFormat.Generated generated = ApiKeyCommand.keys(dataSource).create(tenant.id(), "demo");
             Path temp = Files.createTempFile(file.getParent(), KEY_FILE, ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temp, generated.key() + "\n");

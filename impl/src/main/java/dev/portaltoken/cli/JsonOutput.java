@@ -1,7 +1,6 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.db.ReadSnapshot;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 import picocli.CommandLine.Option;
 
@@ -16,10 +15,10 @@ final class JsonOutput {
     /** Gives a listing's rows to a sink, reading in {@code snapshot}; may be asked twice (same rows). */
     @FunctionalInterface
     interface Rows {
-        void rows(ReadSnapshot snapshot, Listing.Sink sink) throws SQLException;
+        void rows(ReadSnapshot snapshot, Listing.Sink sink);
     }
 
-    void print(Cli.Context context, DataSource dataSource, Rows rows, String... columns) throws SQLException {
+    void print(Cli.Context context, DataSource dataSource, Rows rows, String... columns) {
         try (ReadSnapshot snapshot = ReadSnapshot.open(dataSource)) {
             new Listing(columns).print(context.out(), json, sink -> rows.rows(snapshot, sink));
         }

@@ -3,9 +3,8 @@ package dev.portaltoken.cli;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.SigningConfig;
-import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.keys.SigningKeys;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -100,9 +99,9 @@ final class KeysCommand extends CommandGroup {
         void run(ConfigLoader settings, SigningKeys keys) throws Exception {
             SigningKeys.Retirement retirement = keys.retire(kid);
             switch (retirement.outcome()) {
-                case NOT_FOUND -> throw ApiException.notFound("no signing key with kid '" + kid + "'");
-                case ALREADY_RETIRED -> throw ApiException.badRequest("key " + kid + " is already retired");
-                case ONLY_ACTIVE -> throw ApiException.badRequest("key " + kid
+                case NOT_FOUND -> throw Failure.notFound("no signing key with kid '" + kid + "'");
+                case ALREADY_RETIRED -> throw Failure.conflict("key " + kid + " is already retired");
+                case ONLY_ACTIVE -> throw Failure.conflict("key " + kid
                         + " is the only active key and cannot be retired; rotate first (keys rotate)");
                 case NOW_RETIRING -> context().out().println("key " + kid + " no longer signs and stays published until "
                         + retirement.publishedUntil().map(KeysCommand::time).orElse("?") + "; " + PICKUP);

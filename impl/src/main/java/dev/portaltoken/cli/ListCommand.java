@@ -3,7 +3,6 @@ package dev.portaltoken.cli;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.tenant.Tenant;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 import picocli.CommandLine.Mixin;
 
@@ -16,13 +15,13 @@ abstract class ListCommand extends DatabaseCommand {
     /** Reads a listing's rows into {@code sink}, in {@code snapshot}. */
     @FunctionalInterface
     interface Rows {
-        void read(DataSource dataSource, ReadSnapshot snapshot, Listing.Sink sink) throws SQLException;
+        void read(DataSource dataSource, ReadSnapshot snapshot, Listing.Sink sink);
     }
 
     /** Reads one tenant's rows into {@code sink}, in {@code snapshot}. */
     @FunctionalInterface
     interface TenantRows {
-        void read(DataSource dataSource, Tenant owner, ReadSnapshot snapshot, Listing.Sink sink) throws SQLException;
+        void read(DataSource dataSource, Tenant owner, ReadSnapshot snapshot, Listing.Sink sink);
     }
 
     @Mixin
@@ -40,12 +39,12 @@ abstract class ListCommand extends DatabaseCommand {
     }
 
     /** The tenant whose rows are listed; null for a listing of no one tenant. */
-    Tenant owner(DataSource dataSource) throws SQLException {
+    Tenant owner(DataSource dataSource) {
         return null;
     }
 
     @Override
-    final void run(ConfigLoader settings, DataSource dataSource) throws SQLException {
+    final void run(ConfigLoader settings, DataSource dataSource) {
         Tenant owner = owner(dataSource);
         output.print(context(), dataSource, (snapshot, sink) -> rows.read(dataSource, owner, snapshot, sink), columns);
     }
@@ -60,7 +59,7 @@ abstract class ListCommand extends DatabaseCommand {
         }
 
         @Override
-        final Tenant owner(DataSource dataSource) throws SQLException {
+        final Tenant owner(DataSource dataSource) {
             return tenant.require(dataSource);
         }
     }

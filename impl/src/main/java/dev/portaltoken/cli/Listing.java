@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +33,7 @@ final class Listing {
     /** Gives rows to a sink, in order; may be asked more than once and must give the same rows each time. */
     @FunctionalInterface
     interface Source {
-        void rows(Sink sink) throws SQLException;
+        void rows(Sink sink);
     }
 
     /** Takes one row: values in column order, each a String, Boolean, Instant or null. */
@@ -43,7 +42,7 @@ final class Listing {
         void row(Object... values);
     }
 
-    void print(PrintStream out, boolean json, Source source) throws SQLException {
+    void print(PrintStream out, boolean json, Source source) {
         if (json) {
             printJson(out, source);
             return;
@@ -72,7 +71,7 @@ final class Listing {
         out.flush();
     }
 
-    private void printJson(PrintStream out, Source source) throws SQLException {
+    private void printJson(PrintStream out, Source source) {
         try (SequenceWriter array = JSON.writer().writeValuesAsArray(new PrintStreamWriter(out))) {
             source.rows(values -> {
                 checkArity(values);

@@ -1,11 +1,9 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.auth.ApiKeyFormat;
-import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.config.ConfigLoader;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.ids.Base62;
-import dev.portaltoken.ids.Uuids;
 import java.util.UUID;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
@@ -23,7 +21,7 @@ final class PortalKeyCommand extends CommandGroup {
             footer = {"%nExample:", "  portal-token-server portal-key list --json"})
     static final class List extends ListCommand {
         List() {
-            super((dataSource, snapshot, sink) -> new ApiKeyRepository(dataSource).listPortal(snapshot,
+            super((dataSource, snapshot, sink) -> ApiKeyCommand.keys(dataSource).listPortal(snapshot,
                     key -> ApiKeyCommand.row(sink, key)), ApiKeyCommand.COLUMNS);
         }
     }
@@ -38,8 +36,7 @@ final class PortalKeyCommand extends CommandGroup {
 
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            ApiKeyFormat.Generated key = ApiKeyFormat.generatePortal(Uuids.v7());
-            new ApiKeyRepository(dataSource).insert(null, name, key);
+            ApiKeyFormat.Generated key = ApiKeyCommand.keys(dataSource).createPortal(name);
             context().out().println("created portal key " + Base62.encode(key.id()) + " (" + name
                     + "); it is shown only this once:");
             context().out().println(key.key());
@@ -61,8 +58,8 @@ final class PortalKeyCommand extends CommandGroup {
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
             UUID id = ApiKeyCommand.keyId(keyId, "a portal key");
-            if (!new ApiKeyRepository(dataSource).revokePortal(id)) {
-                throw ApiException.notFound("there is no active portal key " + keyId);
+            if (!ApiKeyCommand.keys(dataSource).revokePortal(id)) {
+                throw Failure.notFound("there is no active portal key " + keyId);
             }
             context().out().println("revoked portal key " + Base62.encode(id));
         }

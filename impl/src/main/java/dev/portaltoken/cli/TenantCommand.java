@@ -1,10 +1,8 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.config.ConfigLoader;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.tenant.Tenant;
-import dev.portaltoken.tenant.TenantRepository;
-import dev.portaltoken.tenant.Tenants;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +15,7 @@ final class TenantCommand extends CommandGroup {
             mixinStandardHelpOptions = true, footer = {"%nExample:", "  portal-token-server tenant list --json"})
     static final class List extends ListCommand {
         List() {
-            super((dataSource, snapshot, sink) -> new TenantRepository(dataSource).list(snapshot, t -> sink.row(
+            super((dataSource, snapshot, sink) -> TenantOption.tenants(dataSource).list(snapshot, t -> sink.row(
                     t.id().toString(), t.slug(), t.name(), t.portalUrl(), t.createdAt())),
                     "id", "slug", "name", "portal_url", "created");
         }
@@ -35,7 +33,7 @@ final class TenantCommand extends CommandGroup {
 
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            Tenant tenant = new Tenants(new TenantRepository(dataSource)).create(slug, name, portalUrl);
+            Tenant tenant = TenantOption.tenants(dataSource).create(slug, name, portalUrl);
             context().out().println("created tenant " + tenant.slug() + " (id " + tenant.id() + ")");
         }
     }
@@ -55,16 +53,16 @@ final class TenantCommand extends CommandGroup {
         @Override
         void validate() {
             if (name == null && portalUrl == null && !clearPortalUrl) {
-                throw ApiException.badRequest("nothing to change: give --name, --portal-url or --clear-portal-url");
+                throw Failure.invalid("nothing to change: give --name, --portal-url or --clear-portal-url");
             }
             if (portalUrl != null && clearPortalUrl) {
-                throw ApiException.badRequest("give either --portal-url or --clear-portal-url, not both");
+                throw Failure.invalid("give either --portal-url or --clear-portal-url, not both");
             }
         }
 
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            Tenant tenant = new Tenants(new TenantRepository(dataSource)).update(slug, name, portalUrl, clearPortalUrl);
+            Tenant tenant = TenantOption.tenants(dataSource).update(slug, name, portalUrl, clearPortalUrl);
             context().out().println("updated tenant " + tenant.slug() + " (name '" + tenant.name() + "', portal URL "
                     + (tenant.portalUrl() == null ? "from PORTAL_URL" : tenant.portalUrl()) + ")");
         }

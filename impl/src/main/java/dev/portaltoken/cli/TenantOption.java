@@ -1,9 +1,7 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.tenant.Tenant;
-import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
-import java.sql.SQLException;
 import javax.sql.DataSource;
 import picocli.CommandLine.Option;
 
@@ -13,7 +11,12 @@ final class TenantOption {
     String slug;
 
     /** The tenant; an unknown slug is a one-line error. */
-    Tenant require(DataSource dataSource) throws SQLException {
-        return new Tenants(new TenantRepository(dataSource)).require(slug);
+    Tenant require(DataSource dataSource) {
+        return tenants(dataSource).require(slug);
+    }
+
+    /** The tenants service on the command's database. */
+    static Tenants tenants(DataSource dataSource) {
+        return Tenants.of(dataSource);
     }
 }

@@ -3,15 +3,14 @@ package dev.portaltoken.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portaltoken.config.ConfigLoader;
-import dev.portaltoken.errors.ApiException;
-import dev.portaltoken.customer.CustomerRepository;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.keys.SigningKeys;
 import dev.portaltoken.keys.TokenRejectedException;
 import dev.portaltoken.keys.TokenVerifier;
-import dev.portaltoken.token.RevocationRepository;
+import dev.portaltoken.token.RevocationRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -51,11 +50,11 @@ final class TokenCommand extends CommandGroup {
             }
             byte[] read = context().in().readNBytes(MAX_TOKEN_BYTES + 1);
             if (read.length > MAX_TOKEN_BYTES) {
-                throw ApiException.badRequest("standard input holds more than " + MAX_TOKEN_BYTES + " bytes: not a token");
+                throw Failure.invalid("standard input holds more than " + MAX_TOKEN_BYTES + " bytes: not a token");
             }
             String given = new String(read, StandardCharsets.UTF_8).strip();
             if (given.isEmpty()) {
-                throw ApiException.badRequest("no token: give TOKEN, or pipe it on standard input");
+                throw Failure.invalid("no token: give TOKEN, or pipe it on standard input");
             }
             return given;
         }
@@ -75,10 +74,10 @@ final class TokenCommand extends CommandGroup {
         void run(ConfigLoader settings, SigningKeys keys, DataSource dataSource, String token) throws Exception {
             TokenVerifier.Verified verified = keys.verifier().verify(token);
             JWTClaimsSet claims = JWTClaimsSet.parse(verified.claims());
-            if (isRevoked(claims, new RevocationRepository(dataSource))) {
+            if (isRevoked(claims, new RevocationRecords(dataSource))) {
                 throw new TokenRejectedException("revoked");
             }
-            if (!customerActive(claims, new Customers(new CustomerRepository(dataSource)))) {
+            if (!customerActive(claims, CustomerCommand.customers(dataSource))) {
                 throw new TokenRejectedException("its customer is archived (an archived customer's tokens are inactive)");
             }
             Map<String, Object> out = new LinkedHashMap<>();
@@ -97,9 +96,8 @@ final class TokenCommand extends CommandGroup {
         void run(ConfigLoader settings, SigningKeys keys, DataSource dataSource, String token) throws Exception {
             JWTClaimsSet claims = JWTClaimsSet.parse(keys.verifier().verify(token).claims());
             UUID jti = UUID.fromString(claims.getJWTID());
-            // An operator's revocation is not held to the per-tenant limit that API callers are.
-            new RevocationRepository(dataSource).revokeToken(jti, UUID.fromString(claims.getStringClaim("tenant_id")),
-                    claims.getExpirationTime().toInstant(), Integer.MAX_VALUE);
+            new RevocationRecords(dataSource).revokeToken(jti, UUID.fromString(claims.getStringClaim("tenant_id")),
+                    claims.getExpirationTime().toInstant());
             context().out().println("revoked token " + jti + " (it would have expired at "
                     + claims.getExpirationTime().toInstant() + ")");
         }
@@ -124,7 +122,7 @@ final class TokenCommand extends CommandGroup {
      * revoked. A token without a jti, iat, tenant_id or resource (as HS256 tokens signed elsewhere with
      * the shared secret may be) cannot have been revoked here.
      */
-    private static boolean isRevoked(JWTClaimsSet claims, RevocationRepository revocations) throws Exception {
+    private static boolean isRevoked(JWTClaimsSet claims, RevocationRecords revocations) throws Exception {
         Map<String, Object> resource = claims.getJSONObjectClaim("resource");
         String tenant = claims.getStringClaim("tenant_id");
         if (claims.getJWTID() == null || tenant == null || claims.getIssueTime() == null || resource == null

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -44,18 +44,18 @@ public final class CustomerImport {
      *
      * @param recordsRead told every {@value #PROGRESS_EVERY} records, and at the end, how many
      *                    records after the header have been read (blank lines included)
-     * @throws ApiException BAD_REQUEST for an empty file or a wrong header row
+     * @throws Failure INVALID for an empty file or a wrong header row
      * @throws IOException  when {@code csv} cannot be read (e.g. is not valid in its charset)
      */
     static void read(Reader csv, Rows rows, LongConsumer recordsRead) throws IOException {
         long records = 0;
         try (MappingIterator<List<String>> lines = CSV.readerForListOf(String.class).readValues(csv)) {
             if (!hasNext(lines)) {
-                throw ApiException.badRequest("the file is empty; expected the header row alias,name,email");
+                throw Failure.invalid("the file is empty; expected the header row alias,name,email");
             }
             List<String> header = lines.next().stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
             if (!header.equals(HEADER)) {
-                throw ApiException.badRequest("line 1: the header row must be alias,name,email");
+                throw Failure.invalid("line 1: the header row must be alias,name,email");
             }
             while (hasNext(lines)) {
                 long line = lines.getCurrentLocation().getLineNr();
@@ -154,7 +154,7 @@ public final class CustomerImport {
             if (!cells.get(2).isEmpty()) {
                 Customers.checkEmail(cells.get(2));
             }
-        } catch (ApiException e) {
+        } catch (Failure e) {
             return e.getMessage();
         }
         return null;

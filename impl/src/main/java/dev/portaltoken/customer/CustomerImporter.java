@@ -1,9 +1,10 @@
 package dev.portaltoken.customer;
 
 import dev.portaltoken.db.Bulk;
+import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.db.CopyRows;
 import dev.portaltoken.db.Sql;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.ids.Uuids;
 import java.io.IOException;
 import java.io.Reader;
@@ -79,17 +80,17 @@ public final class CustomerImporter {
     /**
      * {@link #importCsv} of a UTF-8 file.
      *
-     * @throws ApiException BAD_REQUEST also when the file cannot be read or is not UTF-8
+     * @throws Failure INVALID also when the file cannot be read or is not UTF-8
      */
-    public Result importFile(UUID tenantId, Path file, Listener listener) throws SQLException {
+    public Result importFile(UUID tenantId, Path file, Listener listener) {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return importCsv(tenantId, reader, listener);
         } catch (CharacterCodingException e) {
-            throw ApiException.badRequest(file + " is not UTF-8 text");
+            throw Failure.invalid(file + " is not UTF-8 text");
         } catch (NoSuchFileException e) {
-            throw ApiException.badRequest("no such file: " + file);
+            throw Failure.invalid("no such file: " + file);
         } catch (IOException e) {
-            throw ApiException.badRequest("cannot read " + file + ": " + e.getMessage());
+            throw Failure.invalid("cannot read " + file + ": " + e.getMessage());
         }
     }
 
@@ -97,11 +98,19 @@ public final class CustomerImporter {
      * Creates or updates, by alias, a customer of {@code tenantId} for every row of {@code csv}, in
      * one transaction; a file with any bad row changes nothing.
      *
-     * @throws ApiException BAD_REQUEST for an empty file, a wrong header row, or an alias taken by a
+     * @throws Failure INVALID for an empty file or a wrong header row, CONFLICT for an alias taken by a
      *                      concurrent change while importing
      * @throws IOException  when {@code csv} cannot be read
      */
-    public Result importCsv(UUID tenantId, Reader csv, Listener listener) throws SQLException, IOException {
+    public Result importCsv(UUID tenantId, Reader csv, Listener listener) throws IOException {
+        try {
+            return importOn(tenantId, csv, listener);
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+    }
+
+    private Result importOn(UUID tenantId, Reader csv, Listener listener) throws SQLException, IOException {
         try (Connection c = dataSource.getConnection()) {
             Bulk.begin(c);
             try {
@@ -189,7 +198,7 @@ public final class CustomerImporter {
             return ps.executeLargeUpdate();
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e, "customer_tenant_alias_key")) {
-                throw ApiException.badRequest("an alias in the file was taken by another change while importing;"
+                throw Failure.conflict("an alias in the file was taken by another change while importing;"
                         + " nothing was imported");
             }
             throw e;

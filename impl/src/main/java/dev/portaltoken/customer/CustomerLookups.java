@@ -1,6 +1,5 @@
 package dev.portaltoken.customer;
 
-import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -39,7 +38,7 @@ final class CustomerLookups {
     @FunctionalInterface
     interface Query {
         /** The unarchived customers among {@code keys}, by key; keys with none are absent from the map. */
-        Map<CustomerKey, UUID> findActive(Set<CustomerKey> keys) throws SQLException;
+        Map<CustomerKey, UUID> findActive(Set<CustomerKey> keys);
     }
 
     private final Query query;
@@ -68,9 +67,10 @@ final class CustomerLookups {
      * The id of the tenant's unarchived customer {@code key} names, if there is one. Blocks until the
      * query that carries {@code key} has answered.
      *
-     * @throws SQLException the failure of that query (every lookup it carried gets the same one)
+     * @throws dev.portaltoken.db.DataAccessException the failure of that query (every lookup it carried
+     *                                                 gets the same one)
      */
-    Optional<UUID> find(CustomerKey key) throws SQLException {
+    Optional<UUID> find(CustomerKey key) {
         Waiter waiter = new Waiter(key);
         boolean leads;
         synchronized (lock) {
@@ -126,7 +126,7 @@ final class CustomerLookups {
         try {
             queried.run();
             found = query.findActive(keys);
-        } catch (SQLException | RuntimeException | Error e) {
+        } catch (RuntimeException | Error e) {
             batch.forEach(waiter -> waiter.fail(e));
             return;
         }
@@ -179,10 +179,7 @@ final class CustomerLookups {
         }
 
         /** What the query that carried this lookup answered; once answered. */
-        synchronized Optional<UUID> outcome() throws SQLException {
-            if (failure instanceof SQLException e) {
-                throw e;
-            }
+        synchronized Optional<UUID> outcome() {
             if (failure instanceof RuntimeException e) {
                 throw e;
             }

@@ -2,11 +2,11 @@ package dev.portaltoken.customer;
 
 import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.db.Sql;
+import dev.portaltoken.db.UnitOfWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,22 +74,21 @@ public final class CustomerRepository {
     }
 
     /** @return false when the alias is taken within the tenant (nothing is stored then) */
-    boolean insert(UUID tenantId, UUID id, String alias, String name, String email) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+    boolean insert(UUID tenantId, UUID id, String alias, String name, String email) {
+        return Sql.update(dataSource, INSERT, ps -> {
             ps.setObject(1, id);
             ps.setObject(2, tenantId);
             ps.setString(3, alias);
             ps.setString(4, name);
             ps.setString(5, email);
-            return ps.executeUpdate() == 1;
-        }
+        }) == 1;
     }
 
     /**
      * The unarchived customers among {@code keys}, in one statement: each key that names one maps to
      * its id; the others are absent. Each key is matched within its own tenant only.
      */
-    Map<CustomerKey, UUID> findActive(Set<CustomerKey> keys) throws SQLException {
+    Map<CustomerKey, UUID> findActive(Set<CustomerKey> keys) {
         if (keys.isEmpty()) {
             return Map.of();
         }
@@ -106,32 +105,34 @@ public final class CustomerRepository {
                 aliases.add(key.ref().alias());
             }
         }
-        Map<CustomerKey, UUID> found = new HashMap<>();
         String sql = aliases.isEmpty() ? FIND_BY_IDS : ids.isEmpty() ? FIND_BY_ALIASES : FIND_BY_IDS_AND_ALIASES;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            int parameter = 1;
-            if (!ids.isEmpty()) {
-                ps.setArray(parameter++, c.createArrayOf("uuid", idTenants.toArray(new UUID[0])));
-                ps.setArray(parameter++, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
-            }
-            if (!aliases.isEmpty()) {
-                ps.setArray(parameter++, c.createArrayOf("uuid", aliasTenants.toArray(new UUID[0])));
-                ps.setArray(parameter, c.createArrayOf("text", aliases.toArray(new String[0])));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = rs.getObject(2, UUID.class);
-                    String alias = rs.getString(3);
-                    CustomerRef ref = alias == null ? new CustomerRef(id, null) : new CustomerRef(null, alias);
-                    found.put(new CustomerKey(rs.getObject(1, UUID.class), ref), id);
+        return UnitOfWork.withConnection(dataSource, c -> {
+            Map<CustomerKey, UUID> found = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int parameter = 1;
+                if (!ids.isEmpty()) {
+                    ps.setArray(parameter++, c.createArrayOf("uuid", idTenants.toArray(new UUID[0])));
+                    ps.setArray(parameter++, c.createArrayOf("uuid", ids.toArray(new UUID[0])));
+                }
+                if (!aliases.isEmpty()) {
+                    ps.setArray(parameter++, c.createArrayOf("uuid", aliasTenants.toArray(new UUID[0])));
+                    ps.setArray(parameter, c.createArrayOf("text", aliases.toArray(new String[0])));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        UUID id = rs.getObject(2, UUID.class);
+                        String alias = rs.getString(3);
+                        CustomerRef ref = alias == null ? new CustomerRef(id, null) : new CustomerRef(null, alias);
+                        found.put(new CustomerKey(rs.getObject(1, UUID.class), ref), id);
+                    }
                 }
             }
-        }
-        return found;
+            return found;
+        });
     }
 
     /** The id of the tenant's customer {@code ref} names, archived or not. */
-    Optional<UUID> findAny(UUID tenantId, CustomerRef ref) throws SQLException {
+    Optional<UUID> findAny(UUID tenantId, CustomerRef ref) {
         return Sql.first(dataSource, ref.id() != null ? FIND_ANY_BY_ID : FIND_ANY_BY_ALIAS, ps -> {
             ps.setObject(1, tenantId);
             ps.setObject(2, ref.id() != null ? ref.id() : ref.alias());
@@ -139,36 +140,28 @@ public final class CustomerRepository {
     }
 
     /** @return false when the tenant has no such unarchived customer */
-    boolean archive(UUID tenantId, CustomerRef ref) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(ref.id() != null ? ARCHIVE_BY_ID : ARCHIVE_BY_ALIAS)) {
+    boolean archive(UUID tenantId, CustomerRef ref) {
+        return Sql.update(dataSource, ref.id() != null ? ARCHIVE_BY_ID : ARCHIVE_BY_ALIAS, ps -> {
             ps.setObject(1, tenantId);
             ps.setObject(2, ref.id() != null ? ref.id() : ref.alias());
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** A customer as listed to its tenant's operators. */
-    public record Listed(UUID id, String alias, String name, String email, Instant created, Instant archived) {
+        }) == 1;
     }
 
     /** Hands each of the tenant's customers to {@code each}, oldest first, as they are read. */
-    public void list(ReadSnapshot snapshot, UUID tenantId, Consumer<Listed> each) throws SQLException {
+    public void list(ReadSnapshot snapshot, UUID tenantId, Consumer<ListedCustomer> each) {
         snapshot.forEach(LIST, ps -> ps.setObject(1, tenantId), rs -> {
             java.sql.Timestamp archived = rs.getTimestamp(6);
-            return new Listed(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
+            return new ListedCustomer(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                     rs.getTimestamp(5).toInstant(), archived == null ? null : archived.toInstant());
         }, each);
     }
 
     /** @return false when the tenant has no such archived customer */
-    boolean unarchive(UUID tenantId, CustomerRef ref) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(ref.id() != null ? UNARCHIVE_BY_ID : UNARCHIVE_BY_ALIAS)) {
+    boolean unarchive(UUID tenantId, CustomerRef ref) {
+        return Sql.update(dataSource, ref.id() != null ? UNARCHIVE_BY_ID : UNARCHIVE_BY_ALIAS, ps -> {
             ps.setObject(1, tenantId);
             ps.setObject(2, ref.id() != null ? ref.id() : ref.alias());
-            return ps.executeUpdate() == 1;
-        }
+        }) == 1;
     }
 
     /** The fields an update sets; a null {@link Change} leaves that field as is. */
@@ -180,8 +173,13 @@ public final class CustomerRepository {
         UPDATED, NOT_FOUND, ALIAS_TAKEN
     }
 
-    Updated update(UUID tenantId, CustomerRef ref, Change alias, Change name, Change email) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE)) {
+    Updated update(UUID tenantId, CustomerRef ref, Change alias, Change name, Change email) {
+        return UnitOfWork.withConnection(dataSource, c -> update(c, tenantId, ref, alias, name, email));
+    }
+
+    private static Updated update(Connection c, UUID tenantId, CustomerRef ref, Change alias, Change name, Change email)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
             ps.setBoolean(1, alias != null);
             ps.setString(2, alias == null ? null : alias.value());
             ps.setBoolean(3, name != null);

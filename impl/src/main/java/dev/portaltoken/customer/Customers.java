@@ -1,16 +1,18 @@
 package dev.portaltoken.customer;
 
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.db.ReadSnapshot;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.cache.GuardedCache;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /** Creating, finding and archiving a tenant's customers. Thread-safe. */
 public final class Customers {
@@ -30,6 +32,11 @@ public final class Customers {
     /** For admin work: every lookup reads the database. */
     public Customers(CustomerRepository repository) {
         this(repository, Duration.ZERO, Freshness.UNTIL_EXPIRY);
+    }
+
+    /** For admin work on {@code dataSource}'s database: every lookup reads it. */
+    public static Customers forAdmin(DataSource dataSource) {
+        return new Customers(new CustomerRepository(dataSource));
     }
 
     /** As {@link #Customers(CustomerRepository, Duration, Freshness, Runnable, Runnable, Runnable)}, counting nothing. */
@@ -79,9 +86,9 @@ public final class Customers {
     /**
      * Creates a customer and returns its UUID.
      *
-     * @throws ApiException BAD_REQUEST for an invalid or duplicate alias or a malformed email
+     * @throws Failure INVALID for an invalid alias or a malformed email, CONFLICT for a taken alias
      */
-    public UUID create(UUID tenantId, String alias, String name, String email) throws SQLException {
+    public UUID create(UUID tenantId, String alias, String name, String email) {
         if (alias != null) {
             checkAlias(alias);
         }
@@ -98,10 +105,10 @@ public final class Customers {
     /**
      * Changes a customer's alias, name or email; for each, null keeps it and an empty string clears it.
      *
-     * @throws ApiException BAD_REQUEST for an invalid or taken alias or a bad email; NOT_FOUND when the
+     * @throws Failure INVALID for an invalid alias or a bad email, CONFLICT for a taken alias, NOT_FOUND when the
      *                      tenant has no such customer (archived ones included)
      */
-    public void update(UUID tenantId, String idOrAlias, String alias, String name, String email) throws SQLException {
+    public void update(UUID tenantId, String idOrAlias, String alias, String name, String email) {
         if (alias != null && !alias.isEmpty()) {
             checkAlias(alias);
         }
@@ -109,39 +116,39 @@ public final class Customers {
             checkEmail(email);
         }
         switch (repository.update(tenantId, CustomerRef.parse(idOrAlias), change(alias), change(name), change(email))) {
-            case NOT_FOUND -> throw ApiException.notFound("no customer '" + idOrAlias + "' in this tenant");
+            case NOT_FOUND -> throw Failure.notFound("no customer '" + idOrAlias + "' in this tenant");
             case ALIAS_TAKEN -> throw aliasTaken(alias);
             default -> {
             }
         }
     }
 
-    /** @throws ApiException NOT_FOUND when the tenant has no such archived customer */
-    public void unarchive(UUID tenantId, String idOrAlias) throws SQLException {
+    /** @throws Failure NOT_FOUND when the tenant has no such archived customer */
+    public void unarchive(UUID tenantId, String idOrAlias) {
         if (!repository.unarchive(tenantId, CustomerRef.parse(idOrAlias))) {
-            throw ApiException.notFound("no archived customer '" + idOrAlias + "' in this tenant");
+            throw Failure.notFound("no archived customer '" + idOrAlias + "' in this tenant");
         }
     }
 
-    /** @throws ApiException BAD_REQUEST when {@code alias} may not be an alias */
+    /** @throws Failure INVALID when {@code alias} may not be an alias */
     static void checkAlias(String alias) {
         if (!ALIAS.matcher(alias).matches()) {
-            throw ApiException.badRequest("alias must be 1 to 255 characters from A-Z a-z 0-9 . _ ~ @ : + -");
+            throw Failure.invalid("alias must be 1 to 255 characters from A-Z a-z 0-9 . _ ~ @ : + -");
         }
         if (CustomerIds.parse(alias).isPresent()) {
-            throw ApiException.badRequest("alias '" + alias + "' has the form of a customer id; choose another");
+            throw Failure.invalid("alias '" + alias + "' has the form of a customer id; choose another");
         }
     }
 
-    /** @throws ApiException BAD_REQUEST when {@code email} is not an email address */
+    /** @throws Failure INVALID when {@code email} is not an email address */
     static void checkEmail(String email) {
         if (!EMAIL.matcher(email).matches()) {
-            throw ApiException.badRequest("email '" + email + "' is not an email address");
+            throw Failure.invalid("email '" + email + "' is not an email address");
         }
     }
 
-    private static ApiException aliasTaken(String alias) {
-        return ApiException.badRequest("alias '" + alias + "' is already used by another customer of this tenant");
+    private static Failure aliasTaken(String alias) {
+        return Failure.conflict("alias '" + alias + "' is already used by another customer of this tenant");
     }
 
     private static CustomerRepository.Change change(String value) {
@@ -149,7 +156,7 @@ public final class Customers {
     }
 
     /** The UUID of the tenant's unarchived customer named by {@code idOrAlias}, if there is one. */
-    public Optional<UUID> findActive(UUID tenantId, String idOrAlias) throws SQLException {
+    public Optional<UUID> findActive(UUID tenantId, String idOrAlias) {
         Lookup key = new Lookup(tenantId, idOrAlias);
         Optional<UUID> cached = found.getIfPresent(key);
         if (cached.isPresent()) {
@@ -163,7 +170,7 @@ public final class Customers {
      * The UUID of the tenant's customer named by {@code idOrAlias}, archived or not (an archived
      * customer's tokens can still be revoked). Always reads the database.
      */
-    public Optional<UUID> findIncludingArchived(UUID tenantId, String idOrAlias) throws SQLException {
+    public Optional<UUID> findIncludingArchived(UUID tenantId, String idOrAlias) {
         CustomerRef ref = CustomerRef.parse(idOrAlias);
         if (ref.id() == null && !ALIAS.matcher(ref.alias()).matches()) {
             return Optional.empty();
@@ -171,7 +178,7 @@ public final class Customers {
         return repository.findAny(tenantId, ref);
     }
 
-    private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) throws SQLException {
+    private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) {
         CustomerRef ref = CustomerRef.parse(idOrAlias);
         if (ref.id() == null && !ALIAS.matcher(ref.alias()).matches()) {
             return Optional.empty(); // no alias outside the allowed characters can exist (nor reach SQL)
@@ -180,10 +187,15 @@ public final class Customers {
         return lookups.find(new CustomerKey(tenantId, ref));
     }
 
-    /** @throws ApiException NOT_FOUND when the tenant has no such unarchived customer */
-    public void archive(UUID tenantId, String idOrAlias) throws SQLException {
+    /** Hands each of the tenant's customers to {@code each}, oldest first, as they are read in {@code snapshot}. */
+    public void list(ReadSnapshot snapshot, UUID tenantId, Consumer<ListedCustomer> each) {
+        repository.list(snapshot, tenantId, each);
+    }
+
+    /** @throws Failure NOT_FOUND when the tenant has no such unarchived customer */
+    public void archive(UUID tenantId, String idOrAlias) {
         if (!repository.archive(tenantId, CustomerRef.parse(idOrAlias))) {
-            throw ApiException.notFound("no active customer '" + idOrAlias + "' in this tenant");
+            throw Failure.notFound("no active customer '" + idOrAlias + "' in this tenant");
         }
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -20,12 +21,22 @@ public final class ReadSnapshot implements AutoCloseable {
         this.connection = connection;
     }
 
-    public static ReadSnapshot open(DataSource dataSource) throws SQLException {
-        Connection connection = dataSource.getConnection();
+    /**
+     * Begins the snapshot on a connection of its own. Its isolation and read-only mode are set with
+     * {@code SET TRANSACTION}, for this transaction only (see {@link UnitOfWork}).
+     */
+    public static ReadSnapshot open(DataSource dataSource) {
+        Connection connection;
         try {
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
+            connection = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+        try {
             Bulk.begin(connection);
+            try (Statement s = connection.createStatement()) {
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            }
             return new ReadSnapshot(connection);
         } catch (SQLException | RuntimeException e) {
             try {
@@ -33,7 +44,7 @@ public final class ReadSnapshot implements AutoCloseable {
             } catch (SQLException closing) {
                 e.addSuppressed(closing);
             }
-            throw e;
+            throw e instanceof SQLException sql ? new DataAccessException(sql) : (RuntimeException) e;
         }
     }
 
@@ -50,8 +61,7 @@ public final class ReadSnapshot implements AutoCloseable {
     }
 
     /** Runs {@code sql} and hands each row to {@code each} as it arrives, in the order of the result. */
-    public <T> void forEach(String sql, Binder binder, RowReader<T> reader, Consumer<? super T> each)
-            throws SQLException {
+    public <T> void forEach(String sql, Binder binder, RowReader<T> reader, Consumer<? super T> each) {
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setFetchSize(Bulk.FETCH_SIZE);
             binder.bind(ps);
@@ -60,16 +70,22 @@ public final class ReadSnapshot implements AutoCloseable {
                     each.accept(reader.read(rs));
                 }
             }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
         }
     }
 
     /** Ends the transaction (nothing was written) and returns the connection. */
     @Override
-    public void close() throws SQLException {
+    public void close() {
         try {
-            connection.rollback();
-        } finally {
-            connection.close();
+            try {
+                connection.rollback();
+            } finally {
+                connection.close();
+            }
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
         }
     }
 }

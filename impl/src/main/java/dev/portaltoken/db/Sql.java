@@ -1,6 +1,5 @@
 package dev.portaltoken.db;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,9 +7,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * One statement on a connection of its own from a pool (auto-commit), prepared, bound, run and
- * closed; and reading PostgreSQL errors. Parameters are set by a {@link ReadSnapshot.Binder}, rows
- * read by a {@link ReadSnapshot.RowReader}, as in a {@link ReadSnapshot}.
+ * One statement on a connection from a pool, or of the unit of work this thread has open on it
+ * ({@link UnitOfWork}): prepared, bound, run and closed; and reading PostgreSQL errors. Parameters
+ * are set by a {@link ReadSnapshot.Binder}, rows read by a {@link ReadSnapshot.RowReader}, as in a
+ * {@link ReadSnapshot}. Failures are {@link DataAccessException}s.
  */
 public final class Sql {
     /** For a statement without parameters. */
@@ -32,22 +32,26 @@ public final class Sql {
     }
 
     /** Runs an INSERT, UPDATE or DELETE; returns how many rows it changed. */
-    public static int update(DataSource dataSource, String sql, ReadSnapshot.Binder binder) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            return ps.executeUpdate();
-        }
+    public static int update(DataSource dataSource, String sql, ReadSnapshot.Binder binder) {
+        return UnitOfWork.withConnection(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Runs a query (or a statement with RETURNING); its first row, read by {@code reader}, or empty when none. */
     public static <T> Optional<T> first(DataSource dataSource, String sql, ReadSnapshot.Binder binder,
-                                        ReadSnapshot.RowReader<T> reader) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
+                                        ReadSnapshot.RowReader<T> reader) {
+        return UnitOfWork.withConnection(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(reader.read(rs)) : Optional.empty();
+                }
             }
-        }
+        });
     }
 
     /**
@@ -56,9 +60,8 @@ public final class Sql {
      * bounded however many rows there are, and each round trip keeps the pool's socket timeout.
      */
     public static void forEachPaged(DataSource dataSource, String sql, ReadSnapshot.Binder binder, int fetchSize,
-                                    RowHandler handler) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+                                    RowHandler handler) {
+        UnitOfWork.inTransaction(dataSource, UnitOfWork.Isolation.READ_COMMITTED, true, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setFetchSize(fetchSize);
                 binder.bind(ps);
@@ -67,22 +70,23 @@ public final class Sql {
                         handler.row(rs);
                     }
                 }
-            } finally {
-                c.rollback();
             }
-        }
+            return null;
+        });
     }
 
     /** Runs a query and hands every row to {@code handler} as it is read. */
-    public static void forEach(DataSource dataSource, String sql, ReadSnapshot.Binder binder, RowHandler handler)
-            throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    handler.row(rs);
+    public static void forEach(DataSource dataSource, String sql, ReadSnapshot.Binder binder, RowHandler handler) {
+        UnitOfWork.withConnection(dataSource, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        handler.row(rs);
+                    }
                 }
             }
-        }
+            return null;
+        });
     }
 }

@@ -11,7 +11,7 @@ import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenService;
-import dev.portaltoken.token.TokenLifecycle;
+import dev.portaltoken.token.IssuedTokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -30,7 +30,7 @@ import org.glassfish.jersey.server.ServerProperties;
  *   <li>{@link JsonOnlyFilter}: JSON only, a body without Content-Type is read as JSON;</li>
  *   <li>routing to a resource, then, on the routes that require a key ({@link Authenticated}),
  *       {@link AuthenticationFilter} (API key to caller) and {@link RateLimitFilter} (the key's bucket);</li>
- *   <li>{@link PortalTokenRequestReader} reads the body, the resource answers
+ *   <li>{@link MintRequestReader} reads the body, the resource answers
  *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
  *       {@link OperationsResource}, the pages {@link PortalPageResource} and {@link DocsResource});</li>
  *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers), the
@@ -45,7 +45,7 @@ public final class ApiApplication extends ResourceConfig {
     }
 
     /** What the API port serves beyond the operations: the contract's operations, the JWKS, the documents and the pages. */
-    public record Api(PortalTokenService tokens, TokenLifecycle lifecycle, Supplier<List<JWK>> publishedKeys,
+    public record Api(PortalTokenService tokens, IssuedTokens lifecycle, Supplier<List<JWK>> publishedKeys,
                       ApiKeyAuthenticator authenticator,
                       AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits) {
     }
@@ -58,8 +58,8 @@ public final class ApiApplication extends ResourceConfig {
             register(new AuthenticationFilter(api.authenticator(), api.authFailures(), api.clientAddresses(),
                     pipeline.metrics()));
             register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
-            register(new PortalTokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
-            register(new PortalTokenRequestBodyReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
+            register(new MintRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
+            register(new TokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             registerResources(ContractResources.authenticated(new PortalTokenResource(api.tokens())),
                     ContractResources.authenticated(new PortalTokensResource(api.lifecycle())),
                     ContractResources.of(new JwksResource(api.publishedKeys())),

@@ -2,7 +2,6 @@ package dev.portaltoken.http;
 
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.Caller;
-import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
@@ -14,7 +13,6 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
-import java.sql.SQLException;
 import java.util.Optional;
 import org.glassfish.grizzly.http.server.Request;
 
@@ -72,12 +70,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         if (key == null) {
             throw reject(address, "malformed", "malformed Authorization header: expected Bearer <api key>");
         }
-        Optional<Caller> caller;
-        try {
-            caller = authenticator.authenticate(key);
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        Optional<Caller> caller = authenticator.authenticate(key);
         if (caller.isEmpty()) {
             throw reject(address, "invalid", "invalid API key");
         }

@@ -2,6 +2,7 @@ package dev.portaltoken.http;
 
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.errors.ErrorRenderer;
+import dev.portaltoken.errors.Failure;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every failure in the Jersey pipeline becomes an {@link ApiException} answered by the one
- * {@link ErrorRenderer}: ours as thrown, Jersey's own (no route, wrong method or media type, a body
+ * {@link ErrorRenderer}: the HTTP layer's as thrown, the domain's {@link Failure}s by their kind
+ * ({@link #answer}), Jersey's own (no route, wrong method or media type, a body
  * that breaks off) as the contract's codes, and anything else as a 500 that carries only a
  * correlation id, never the exception's text.
  *
@@ -52,6 +54,9 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
     private ApiException translate(Throwable e) {
         if (e instanceof ApiException api) {
             return api;
+        }
+        if (e instanceof Failure failure) {
+            return answer(failure);
         }
         if (e instanceof NotFoundException) {
             return ApiException.notFound("no such resource");
@@ -102,6 +107,21 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
             key.append('@').append(frames[0]);
         }
         return key.toString();
+    }
+
+    /**
+     * The one mapping from the domain's failures to the contract's answers. What cannot be answered
+     * yet (UNAVAILABLE) is the contract's 500, which every operation declares.
+     */
+    static ApiException answer(Failure failure) {
+        int status = switch (failure.kind()) {
+            case INVALID -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case LIMIT_REACHED -> 429;
+            case UNAVAILABLE -> 500;
+        };
+        return new ApiException(status, failure.getMessage());
     }
 
     /** 405 with the {@code Allow} header of the route. */

@@ -4,10 +4,8 @@ import dev.portaltoken.api.CustomersApi;
 import dev.portaltoken.api.model.CustomerPortalTokenRequest;
 import dev.portaltoken.api.model.CustomerPortalTokenResponse;
 import dev.portaltoken.api.model.TokenScope;
-import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.Scope;
-import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.util.List;
 
@@ -21,20 +19,16 @@ final class PortalTokenResource implements CustomersApi {
 
     @Override
     public CustomerPortalTokenResponse createPortalToken(String idOrAlias, CustomerPortalTokenRequest body) {
-        try {
-            PortalTokenService.IssuedToken issued = service.issue(CurrentCaller.tenant(),
-                    idOrAlias, body == null ? null : body.getExpiresInSeconds(),
-                    body == null ? null : scopes(body.getScopes()),
-                    body != null && Boolean.TRUE.equals(body.getInvalidateExisting()));
-            return new CustomerPortalTokenResponse(issued.portalUrl(), issued.token(), issued.portalLink(),
-                    issued.apiUrl(), issued.expiresAt().atOffset(ZoneOffset.UTC));
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        PortalTokenService.IssuedToken issued = service.issue(CurrentCaller.tenant(),
+                idOrAlias, body == null ? null : body.getExpiresInSeconds(),
+                body == null ? null : scopes(body.getScopes()),
+                body != null && Boolean.TRUE.equals(body.getInvalidateExisting()));
+        return new CustomerPortalTokenResponse(issued.portalUrl(), issued.token(), issued.portalLink(),
+                issued.apiUrl(), issued.expiresAt().atOffset(ZoneOffset.UTC));
     }
 
     /** The contract's scopes as the service's; null stays null (both). */
     private static List<Scope> scopes(List<TokenScope> requested) {
-        return requested == null ? null : requested.stream().map(PortalTokenRequestReader::scope).toList();
+        return requested == null ? null : requested.stream().map(MintRequestReader::scope).toList();
     }
 }

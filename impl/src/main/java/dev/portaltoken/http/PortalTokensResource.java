@@ -4,9 +4,7 @@ import dev.portaltoken.api.PortalTokensApi;
 import dev.portaltoken.api.model.CustomerTokenRevocation;
 import dev.portaltoken.api.model.PortalTokenIntrospection;
 import dev.portaltoken.api.model.PortalTokenRequest;
-import dev.portaltoken.db.DataAccessException;
-import dev.portaltoken.token.TokenLifecycle;
-import java.sql.SQLException;
+import dev.portaltoken.token.IssuedTokens;
 import java.time.ZoneOffset;
 import java.util.Map;
 
@@ -14,50 +12,38 @@ import java.util.Map;
 final class PortalTokensResource implements PortalTokensApi {
     private static final PortalTokenIntrospection INACTIVE = new PortalTokenIntrospection().active(false);
 
-    private final TokenLifecycle lifecycle;
+    private final IssuedTokens lifecycle;
 
-    PortalTokensResource(TokenLifecycle lifecycle) {
+    PortalTokensResource(IssuedTokens lifecycle) {
         this.lifecycle = lifecycle;
     }
 
     @Override
     public PortalTokenIntrospection introspectPortalToken(PortalTokenRequest request) {
-        try {
-            return lifecycle.introspect(CurrentCaller.get(), request.getToken())
-                    .map(active -> new PortalTokenIntrospection().active(true)
-                            .sub(active.sub())
-                            .tenantId(active.tenantId())
-                            .customerId(active.customerId())
-                            .scope(active.scope())
-                            .iat(active.iat())
-                            .exp(active.exp())
-                            .jti(active.jti().toString())
-                            .iss(active.iss())
-                            .kid(active.kid()))
-                    .orElse(INACTIVE);
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        return lifecycle.introspect(CurrentCaller.get(), request.getToken())
+                .map(active -> new PortalTokenIntrospection().active(true)
+                        .sub(active.sub())
+                        .tenantId(active.tenantId())
+                        .customerId(active.customerId())
+                        .scope(active.scope())
+                        .iat(active.iat())
+                        .exp(active.exp())
+                        .jti(active.jti().toString())
+                        .iss(active.iss())
+                        .kid(active.kid()))
+                .orElse(INACTIVE);
     }
 
     @Override
     public Object revokePortalToken(PortalTokenRequest request) {
-        try {
-            lifecycle.revoke(CurrentCaller.tenant(), request.getToken());
-            return Map.of();
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        lifecycle.revoke(CurrentCaller.tenant(), request.getToken());
+        return Map.of();
     }
 
     @Override
     public CustomerTokenRevocation revokeCustomerPortalTokens(String idOrAlias) {
-        try {
-            return new CustomerTokenRevocation().revokedBefore(
-                    lifecycle.revokeCustomer(CurrentCaller.tenant(), idOrAlias)
-                            .atOffset(ZoneOffset.UTC));
-        } catch (SQLException e) {
-            throw new DataAccessException(e);
-        }
+        return new CustomerTokenRevocation().revokedBefore(
+                lifecycle.revokeCustomer(CurrentCaller.tenant(), idOrAlias)
+                        .atOffset(ZoneOffset.UTC));
     }
 }

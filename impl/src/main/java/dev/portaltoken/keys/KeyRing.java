@@ -2,8 +2,6 @@ package dev.portaltoken.keys;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
-import dev.portaltoken.token.SigningKey;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -74,7 +72,7 @@ final class KeyRing {
      * erased), and an asymmetric algorithm without an active key gets one (the first start, or after
      * its active key was retired). Safe when several instances do this at once.
      */
-    void maintain() throws SQLException {
+    void maintain() {
         repository.retireExpired();
         if (signsWith.sharedSecretKey().isEmpty()) {
             store.ensureActive(signsWith.algorithm());
@@ -89,7 +87,7 @@ final class KeyRing {
      * @throws dev.portaltoken.config.ConfigException when the key encryption key does not open the
      *                                                new signing key
      */
-    void reload() throws SQLException {
+    void reload() {
         PublishedKeys published = repository.findPublished(publishDelay);
         Optional<Snapshot> previous = snapshot.current();
         SigningKey signing;
@@ -117,7 +115,7 @@ final class KeyRing {
         try {
             maintain();
             reload();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("could not refresh the signing keys, keeping the current ones: {}", e.getMessage());
         }
     }

@@ -2,9 +2,7 @@ package dev.portaltoken.keys;
 
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.ConfigException;
-import dev.portaltoken.token.SigningKey;
 import dev.portaltoken.util.BackgroundTasks;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +21,7 @@ final class KeyRingSupervisor implements AutoCloseable {
 
     /** Opens the ring: checks the key encryption key, creates the first key if needed, loads. */
     interface Opener {
-        KeyRing open() throws SQLException;
+        KeyRing open();
     }
 
     private final Opener opener;
@@ -40,7 +38,7 @@ final class KeyRingSupervisor implements AutoCloseable {
      * Opens the ring now if the database is ready (throwing what opening throws), then keeps it fresh
      * as a task of {@code tasks}.
      */
-    void start(Duration interval, BackgroundTasks tasks) throws SQLException {
+    void start(Duration interval, BackgroundTasks tasks) {
         if (databaseReady.getAsBoolean()) {
             ring.set(opener.open());
         }
@@ -61,7 +59,7 @@ final class KeyRingSupervisor implements AutoCloseable {
             LOG.info("signing keys loaded");
         } catch (ConfigException e) {
             LOG.error("cannot load the signing keys, staying not ready: {}", e.getMessage());
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("cannot load the signing keys yet: {}", e.getMessage());
         }
     }

@@ -1,10 +1,8 @@
 package dev.portaltoken.keys;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import dev.portaltoken.db.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,29 +25,19 @@ final class SealedKeyRepository {
     }
 
     /** The sealed private key of a published key. */
-    Optional<SealedKey> find(String kid) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND)) {
-            ps.setString(1, kid);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(sealedKey(rs)) : Optional.empty();
-            }
-        }
+    Optional<SealedKey> find(String kid) {
+        return Sql.first(dataSource, FIND, ps -> ps.setString(1, kid), SealedKeyRepository::sealedKey);
     }
 
     /** The sealed private keys of every published key, by kid. */
-    Map<String, SealedKey> findAll() throws SQLException {
+    Map<String, SealedKey> findAll() {
         Map<String, SealedKey> sealed = new LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(FIND_ALL)) {
-            while (rs.next()) {
-                sealed.put(rs.getString(1), sealedKey(rs));
-            }
-        }
+        Sql.forEach(dataSource, FIND_ALL, Sql.NO_PARAMETERS, rs -> sealed.put(rs.getString(1), sealedKey(rs)));
         return sealed;
     }
 
     /** True when some published key has a sealed private key (so a key encryption key is needed). */
-    boolean any() throws SQLException {
+    boolean any() {
         return !findAll().isEmpty();
     }
 

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import dev.portaltoken.db.Sql;
+import dev.portaltoken.db.UnitOfWork;
 
 /**
  * Signing keys in PostgreSQL. Every change of state runs in one transaction under one advisory
@@ -71,13 +73,17 @@ final class SigningKeyRepository {
     }
 
     /** Every key ever stored, newest first. */
-    List<StoredKey> findAll() throws SQLException {
+    List<StoredKey> findAll() {
         return query(FIND_ALL, null);
     }
 
     /** The published keys, and which of them were stored at least {@code settleAfter} ago. */
-    PublishedKeys findPublished(Duration settleAfter) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND_PUBLISHED_SETTLED)) {
+    PublishedKeys findPublished(Duration settleAfter) {
+        return UnitOfWork.withConnection(dataSource, c -> findPublished(c, settleAfter));
+    }
+
+    private static PublishedKeys findPublished(Connection c, Duration settleAfter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(FIND_PUBLISHED_SETTLED)) {
             ps.setLong(1, settleAfter.toMillis());
             List<StoredKey> keys = new ArrayList<>();
             Set<String> settled = new HashSet<>();
@@ -94,7 +100,7 @@ final class SigningKeyRepository {
         }
     }
 
-    Optional<StoredKey> find(String kid) throws SQLException {
+    Optional<StoredKey> find(String kid) {
         return query(FIND, kid).stream().findFirst();
     }
 
@@ -104,14 +110,12 @@ final class SigningKeyRepository {
     }
 
     /** The kid of the algorithm's active key. */
-    Optional<String> findActiveKid(JWSAlgorithm algorithm) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return activeKid(c, algorithm);
-        }
+    Optional<String> findActiveKid(JWSAlgorithm algorithm) {
+        return UnitOfWork.withConnection(dataSource, c -> activeKid(c, algorithm));
     }
 
     /** Stores {@code key} as its algorithm's active key unless that algorithm has one; true when stored. */
-    boolean insertActiveIfNone(NewKey key) throws SQLException {
+    boolean insertActiveIfNone(NewKey key) {
         return inTransaction(c -> activeKid(c, key.algorithm()).isEmpty() && insertActive(c, key));
     }
 
@@ -121,7 +125,7 @@ final class SigningKeyRepository {
      *
      * @return the key that stopped signing
      */
-    Optional<Demoted> rotate(NewKey key, Duration retireAfter) throws SQLException {
+    Optional<Demoted> rotate(NewKey key, Duration retireAfter) {
         return inTransaction(c -> {
             Optional<Demoted> demoted;
             try (PreparedStatement ps = c.prepareStatement(DEMOTE_ACTIVE_OF_ALG)) {
@@ -143,7 +147,7 @@ final class SigningKeyRepository {
      * Moves a key one step on: an active key becomes retiring until now + {@code retireAfter} (never
      * the only active key), a retiring one becomes retired at once.
      */
-    RetireOutcome retire(String kid, Duration retireAfter) throws SQLException {
+    RetireOutcome retire(String kid, Duration retireAfter) {
         return inTransaction(c -> {
             Optional<StoredKey> key = query(c, FIND, kid).stream().findFirst();
             if (key.isEmpty()) {
@@ -173,31 +177,18 @@ final class SigningKeyRepository {
     }
 
     /** Marks retiring keys past their date retired and erases their private keys; returns how many. */
-    int retireExpired() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            return s.executeUpdate(RETIRE_EXPIRED);
-        }
+    int retireExpired() {
+        return Sql.update(dataSource, RETIRE_EXPIRED, Sql.NO_PARAMETERS);
     }
 
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (Statement s = c.createStatement()) {
-                    s.execute(LOCK);
-                }
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+    /** One transaction (the unit of work's, when one is open) that holds the signing keys' lock first. */
+    private <T> T inTransaction(UnitOfWork.Work<T> work) {
+        return UnitOfWork.inTransaction(dataSource, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute(LOCK);
             }
-        }
+            return work.run(c);
+        });
     }
 
     private static Optional<String> activeKid(Connection c, JWSAlgorithm algorithm) throws SQLException {
@@ -227,10 +218,8 @@ final class SigningKeyRepository {
         }
     }
 
-    private List<StoredKey> query(String sql, String kid) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return query(c, sql, kid);
-        }
+    private List<StoredKey> query(String sql, String kid) {
+        return UnitOfWork.withConnection(dataSource, c -> query(c, sql, kid));
     }
 
     private static List<StoredKey> query(Connection c, String sql, String kid) throws SQLException {

@@ -6,14 +6,9 @@ import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
-import dev.portaltoken.token.SigningKey;
-import dev.portaltoken.token.TokenLifetime;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.sql.SQLException;
 import java.text.ParseException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -41,7 +36,7 @@ final class SigningKeyStore {
      *
      * @throws ConfigException naming the key's source when it does not open one of them
      */
-    void checkEncryptionKey() throws SQLException {
+    void checkEncryptionKey() {
         Map<String, SealedKey> stored = repository.sealed().findAll();
         for (Map.Entry<String, SealedKey> sealed : stored.entrySet()) {
             openJwk(sealed.getKey(), sealed.getValue());
@@ -56,7 +51,7 @@ final class SigningKeyStore {
      *
      * @return true when this call created it
      */
-    boolean ensureActive(JWSAlgorithm algorithm) throws SQLException {
+    boolean ensureActive(JWSAlgorithm algorithm) {
         if (repository.findActiveKid(algorithm).isPresent()) {
             return false;
         }
@@ -73,7 +68,7 @@ final class SigningKeyStore {
      * {@link SigningKeys#RETIRE_AFTER}. Checks first that the key encryption key opens the stored keys, so that
      * it never stores a key the running servers cannot open.
      */
-    SigningKeys.Rotation rotate(JWSAlgorithm algorithm) throws SQLException {
+    SigningKeys.Rotation rotate(JWSAlgorithm algorithm) {
         checkEncryptionKey();
         SigningKeyRepository.NewKey key = newKey(algorithm);
         Optional<SigningKeyRepository.Demoted> previous = repository.rotate(key, SigningKeys.RETIRE_AFTER);
@@ -88,7 +83,7 @@ final class SigningKeyStore {
      *
      * @throws ConfigException when the key encryption key does not open it
      */
-    SigningKey open(String kid) throws SQLException {
+    SigningKey open(String kid) {
         SealedKey sealed = repository.sealed().find(kid)
                 .orElseThrow(() -> new IllegalStateException("signing key " + kid + " is no longer published"));
         JWK jwk = openJwk(kid, sealed);

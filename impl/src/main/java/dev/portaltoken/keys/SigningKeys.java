@@ -6,11 +6,8 @@ import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.crypto.Signers;
-import dev.portaltoken.token.SigningKey;
-import dev.portaltoken.token.TokenLifetime;
 import dev.portaltoken.util.BackgroundTasks;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,7 +100,7 @@ public final class SigningKeys implements AutoCloseable {
      */
     public static SigningKeys serve(DataSource dataSource, SigningConfig config, SignerProvider signer, Path dataDir,
                                     TokenRules expected, BooleanSupplier databaseReady,
-                                    BackgroundTasks tasks) throws SQLException {
+                                    BackgroundTasks tasks) {
         SigningKeys keys = new SigningKeys(dataSource, config, signer, dataDir, expected, databaseReady, true);
         keys.ring.orElseThrow().start(config.refreshInterval(), tasks);
         return keys;
@@ -156,7 +153,7 @@ public final class SigningKeys implements AutoCloseable {
     }
 
     /** Every key ever stored, newest first. */
-    public List<StoredKey> list() throws SQLException {
+    public List<StoredKey> list() {
         return repository.findAll();
     }
 
@@ -165,7 +162,7 @@ public final class SigningKeys implements AutoCloseable {
      * for {@link #RETIRE_AFTER}. Refuses (ConfigException) when the key encryption key does not
      * open the stored keys, so it never stores a key the servers cannot open.
      */
-    public Rotation rotate(JWSAlgorithm algorithm) throws SQLException {
+    public Rotation rotate(JWSAlgorithm algorithm) {
         return store().rotate(algorithm);
     }
 
@@ -173,7 +170,7 @@ public final class SigningKeys implements AutoCloseable {
      * Moves a key one step on: an active key stops signing and stays published for
      * {@link #RETIRE_AFTER} (never the only active key); a retiring key is retired at once.
      */
-    public Retirement retire(String kid) throws SQLException {
+    public Retirement retire(String kid) {
         RetireOutcome outcome = repository.retire(kid, RETIRE_AFTER);
         return new Retirement(outcome, outcome == RetireOutcome.NOW_RETIRING
                 ? repository.find(kid).flatMap(StoredKey::retiresAt) : Optional.empty());
@@ -183,7 +180,7 @@ public final class SigningKeys implements AutoCloseable {
      * A verifier of tokens against every stored key (retired ones say why they fail) and, while HS256
      * signs, the shared secret, by the same rules as a server's.
      */
-    public TokenVerifier verifier() throws SQLException {
+    public TokenVerifier verifier() {
         return new TokenVerifier(repository.findAll(), expected, Clock.systemUTC());
     }
 
@@ -196,13 +193,13 @@ public final class SigningKeys implements AutoCloseable {
         return ring.orElseThrow(() -> new IllegalStateException("admin key access signs nothing"));
     }
 
-    private SigningKeyStore store() throws SQLException {
+    private SigningKeyStore store() {
         return new SigningKeyStore(repository,
                 KeyEncryptionKey.resolve(config.keyEncryptionKey(), dataDir, repository.sealed().any()), signer);
     }
 
     /** Checks the key encryption key against the stored keys, creates what is missing, and loads. */
-    private KeyRing openRing() throws SQLException {
+    private KeyRing openRing() {
         SigningKeyStore store = store();
         store.checkEncryptionKey();
         KeyRing keyRing = new KeyRing(repository, store, config.algorithm(),

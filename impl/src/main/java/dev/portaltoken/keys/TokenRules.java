@@ -5,7 +5,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.config.TokenAudience;
-import dev.portaltoken.token.TokenLifetime;
 import java.util.Optional;
 
 /**

@@ -15,7 +15,6 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.crypto.Signers;
-import dev.portaltoken.token.SigningKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;

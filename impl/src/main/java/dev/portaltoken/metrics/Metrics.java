@@ -1,6 +1,6 @@
 package dev.portaltoken.metrics;
 
-import dev.portaltoken.token.TokenLifecycle;
+import dev.portaltoken.token.IssuedTokens;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -100,8 +100,8 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** Introspections by outcome and revocations by kind. */
-    public TokenLifecycle.Counters tokenLifecycle() {
-        return new TokenLifecycle.Counters(
+    public IssuedTokens.Counters issuedTokens() {
+        return new IssuedTokens.Counters(
                 introspections("active"), introspections("inactive"), revocations("token"), revocations("customer"));
     }
 

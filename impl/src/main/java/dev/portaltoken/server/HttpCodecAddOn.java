@@ -26,7 +26,12 @@ import org.glassfish.grizzly.memory.MemoryManager;
  *   <li>Requests carrying an {@code Upgrade} header (such as {@code h2c}, which curl --http2 and the
  *       JDK's HttpClient send by default) are served as plain HTTP/1.1, as RFC 9110 allows. Grizzly 4
  *       otherwise marks them upgraded although nothing takes the upgrade, stops decoding the body by
- *       Content-Length, and the request hangs.</li>
+ *       Content-Length, and the request hangs: Grizzly's own issues
+ *       <a href="https://github.com/eclipse-ee4j/glassfish-grizzly/issues/1972">#1972</a> ("HTTP/2
+ *       Upgrade attempt without the HTTP/2 filters in use with a payload could end up timing out")
+ *       and <a href="https://github.com/eclipse-ee4j/glassfish-grizzly/issues/2192">#2192</a>
+ *       (answers to requests with HTTP/2 upgrade headers lose their Content-Type), both closed
+ *       without a fix in the codec Grizzly 4 ships.</li>
  *   <li>Requests the codec itself refuses (malformed, headers or URL too large) are answered with the
  *       contract's {@code RestErrorResponse} JSON instead of an empty body.</li>
  * </ul>

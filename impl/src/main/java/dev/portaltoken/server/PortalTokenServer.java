@@ -10,7 +10,6 @@ import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.ChangeListener;
-import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.errors.ErrorRenderer;
 import dev.portaltoken.http.ApiApplication;
@@ -26,11 +25,10 @@ import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
 import io.github.bucket4j.TimeMeter;
 import dev.portaltoken.token.Revocations;
-import dev.portaltoken.token.TokenLifecycle;
+import dev.portaltoken.token.IssuedTokens;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.util.BackgroundTasks;
 import java.net.URI;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +86,6 @@ public final class PortalTokenServer implements AutoCloseable {
         Lifecycle lifecycle = new Lifecycle();
         try {
             return start(config, clock, rateLimitTime, lifecycle);
-        } catch (SQLException e) {
-            lifecycle.close();
-            throw new DataAccessException(e);
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;
@@ -98,7 +93,7 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     private static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime,
-            Lifecycle lifecycle) throws SQLException {
+            Lifecycle lifecycle) {
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
         // AWS-LC loads and runs its self-tests (about 0.2 s) while the database opens.
@@ -134,8 +129,8 @@ public final class PortalTokenServer implements AutoCloseable {
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), tokenIds),
                 revocations, config.portalUrl().orElse(publicUrl.uri()), publicUrl.uri(), // unset PORTAL_URL: the page served here
                 metrics.tokensMinted(config.signing().algorithm().getName()));
-        TokenLifecycle tokenLifecycle = new TokenLifecycle(keys, revocations, customers, tokenIds, Clock.systemUTC(),
-                metrics.tokenLifecycle());
+        IssuedTokens issuedTokens = new IssuedTokens(keys, revocations, customers, tokenIds, Clock.systemUTC(),
+                metrics.issuedTokens());
         lifecycle.add(changes.start(Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
                 "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),
@@ -154,7 +149,7 @@ public final class PortalTokenServer implements AutoCloseable {
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);
-        ApiApplication.Api api = new ApiApplication.Api(tokens, tokenLifecycle, keys::publishedKeys, authenticator,
+        ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
                 new KeyRateLimiter(config.rateLimits(), rateLimitTime));
         main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));

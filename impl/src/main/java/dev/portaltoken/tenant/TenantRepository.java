@@ -32,7 +32,7 @@ public final class TenantRepository {
     }
 
     /** The new tenant; empty when the slug is taken. */
-    Optional<Tenant> create(String slug, String name, String portalUrl) throws SQLException {
+    Optional<Tenant> create(String slug, String name, String portalUrl) {
         UUID id = Uuids.v7();
         return Sql.first(dataSource, INSERT, ps -> {
             ps.setObject(1, id);
@@ -42,12 +42,12 @@ public final class TenantRepository {
         }, rs -> new Tenant(id, slug, name, portalUrl, rs.getTimestamp(1).toInstant()));
     }
 
-    public Optional<Tenant> findBySlug(String slug) throws SQLException {
+    public Optional<Tenant> findBySlug(String slug) {
         return Sql.first(dataSource, FIND_BY_SLUG, ps -> ps.setString(1, slug), TenantRepository::tenant);
     }
 
     /** Hands every tenant to {@code each}, by slug, as they are read. */
-    public void list(ReadSnapshot snapshot, Consumer<Tenant> each) throws SQLException {
+    public void list(ReadSnapshot snapshot, Consumer<Tenant> each) {
         snapshot.forEach(LIST, Sql.NO_PARAMETERS, TenantRepository::tenant, each);
     }
 
@@ -56,7 +56,7 @@ public final class TenantRepository {
      *
      * @return the updated tenant, empty when there is none with that slug
      */
-    Optional<Tenant> update(String slug, String name, String portalUrl, boolean clearPortalUrl) throws SQLException {
+    Optional<Tenant> update(String slug, String name, String portalUrl, boolean clearPortalUrl) {
         return Sql.first(dataSource, UPDATE, ps -> {
             ps.setString(1, name);
             ps.setBoolean(2, clearPortalUrl);

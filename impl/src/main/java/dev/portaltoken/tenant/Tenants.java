@@ -1,10 +1,13 @@
 package dev.portaltoken.tenant;
 
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
+import dev.portaltoken.db.ReadSnapshot;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.sql.SQLException;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 
 /** Creating and finding tenants, with their rules. Thread-safe. */
 public final class Tenants {
@@ -16,20 +19,25 @@ public final class Tenants {
         this.repository = repository;
     }
 
+    /** The tenants of {@code dataSource}'s database. */
+    public static Tenants of(DataSource dataSource) {
+        return new Tenants(new TenantRepository(dataSource));
+    }
+
     /**
      * @param name      display name; the slug when null
      * @param portalUrl this tenant's portal base URL, or null for the configured one
-     * @throws ApiException BAD_REQUEST for an invalid or taken slug or an invalid URL
+     * @throws Failure INVALID for an invalid slug or URL, CONFLICT for a taken slug
      */
-    public Tenant create(String slug, String name, String portalUrl) throws SQLException {
+    public Tenant create(String slug, String name, String portalUrl) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
-            throw ApiException.badRequest("slug must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
+            throw Failure.invalid("slug must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
         }
         if (portalUrl != null) {
             requireHttpUrl(portalUrl);
         }
         return repository.create(slug, name == null || name.isBlank() ? slug : name, portalUrl)
-                .orElseThrow(() -> ApiException.badRequest("a tenant with slug '" + slug + "' already exists"));
+                .orElseThrow(() -> Failure.conflict("a tenant with slug '" + slug + "' already exists"));
     }
 
     /**
@@ -39,23 +47,33 @@ public final class Tenants {
      * @param portalUrl      the new portal URL, or null to keep it
      * @param clearPortalUrl drop the tenant's portal URL so the configured one applies; ignored when
      *                       {@code portalUrl} is given
-     * @throws ApiException BAD_REQUEST for an invalid name or URL, NOT_FOUND for no such tenant
+     * @throws Failure INVALID for an invalid name or URL, NOT_FOUND for no such tenant
      */
-    public Tenant update(String slug, String name, String portalUrl, boolean clearPortalUrl) throws SQLException {
+    public Tenant update(String slug, String name, String portalUrl, boolean clearPortalUrl) {
         if (name != null && name.isBlank()) {
-            throw ApiException.badRequest("name must not be empty");
+            throw Failure.invalid("name must not be empty");
         }
         if (portalUrl != null) {
             requireHttpUrl(portalUrl);
         }
         return repository.update(slug, name, portalUrl, clearPortalUrl)
-                .orElseThrow(() -> ApiException.notFound("no tenant with slug '" + slug + "'"));
+                .orElseThrow(() -> Failure.notFound("no tenant with slug '" + slug + "'"));
     }
 
-    /** @throws ApiException NOT_FOUND when there is no tenant with this slug */
-    public Tenant require(String slug) throws SQLException {
+    /** @throws Failure NOT_FOUND when there is no tenant with this slug */
+    public Tenant require(String slug) {
         return repository.findBySlug(slug)
-                .orElseThrow(() -> ApiException.notFound("no tenant with slug '" + slug + "'"));
+                .orElseThrow(() -> Failure.notFound("no tenant with slug '" + slug + "'"));
+    }
+
+    /** The tenant with this slug, if there is one. */
+    public Optional<Tenant> find(String slug) {
+        return repository.findBySlug(slug);
+    }
+
+    /** Hands every tenant to {@code each}, by slug, as they are read in {@code snapshot}. */
+    public void list(ReadSnapshot snapshot, Consumer<Tenant> each) {
+        repository.list(snapshot, each);
     }
 
     private static void requireHttpUrl(String url) {
@@ -68,6 +86,6 @@ public final class Tenants {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw ApiException.badRequest("portal URL '" + url + "' must be an absolute http(s) URL");
+        throw Failure.invalid("portal URL '" + url + "' must be an absolute http(s) URL");
     }
 }

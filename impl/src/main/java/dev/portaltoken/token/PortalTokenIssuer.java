@@ -1,5 +1,7 @@
 package dev.portaltoken.token;
 
+import dev.portaltoken.keys.TokenLifetime;
+import dev.portaltoken.keys.SigningKey;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;

@@ -1,10 +1,10 @@
 package dev.portaltoken.token;
 
+import dev.portaltoken.keys.TokenLifetime;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customers;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import io.micrometer.core.instrument.Counter;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.UUID;
@@ -57,15 +57,15 @@ public final class PortalTokenService {
      * @param scopes           the requested scopes (duplicates count once), null for both
      * @param invalidateExisting revoke every token the customer was issued before this one, which
      *                         stays active even when they were minted in the same second
-     * @throws ApiException BAD_REQUEST for a lifetime out of range or no scope, NOT_FOUND when the
+     * @throws Failure INVALID for a lifetime out of range or no scope, NOT_FOUND when the
      *                      caller's tenant has no unarchived customer by that id or alias
      */
     public IssuedToken issue(Caller caller, String idOrAlias, Integer expiresInSeconds,
-                             Collection<Scope> scopes, boolean invalidateExisting) throws SQLException {
+                             Collection<Scope> scopes, boolean invalidateExisting) {
         TokenLifetime lifetime = TokenLifetime.ofNullable(expiresInSeconds);
         Scopes granted = Scopes.ofNullable(scopes);
         UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
-                .orElseThrow(() -> ApiException.notFound("customer not found"));
+                .orElseThrow(() -> Failure.notFound("customer not found"));
         String portalUrl = caller.portalUrl() != null ? caller.portalUrl() : defaultPortalUrl;
         // The cut-off comes first, by the database's clock (and after every token issued here); the new
         // token then carries a time at or after it, so it alone of the customer's tokens stays active.

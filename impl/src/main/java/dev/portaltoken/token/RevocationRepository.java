@@ -1,7 +1,6 @@
 package dev.portaltoken.token;
 
 import dev.portaltoken.db.Sql;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,8 +75,7 @@ public final class RevocationRepository {
      * Revokes the token until {@code expiresAt}, unless its tenant holds {@code maxPerTenant}
      * unexpired revoked tokens already (an operator passes {@link Integer#MAX_VALUE}).
      */
-    public Revocations.Outcome revokeToken(UUID jti, UUID tenantId, Instant expiresAt, int maxPerTenant)
-            throws SQLException {
+    public Revocations.Outcome revokeToken(UUID jti, UUID tenantId, Instant expiresAt, int maxPerTenant) {
         int inserted = Sql.update(dataSource, REVOKE_TOKEN, ps -> {
             ps.setObject(1, jti);
             ps.setObject(2, tenantId);
@@ -100,7 +98,7 @@ public final class RevocationRepository {
      *
      * @return the cut-off in force, in ticks
      */
-    public long revokeCustomer(UUID tenantId, UUID customerId, long atLeastTicks, Duration kept) throws SQLException {
+    public long revokeCustomer(UUID tenantId, UUID customerId, long atLeastTicks, Duration kept) {
         return Sql.first(dataSource, REVOKE_CUSTOMER, ps -> {
             ps.setObject(1, tenantId);
             ps.setObject(2, customerId);
@@ -110,24 +108,24 @@ public final class RevocationRepository {
     }
 
     /** The database's clock: the instant reads are consistent with. */
-    Instant now() throws SQLException {
+    Instant now() {
         return Sql.first(dataSource, NOW, Sql.NO_PARAMETERS, rs -> rs.getTimestamp(1).toInstant()).orElseThrow();
     }
 
     /** Every unexpired revoked token recorded at or after {@code since} (database time), streamed in pages. */
-    void tokensSince(Instant since, TokenRows rows) throws SQLException {
+    void tokensSince(Instant since, TokenRows rows) {
         Sql.forEachPaged(dataSource, TOKENS_SINCE, ps -> ps.setTimestamp(1, Timestamp.from(since)), PAGE_ROWS,
                 rs -> rows.row(rs.getObject(1, UUID.class), rs.getLong(2)));
     }
 
     /** Every unexpired customer-wide revocation recorded at or after {@code since} (database time), streamed in pages. */
-    void customersSince(Instant since, CustomerRows rows) throws SQLException {
+    void customersSince(Instant since, CustomerRows rows) {
         Sql.forEachPaged(dataSource, CUSTOMERS_SINCE, ps -> ps.setTimestamp(1, Timestamp.from(since)), PAGE_ROWS,
                 rs -> rows.row(rs.getObject(1, UUID.class), rs.getLong(2)));
     }
 
     /** As the database says now: the token, or every token of its customer issued before it, was revoked. */
-    public boolean isRevoked(UUID jti, UUID tenantId, UUID customerId, long issuedTicks) throws SQLException {
+    public boolean isRevoked(UUID jti, UUID tenantId, UUID customerId, long issuedTicks) {
         return Sql.first(dataSource, IS_REVOKED, ps -> {
             ps.setObject(1, jti);
             ps.setObject(2, tenantId);
@@ -137,7 +135,7 @@ public final class RevocationRepository {
     }
 
     /** Deletes the rows whose tokens have all expired; returns how many. */
-    int deleteExpired() throws SQLException {
+    int deleteExpired() {
         return Sql.update(dataSource, DELETE_EXPIRED_TOKENS, Sql.NO_PARAMETERS)
                 + Sql.update(dataSource, DELETE_EXPIRED_CUSTOMERS, Sql.NO_PARAMETERS);
     }

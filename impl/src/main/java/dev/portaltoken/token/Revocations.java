@@ -1,8 +1,8 @@
 package dev.portaltoken.token;
 
+import dev.portaltoken.keys.TokenLifetime;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.util.BackgroundTasks;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +94,7 @@ public final class Revocations implements AutoCloseable {
      * Revokes one token until it expires, unless its tenant holds {@code maxTokensPerTenant} revoked
      * token ids already; applied here at once, announced to the others.
      */
-    public Outcome revokeToken(UUID jti, UUID tenantId, Instant expiresAt) throws SQLException {
+    public Outcome revokeToken(UUID jti, UUID tenantId, Instant expiresAt) {
         Outcome outcome = repository.revokeToken(jti, tenantId, expiresAt, maxTokensPerTenant);
         if (outcome != Outcome.TENANT_LIMIT_REACHED) {
             addToken(jti, expiresAt.getEpochSecond());
@@ -108,7 +108,7 @@ public final class Revocations implements AutoCloseable {
      *
      * @return the cut-off, in ticks of 1/4096 ms
      */
-    public long revokeCustomer(UUID tenantId, UUID customerId, long atLeastTicks) throws SQLException {
+    public long revokeCustomer(UUID tenantId, UUID customerId, long atLeastTicks) {
         long cutOff = repository.revokeCustomer(tenantId, customerId, atLeastTicks, CUT_OFF_KEPT);
         addCutOff(customerId, cutOff);
         return cutOff;
@@ -143,13 +143,13 @@ public final class Revocations implements AutoCloseable {
     private void refreshQuietly() {
         try {
             refresh();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.warn("could not re-read the token revocations, keeping what is known: {}", e.getMessage());
         }
     }
 
     /** Reads what was recorded since the last read, drops what has expired, here and in the database. */
-    private synchronized void refresh() throws SQLException {
+    private synchronized void refresh() {
         Instant readStart = repository.now();
         Instant since = lastRead.equals(Instant.EPOCH) ? Instant.EPOCH : lastRead.minus(READ_OVERLAP);
         repository.tokensSince(since, (jti, expiresAtSeconds) -> addToken(jti, expiresAtSeconds));

@@ -1,6 +1,6 @@
 package dev.portaltoken.token;
 
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -20,7 +20,7 @@ public record Scopes(Set<Scope> granted) {
 
     public Scopes {
         if (granted.isEmpty()) {
-            throw ApiException.badRequest("scopes must not be empty: leave it out (or null) for both \"read\" and \"manage\"");
+            throw Failure.invalid("scopes must not be empty: leave it out (or null) for both \"read\" and \"manage\"");
         }
         granted = Collections.unmodifiableSet(EnumSet.copyOf(granted));
     }

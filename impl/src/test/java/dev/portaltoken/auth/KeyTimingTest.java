@@ -60,13 +60,13 @@ class KeyTimingTest {
         ApiKeyRepository repository = new ApiKeyRepository(Sql.dataSource(acme.server()::sql));
         ActiveKeys counted = new ActiveKeys() {
             @Override
-            public Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, boolean portal) throws SQLException {
+            public Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, boolean portal) {
                 work.add("findActive");
                 return repository.findActive(keyId, portal);
             }
 
             @Override
-            public void touch(UUID keyId) throws SQLException {
+            public void touch(UUID keyId) {
                 work.add("touch");
                 repository.touch(keyId);
             }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.support.Property;
 import java.io.IOException;
@@ -68,8 +68,8 @@ class CustomerImportTest {
 
     @Test
     void anEmptyFileOrAWrongHeaderIsRefusedBeforeAnyRow() {
-        assertTrue(assertThrows(ApiException.class, () -> read("")).getMessage().contains("the file is empty"));
-        assertTrue(assertThrows(ApiException.class, () -> read("alias,email,name\na,b,c\n")).getMessage()
+        assertTrue(assertThrows(Failure.class, () -> read("")).getMessage().contains("the file is empty"));
+        assertTrue(assertThrows(Failure.class, () -> read("alias,email,name\na,b,c\n")).getMessage()
                 .contains("line 1: the header row must be alias,name,email"));
     }
 

@@ -13,6 +13,7 @@ import dev.portaltoken.support.Await;
 import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
+import dev.portaltoken.db.DataAccessException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -122,16 +123,13 @@ class CustomerLookupsTest {
         }
 
         @Override
-        public Map<CustomerKey, UUID> findActive(Set<CustomerKey> keys) throws SQLException {
+        public Map<CustomerKey, UUID> findActive(Set<CustomerKey> keys) {
             sent.add(Set.copyOf(keys));
             if (sent.size() == 1) {
                 firstSent.countDown();
                 await(release);
             }
             Exception failure = failures.get(sent.size());
-            if (failure instanceof SQLException e) {
-                throw e;
-            }
             if (failure instanceof RuntimeException e) {
                 throw e;
             }
@@ -275,7 +273,7 @@ class CustomerLookupsTest {
 
     @Test
     void aFailedQueryFailsEveryLookupItCarriedAndLaterLookupsAreAnswered() throws Exception {
-        SQLException down = new SQLException("the database is down", "08006");
+        DataAccessException down = new DataAccessException(new SQLException("the database is down", "08006"));
         IllegalStateException broken = new IllegalStateException("a broken driver");
         HeldQuery query = new HeldQuery().failing(2, down).failing(4, broken);
         CustomerLookups lookups = new CustomerLookups(query, () -> { }, 1, 128);
@@ -285,7 +283,7 @@ class CustomerLookupsTest {
 
         assertEquals(expected(KEYS.get(0)), first.get(30, TimeUnit.SECONDS));
         for (Future<Optional<UUID>> lookup : queued) {
-            assertSame(down, failure(lookup), "every lookup of the failed query gets its SQLException");
+            assertSame(down, failure(lookup), "every lookup of the failed query gets its failure");
         }
         assertEquals(2, query.sent.size(), "one failed query for all " + QUEUED);
         assertEquals(expected(KEYS.get(1)), lookUp(lookups, KEYS.get(1)).get(30, TimeUnit.SECONDS),
@@ -297,7 +295,8 @@ class CustomerLookupsTest {
 
     @Test
     void whenTheFirstQueryFailsTheLookupsQueuedBehindItAreSentNext() throws Exception {
-        SQLException timeout = new java.sql.SQLTransientConnectionException("connection is not available");
+        DataAccessException timeout = new DataAccessException(
+                new java.sql.SQLTransientConnectionException("connection is not available"));
         HeldQuery query = new HeldQuery().failing(1, timeout);
         CustomerLookups lookups = new CustomerLookups(query, () -> { }, 1, 128);
         Future<Optional<UUID>> first = holdFirst(lookups, query);
@@ -320,11 +319,7 @@ class CustomerLookupsTest {
         AtomicReference<Optional<UUID>> answer = new AtomicReference<>();
         AtomicReference<Boolean> interrupted = new AtomicReference<>();
         Thread waiter = new Thread(() -> {
-            try {
-                answer.set(lookups.find(key));
-            } catch (SQLException e) {
-                throw new AssertionError(e);
-            }
+            answer.set(lookups.find(key));
             interrupted.set(Thread.currentThread().isInterrupted());
         });
         waiter.start();

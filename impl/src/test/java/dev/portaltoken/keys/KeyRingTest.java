@@ -15,7 +15,6 @@ import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.TestServer;
-import dev.portaltoken.token.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -105,7 +104,7 @@ class KeyRingTest {
         List<String> published = kids(ring);
         execute("ALTER TABLE signing_key RENAME TO signing_key_moved");
         try {
-            assertThrows(java.sql.SQLException.class, () -> refresh(ring));
+            assertThrows(dev.portaltoken.db.DataAccessException.class, () -> refresh(ring));
             ring.maintainAndReloadQuietly();
             assertSame(before, ring.signingKey());
             assertEquals(published, kids(ring));
@@ -147,9 +146,9 @@ class KeyRingTest {
         JWK key = Signers.generate(JWSAlgorithm.EdDSA);
         SigningKeyRepository.NewKey clash = new SigningKeyRepository.NewKey(active, JWSAlgorithm.EdDSA,
                 key.toPublicJWK().toJSONString(), KEK.seal(active, key.toJSONString().getBytes(StandardCharsets.UTF_8)));
-        java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
+        dev.portaltoken.db.DataAccessException e = assertThrows(dev.portaltoken.db.DataAccessException.class,
                 () -> repository.rotate(clash, SigningKeys.RETIRE_AFTER));
-        assertEquals("signing key " + active + " already exists", e.getMessage());
+        assertEquals("signing key " + active + " already exists", e.getCause().getMessage());
         assertEquals(Optional.of(active), repository.findActiveKid(JWSAlgorithm.EdDSA), "the demotion was rolled back");
         assertEquals(KeyState.ACTIVE, repository.find(active).orElseThrow().state());
     }

@@ -1,5 +1,7 @@
 package dev.portaltoken.token;
 
+import dev.portaltoken.keys.TokenLifetime;
+import dev.portaltoken.keys.SigningKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

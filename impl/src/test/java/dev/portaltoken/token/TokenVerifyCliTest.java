@@ -1,5 +1,6 @@
 package dev.portaltoken.token;
 
+import dev.portaltoken.keys.SigningKey;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

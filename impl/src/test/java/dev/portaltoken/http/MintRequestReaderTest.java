@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The body rules in isolation (the endpoint test sends the same shapes over HTTP). */
-class PortalTokenRequestReaderTest {
-    private final PortalTokenRequestReader reader = new PortalTokenRequestReader(Json.mapper(), HttpLimits.DEFAULT.maxBodyBytes());
+class MintRequestReaderTest {
+    private final MintRequestReader reader = new MintRequestReader(Json.mapper(), HttpLimits.DEFAULT.maxBodyBytes());
 
     private CustomerPortalTokenRequest parse(String body) {
         return reader.parse(body.getBytes(StandardCharsets.UTF_8));
@@ -60,22 +60,21 @@ class PortalTokenRequestReaderTest {
             "{\"expires_in_seconds\": 1e2147483648}|cannot be read",
             "{\"expires_in_seconds\": 1e-2147483647}|whole number"})
     void refused(String body, String message) {
-        ApiException e = assertThrows(ApiException.class, () -> parse(body));
+        ApiException e = refusal(() -> parse(body));
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     @Test
     void aHugeNumberIsQuotedShort() {
-        ApiException e = assertThrows(ApiException.class,
-                () -> parse("{\"expires_in_seconds\": " + "9".repeat(500) + "}"));
+        ApiException e = refusal(() -> parse("{\"expires_in_seconds\": " + "9".repeat(500) + "}"));
         assertTrue(e.getMessage().length() < 150, e.getMessage());
     }
 
     @Test
     void invalidUtf8IsRefused() {
         byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
-        assertThrows(ApiException.class, () -> reader.parse(body));
+        assertEquals(400, refusal(() -> reader.parse(body)).status());
     }
 
     @ParameterizedTest(name = "[{0}] asks for {1}")
@@ -108,7 +107,7 @@ class PortalTokenRequestReaderTest {
             "{\"scopes\": [\"read\\u0000\"]}|scopes[0] must be \"read\" or \"manage\"; got a string that is not shown",
             "{\"scopes\": [\"read\"], \"scopes\": [\"manage\"]}|not valid JSON"})
     void badScopesAreRefusedNamingTheProblem(String body, String message) {
-        ApiException e = assertThrows(ApiException.class, () -> parse(body));
+        ApiException e = refusal(() -> parse(body));
         assertEquals(400, e.status());
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
@@ -126,8 +125,21 @@ class PortalTokenRequestReaderTest {
             "{\"invalidate_existing\": 1}|invalidate_existing must be true, false or null, not a number",
             "{\"invalidate_existing\": [true]}|invalidate_existing must be true, false or null, not an array"})
     void anythingElseAsInvalidateExistingIsRefused(String body, String message) {
-        ApiException e = assertThrows(ApiException.class, () -> parse(body));
+        ApiException e = refusal(() -> parse(body));
         assertEquals(400, e.status());
         assertEquals(message, e.getMessage());
+    }
+
+    /**
+     * What refusing {@code parse} answers: the reader's own 400s, and the domain's rules (a lifetime out
+     * of range, no scope) as {@link ErrorMapper} maps their {@code Failure}.
+     */
+    private static ApiException refusal(org.junit.jupiter.api.function.Executable parse) {
+        RuntimeException e = assertThrows(RuntimeException.class, parse);
+        if (e instanceof dev.portaltoken.errors.Failure failure) {
+            return ErrorMapper.answer(failure);
+        }
+        assertTrue(e instanceof ApiException, () -> "an error answer, not " + e);
+        return (ApiException) e;
     }
 }

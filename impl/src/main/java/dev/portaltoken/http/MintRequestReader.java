@@ -8,7 +8,7 @@ import dev.portaltoken.api.model.CustomerPortalTokenRequest;
 import dev.portaltoken.api.model.TokenScope;
 import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.token.Scope;
-import dev.portaltoken.token.TokenLifetime;
+import dev.portaltoken.keys.TokenLifetime;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
@@ -29,14 +29,14 @@ import java.util.regex.Pattern;
  * Bodies over the cap are refused without being read whole.
  */
 @Consumes(MediaType.APPLICATION_JSON)
-final class PortalTokenRequestReader extends BoundedBodyReader<CustomerPortalTokenRequest> {
+final class MintRequestReader extends BoundedBodyReader<CustomerPortalTokenRequest> {
     private static final String FIELD = "expires_in_seconds";
     private static final String SCOPES = "scopes";
     private static final String INVALIDATE_EXISTING = "invalidate_existing";
     private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9 _.:-]{1,24}");
     private static final int MAX_QUOTED_LENGTH = 24;
 
-    PortalTokenRequestReader(ObjectMapper mapper, int maxBodyBytes) {
+    MintRequestReader(ObjectMapper mapper, int maxBodyBytes) {
         super(CustomerPortalTokenRequest.class, mapper, maxBodyBytes);
     }
 

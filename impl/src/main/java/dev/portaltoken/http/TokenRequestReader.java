@@ -18,10 +18,10 @@ import java.nio.charset.StandardCharsets;
  * 400 naming the problem. Bodies over the cap are refused without being read whole.
  */
 @Consumes({MediaType.APPLICATION_JSON, MediaType.APPLICATION_FORM_URLENCODED})
-final class PortalTokenRequestBodyReader extends BoundedBodyReader<PortalTokenRequest> {
+final class TokenRequestReader extends BoundedBodyReader<PortalTokenRequest> {
     private static final String EXPECTED = "send {\"token\": \"...\"} as JSON or token=... as a form";
 
-    PortalTokenRequestBodyReader(ObjectMapper mapper, int maxBodyBytes) {
+    TokenRequestReader(ObjectMapper mapper, int maxBodyBytes) {
         super(PortalTokenRequest.class, mapper, maxBodyBytes);
     }
 

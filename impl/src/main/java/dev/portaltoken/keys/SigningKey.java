@@ -1,4 +1,4 @@
-package dev.portaltoken.token;
+package dev.portaltoken.keys;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;

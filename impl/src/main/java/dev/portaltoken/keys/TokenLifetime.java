@@ -1,6 +1,6 @@
-package dev.portaltoken.token;
+package dev.portaltoken.keys;
 
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 
 /** A validated portal-token lifetime in seconds. */
 public record TokenLifetime(int seconds) {
@@ -21,8 +21,8 @@ public record TokenLifetime(int seconds) {
     }
 
     /** The error for a value outside the allowed range, quoting the value as given. */
-    public static ApiException outOfRange(String given) {
-        return ApiException.badRequest("expires_in_seconds must be between " + MIN_SECONDS + " and "
+    public static Failure outOfRange(String given) {
+        return Failure.invalid("expires_in_seconds must be between " + MIN_SECONDS + " and "
                 + MAX_SECONDS + " (30 days); got " + given);
     }
 }

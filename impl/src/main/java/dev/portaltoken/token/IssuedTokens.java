@@ -6,7 +6,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customers;
-import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.errors.Failure;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.keys.SigningKeys;
@@ -14,7 +14,6 @@ import dev.portaltoken.keys.TokenRejectedException;
 import dev.portaltoken.keys.TokenVerifier;
 import io.micrometer.core.instrument.Counter;
 import java.nio.ByteBuffer;
-import java.sql.SQLException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +34,7 @@ import java.util.UUID;
  * it again costs a hash and a few look-ups; its expiry, key, revocation and customer are checked
  * every time. Those remembered tokens take at most {@link #VERIFIED_HEAP_SHARE} of the heap.
  */
-public final class TokenLifecycle {
+public final class IssuedTokens {
     /** The scope of tokens minted before scopes existed: everything. */
     static final String ALL_SCOPES = "read manage";
     /** The part of the maximum heap the verified tokens may take: 1/16 (8 MiB of the production 128 MiB). */
@@ -79,7 +78,7 @@ public final class TokenLifecycle {
     public record Counters(Counter active, Counter inactive, Counter tokenRevoked, Counter customerRevoked) {
     }
 
-    public TokenLifecycle(SigningKeys keys, Revocations revocations, Customers customers, TokenIds ids, Clock clock,
+    public IssuedTokens(SigningKeys keys, Revocations revocations, Customers customers, TokenIds ids, Clock clock,
                           Counters counters) {
         this.keys = keys;
         this.revocations = revocations;
@@ -100,11 +99,11 @@ public final class TokenLifecycle {
      * bad signature, expired, revoked, a retired key, an archived customer, another tenant's token).
      * Never an error for a bad token.
      *
-     * @throws ApiException 500 while the revocations are not loaded (nothing can be said active then)
+     * @throws Failure UNAVAILABLE while the revocations are not loaded (nothing can be said active then)
      */
-    public Optional<Active> introspect(Caller caller, String token) throws SQLException {
+    public Optional<Active> introspect(Caller caller, String token) {
         if (!revocations.loaded()) {
-            throw new ApiException(500, "token revocations are not loaded yet; retry shortly");
+            throw Failure.unavailable("token revocations are not loaded yet; retry shortly");
         }
         Optional<Active> mine = signed(token).filter(t -> caller.isPortal() || caller.tenantId().equals(t.tenantId()));
         Optional<Active> active = mine.isPresent() && isCurrent(mine.get()) ? mine : Optional.empty();
@@ -116,9 +115,9 @@ public final class TokenLifecycle {
      * Revokes the token if it is one of the caller's tenant's and still valid; anything else (garbage,
      * another tenant's token, already expired or revoked) changes nothing, as RFC 7009 says.
      *
-     * @throws ApiException TOO_MANY_REQUESTS when the tenant holds the most revoked tokens allowed
+     * @throws Failure LIMIT_REACHED when the tenant holds the most revoked tokens allowed
      */
-    public void revoke(Caller caller, String token) throws SQLException {
+    public void revoke(Caller caller, String token) {
         Optional<Active> mine = signed(token).filter(t -> caller.tenantId().equals(t.tenantId()));
         if (mine.isEmpty() || !isCurrent(mine.get())) {
             return;
@@ -128,7 +127,7 @@ public final class TokenLifecycle {
             case REVOKED -> counters.tokenRevoked().increment();
             case ALREADY_REVOKED -> {
             }
-            case TENANT_LIMIT_REACHED -> throw new ApiException(429, "this tenant holds the most revoked tokens"
+            case TENANT_LIMIT_REACHED -> throw Failure.limitReached("this tenant holds the most revoked tokens"
                     + " allowed at once, which are released as they expire; to end every token of a customer at once,"
                     + " use POST /api/v1/customers/{id_or_alias}/portal-tokens/revoke");
         }
@@ -140,18 +139,18 @@ public final class TokenLifecycle {
      * instance issued.
      *
      * @return the instant before which its tokens are revoked
-     * @throws ApiException NOT_FOUND when the caller's tenant has no customer by that id or alias
+     * @throws Failure NOT_FOUND when the caller's tenant has no customer by that id or alias
      */
-    public Instant revokeCustomer(Caller caller, String idOrAlias) throws SQLException {
+    public Instant revokeCustomer(Caller caller, String idOrAlias) {
         UUID customerId = customers.findIncludingArchived(caller.tenantId(), idOrAlias)
-                .orElseThrow(() -> ApiException.notFound("customer not found"));
+                .orElseThrow(() -> Failure.notFound("customer not found"));
         long cutOff = revocations.revokeCustomer(caller.tenantId(), customerId, ids.lastTicks() + 1);
         counters.customerRevoked().increment();
         return TokenIds.instant(cutOff);
     }
 
     /** Unexpired, signed by a key still published, not revoked, and its customer not archived. */
-    private boolean isCurrent(Active token) throws SQLException {
+    private boolean isCurrent(Active token) {
         long issuedTicks = TokenIds.issuedTicks(token.jti(), token.iat());
         return clock.instant().getEpochSecond() < token.exp() && keys.publishes(token.kid())
                 && !revocations.isRevoked(token.jti(), token.customerId(), issuedTicks)

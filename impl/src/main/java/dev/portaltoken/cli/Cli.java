@@ -1,6 +1,7 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.config.Names;
 import dev.portaltoken.config.Urls;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.errors.ApiException;
@@ -64,8 +65,8 @@ public final class Cli implements Runnable {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("error: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
-                    + " --help')");
+            err.println("error: " + e.getMessage() + suggestions(e) + " (see '"
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -109,6 +110,23 @@ public final class Cli implements Runnable {
             line.addSubcommand(ConfiguredCommand.withSettingFlags(command));
         }
         return line;
+    }
+
+    /**
+     * What a mistyped command or option was probably meant to be ({@code tenant lst}: {@code list}):
+     * the closest name by the configuration's rule, else picocli's suggestions.
+     */
+    private static String suggestions(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+            return "";
+        }
+        CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+        java.util.Collection<String> names = unmatched.isUnknownOption() ? spec.optionsMap().keySet()
+                : spec.subcommands().keySet();
+        java.util.List<String> candidates = Names.closest(unmatched.getUnmatched().get(0), names)
+                .map(java.util.List::of).orElse(unmatched.getSuggestions());
+        return candidates.isEmpty() ? "" : candidates.stream().limit(3).map(s -> "'" + s + "'")
+                .collect(java.util.stream.Collectors.joining(" or ", " (did you mean ", "?)"));
     }
 
     private static String message(Exception e) {

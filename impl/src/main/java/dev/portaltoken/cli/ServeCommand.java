@@ -12,6 +12,8 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,10 +22,16 @@ import picocli.CommandLine.Option;
                 "and /healthz, /readyz, /metrics.",
                 "Settings come from flags, then environment variables, then --config FILE, then defaults."})
 final class ServeCommand extends ConfiguredCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     @Option(names = "--demo",
             description = "On the embedded database: create a demo tenant, API key and customer once, and print a link"
                     + " to the portal page with a fresh token, and a curl line that mints one.")
     boolean demo;
+
+    @Override
+    boolean warnsAtOnce() {
+        return false;
+    }
 
     /** Every setting that has a flag. */
     @Override
@@ -41,6 +49,7 @@ final class ServeCommand extends ConfiguredCommand {
             throw new ConfigException("--demo links to this server's own portal page; unset PORTAL_URL");
         }
         LogSetup.apply(config.logFormat());
+        settings.unknownVariables().forEach(LOG::warn);
         PortalTokenServer server = PortalTokenServer.start(config);
         GracefulShutdown.install(server);
         printBanner(server.summary(), ManagementFactory.getRuntimeMXBean().getUptime());

@@ -50,18 +50,28 @@ final class ServeCommand extends ConfiguredCommand {
         }
         LogSetup.apply(config.logFormat());
         settings.unknownVariables().forEach(LOG::warn);
-        PortalTokenServer server = PortalTokenServer.start(config);
-        GracefulShutdown.install(server);
-        printBanner(server.summary(), ManagementFactory.getRuntimeMXBean().getUptime());
-        if (demo) {
-            Demo.ensure(config.database()).print(context().out(), server.baseUri());
+        GracefulShutdown.duringStartUp(context().err());
+        try {
+            PortalTokenServer server = PortalTokenServer.start(config);
+            GracefulShutdown.install(server);
+            printBanner(server.summary(), ManagementFactory.getRuntimeMXBean().getUptime());
+            if (demo) {
+                Demo.ensure(config.database()).print(context().out(), server.baseUri());
+            }
+        } catch (RuntimeException e) {
+            if (!GracefulShutdown.stopping()) {
+                throw e;
+            }
+            // A signal stops the JVM: what start-up was doing failed under it, which is no error to report.
         }
         return Cli.KEEP_RUNNING;
     }
 
     private void printBanner(PortalTokenServer.Summary summary, long readyMillis) {
         PrintStream out = context().out();
-        out.printf(Locale.ROOT, "%s ready in %.1f s%n", Cli.version(), readyMillis / 1000.0);
+        String seconds = String.format(Locale.ROOT, "%.1f s", readyMillis / 1000.0);
+        out.println(Cli.version() + summary.notReady().map(why -> " started in " + seconds + ", not ready: " + why)
+                .orElse(" ready in " + seconds));
         out.println("  listening on " + summary.baseUri());
         if (!Objects.equals(summary.managementUri(), summary.baseUri())) {
             out.println("  management   " + summary.managementUri() + " (healthz, readyz, metrics)");

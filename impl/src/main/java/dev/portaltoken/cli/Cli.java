@@ -137,7 +137,12 @@ public final class Cli implements Runnable {
         if (cause instanceof SQLException sql) {
             return "database: " + firstLine(sql.getMessage());
         }
-        return firstLine(String.valueOf(e.getMessage()));
+        Throwable shown = e;
+        // An exception that only wraps another (new UncheckedIOException(e)) has the other's class name in its message.
+        while (shown.getCause() != null && String.valueOf(shown.getMessage()).equals(shown.getCause().toString())) {
+            shown = shown.getCause();
+        }
+        return firstLine(String.valueOf(shown.getMessage()));
     }
 
     private static String firstLine(String text) {

@@ -105,6 +105,18 @@ class NoSilentWrongTurnsIT {
                 + " 'DATABASE_URL'?)", misspelt.err().lines().findFirst().orElse(""), misspelt::toString);
     }
 
+    @Test
+    void aStartUpFailureIsOneLineWithoutAJavaClassName() {
+        Path deep = dir.resolve("a-data-directory-whose-path-is-too-long-for-the-unix-socket-of-postgresql-"
+                + "x".repeat(40));
+        JarProcess.Result result = JarProcess.run(Map.of(), "serve", "--port", "0", "--data-dir", deep.toString());
+        assertEquals(1, result.exit(), result::toString);
+        assertEquals(1, result.err().strip().lines().count(), result::toString);
+        assertTrue(result.err().startsWith("error: the data directory's path is too long for PostgreSQL's Unix socket"),
+                result::toString);
+        assertFalse(result.err().contains("java."), result::toString);
+    }
+
     /**
      * Ctrl-C (SIGINT) at several moments of a first start-up, then a server that starts on what they
      * left: each stops within a minute with at most one line of its own and never a stack trace. Then,

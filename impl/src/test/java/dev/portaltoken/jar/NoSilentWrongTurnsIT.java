@@ -168,6 +168,26 @@ class NoSilentWrongTurnsIT {
             JarProcess.Result samePort = JarProcess.run(Map.of(), "serve", "--port",
                     Integer.toString(first.baseUri().getPort()), "--host", "127.0.0.1", "--data-dir", data.toString());
             assertEquals(second[0].err(), samePort.err());
+
+            // A spreadsheet's export: a byte-order mark, its own column order and capitals.
+            assertEquals(0, JarProcess.run(Map.of(), "tenant", "create", "--slug", "acme", "--data-dir", data.toString())
+                    .exit());
+            Path exported = Files.write(dir.resolve("export.csv"), ("\uFEFFEmail,Name,Alias\r\nada@x.example,Ada,ada\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            JarProcess.Result imported = JarProcess.run(Map.of(), "customer", "import", "--tenant", "acme",
+                    "--data-dir", data.toString(), exported.toString());
+            assertEquals("imported export.csv into tenant acme: 1 created, 0 updated, 0 skipped (unchanged)",
+                    imported.lastLine(), imported::toString);
+            com.fasterxml.jackson.databind.JsonNode listed = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    JarProcess.run(Map.of(), "customer", "list", "--tenant", "acme", "--json", "--data-dir",
+                            data.toString()).out()).get(0);
+            assertEquals(List.of("ada", "Ada", "ada@x.example"), List.of(listed.get("alias").asText(),
+                    listed.get("name").asText(), listed.get("email").asText()));
+            Path misnamed = Files.writeString(dir.resolve("misnamed.csv"), "alias,name,e-mail\nbob,Bob,\n");
+            assertOneLine(JarProcess.run(Map.of(), "customer", "import", "--tenant", "acme", "--data-dir",
+                    data.toString(), misnamed.toString()), 1, "error: line 1: unknown column 'e-mail'"
+                    + " (did you mean 'email'?); missing column 'email'; the header row names the columns alias, name,"
+                    + " email, in any order");
             assertEquals(0, first.stop());
         }
     }

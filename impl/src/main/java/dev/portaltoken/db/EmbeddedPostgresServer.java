@@ -82,7 +82,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
                 now = "the PostgreSQL running there, which refuses the password in " + cluster.passwordFile();
             }
             if (!now.equals(waitingFor)) {
-                LOG.info("waiting for {} to finish with the embedded PostgreSQL in {}", now, cluster.pgData());
+                LOG.info("the embedded PostgreSQL in {} is held by {}; waiting (at most {} s)", cluster.pgData(), now,
+                        OWNER_WAIT.toSeconds());
                 waitingFor = now;
             }
             if (System.nanoTime() > deadline) {

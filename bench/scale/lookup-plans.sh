@@ -21,11 +21,12 @@ command -v psql >/dev/null || { echo "needs psql (Debian: apt-get install postgr
 [ -f "$JAR" ] || { echo "no $JAR: run mvn -B -q package -DskipTests first" >&2; exit 1; }
 D=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$D"' EXIT
-for t in big s1 s2 s3; do java -jar "$JAR" tenant create --slug $t --data-dir "$D/data" >/dev/null; done
 PORTAL_RATE_LIMIT_PER_SECOND=0 java -Xmx128m -jar "$JAR" serve --port 0 --host 127.0.0.1 --data-dir "$D/data" \
     > "$D/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 120); do grep -q 'listening on' "$D/serve.log" && break; sleep 0.5; done
+# Only serve creates the data directory's database; the admin CLI attaches to it while it runs.
+for t in big s1 s2 s3; do java -jar "$JAR" tenant create --slug $t --data-dir "$D/data" >/dev/null; done
 export PGPASSWORD; PGPASSWORD=$(cat "$D/data/postgres-password")
 PSQL=(psql -X -q -h "$D/data/postgres-socket" -U postgres -d postgres -v ON_ERROR_STOP=1 -v rows="$ROWS")
 "${PSQL[@]}" <<'SQL'

@@ -98,6 +98,16 @@ generate "$WORK/customers.csv" first
 [ "$UPDATES" = 1 ] && generate "$WORK/customers-renamed.csv" renamed
 CSV_MIB=$(( $(stat -c %s "$WORK/customers.csv") / 1048576 ))
 
+# Only serve creates the embedded database: start it once on the data directory, then stop it.
+if [ -z "${DATABASE_URL:-}" ] && [ ! -f "$DATA/postgres/PG_VERSION" ]; then
+    java -jar "$JAR" serve --host 127.0.0.1 --port 0 "${CLI[@]}" >"$WORK/serve.out" 2>"$WORK/stderr" &
+    pid=$!
+    until grep -q 'JWKS' "$WORK/serve.out"; do
+        kill -0 "$pid" 2>/dev/null || { log "serve failed"; cat "$WORK/stderr" >&2; exit 1; }
+        sleep 0.2
+    done
+    kill -TERM "$pid"; wait "$pid" || true
+fi
 TENANT=scale-$(date +%s)
 java -jar "$JAR" tenant create --slug "$TENANT" "${CLI[@]}" >/dev/null
 run "customer import: $ROWS new customers" "$WORK/out" customer import --tenant "$TENANT" "$WORK/customers.csv"

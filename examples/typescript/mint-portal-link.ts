@@ -1,5 +1,5 @@
 // Usage: PORTAL_API_KEY=pt_live_... node mint-portal-link.js http://localhost:8080 CUSTOMER_ID_OR_ALIAS
-import { Configuration, CustomersApi } from "./portal-token-client/index.js";
+import { Configuration, CustomersApi } from "portal-token-client";
 
 const [serverUrl, customer] = process.argv.slice(2);
 const customers = new CustomersApi(

@@ -1,6 +1,7 @@
 package dev.portaltoken.cli;
 
 import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.config.Names;
 import dev.portaltoken.config.Urls;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.errors.Failure;
@@ -64,8 +65,8 @@ public final class Cli implements Runnable {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("error: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName()
-                    + " --help')");
+            err.println("error: " + e.getMessage() + suggestions(e) + " (see '"
+                    + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -111,6 +112,23 @@ public final class Cli implements Runnable {
         return line;
     }
 
+    /**
+     * What a mistyped command or option was probably meant to be ({@code tenant lst}: {@code list}):
+     * the closest name by the configuration's rule, else picocli's suggestions.
+     */
+    private static String suggestions(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+            return "";
+        }
+        CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+        java.util.Collection<String> names = unmatched.isUnknownOption() ? spec.optionsMap().keySet()
+                : spec.subcommands().keySet();
+        java.util.List<String> candidates = Names.closest(unmatched.getUnmatched().get(0), names)
+                .map(java.util.List::of).orElse(unmatched.getSuggestions());
+        return candidates.isEmpty() ? "" : candidates.stream().limit(3).map(s -> "'" + s + "'")
+                .collect(java.util.stream.Collectors.joining(" or ", " (did you mean ", "?)"));
+    }
+
     private static String message(Exception e) {
         if (e instanceof Failure || e instanceof ConfigException || e instanceof TokenRejectedException) {
             return e.getMessage();
@@ -119,7 +137,12 @@ public final class Cli implements Runnable {
         if (cause instanceof SQLException sql) {
             return "database: " + firstLine(sql.getMessage());
         }
-        return firstLine(String.valueOf(e.getMessage()));
+        Throwable shown = e;
+        // An exception that only wraps another (new UncheckedIOException(e)) has the other's class name in its message.
+        while (shown.getCause() != null && String.valueOf(shown.getMessage()).equals(shown.getCause().toString())) {
+            shown = shown.getCause();
+        }
+        return firstLine(String.valueOf(shown.getMessage()));
     }
 
     private static String firstLine(String text) {

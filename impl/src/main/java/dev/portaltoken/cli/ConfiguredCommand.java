@@ -42,7 +42,19 @@ abstract class ConfiguredCommand implements Callable<Integer> {
                 given.put(setting, value);
             }
         }
-        return run(new ConfigLoader(given, context().env(), Optional.ofNullable(configFile)));
+        ConfigLoader settings = new ConfigLoader(given, context().env(), Optional.ofNullable(configFile));
+        if (warnsAtOnce()) {
+            settings.unknownVariables().forEach(warning -> context().err().println("warning: " + warning));
+        }
+        return run(settings);
+    }
+
+    /**
+     * Whether the environment's unknown variables are pointed out (on stderr) before the command
+     * runs; {@code serve} logs them itself once its log format is set.
+     */
+    boolean warnsAtOnce() {
+        return true;
     }
 
     /** Where this run prints and what it reads: held by the root command. */

@@ -132,7 +132,8 @@ final class CustomerCommand extends CommandGroup {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Create or update customers by alias from a CSV file with the header row alias,name,email.",
+            description = {"Create or update customers by alias from a CSV file whose header row names the columns",
+                    "alias, name and email, in any order (a UTF-8 byte-order mark is fine).",
                     "All or nothing: any bad row is reported with its line number and nothing is imported."},
             footer = {"%nExample:", "  portal-token-server customer import --tenant acme customers.csv"})
     static final class Import extends TenantScoped {

@@ -1,12 +1,17 @@
 package dev.portaltoken.cli;
 
+import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.ConfigLoader;
+import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.Setting;
 import dev.portaltoken.db.Database;
+import java.nio.file.Path;
 import javax.sql.DataSource;
 
 /**
  * The second rung: an admin command on the database. It checks what needs no database first
- * ({@link #validate()}), then opens (and migrates) the database for the one operation, attaching to
+ * (that an embedded database exists in the data directory: only {@code serve} creates one; then
+ * {@link #validate()}), then opens (and migrates) the database for the one operation, attaching to
  * the embedded PostgreSQL of a running server on the same data directory, and closes it after.
  */
 abstract class DatabaseCommand extends ConfiguredCommand {
@@ -21,8 +26,15 @@ abstract class DatabaseCommand extends ConfiguredCommand {
 
     @Override
     final int run(ConfigLoader settings) throws Exception {
+        DatabaseConfig database = settings.database();
+        if (database.embedded() && !Database.embeddedExists(database.dataDir())) {
+            Path looked = database.dataDir().toAbsolutePath().normalize();
+            throw new ConfigException("no database in " + looked + " (only 'serve' creates one); point to yours with "
+                    + Setting.DATA_DIR.flagName() + " DIR or " + Setting.DATA_DIR.env() + "=DIR, or to an external one"
+                    + " with " + Setting.DATABASE_URL.env());
+        }
         validate();
-        try (Database db = Database.open(settings.database().withPoolSize(POOL_SIZE), "cli", false, null)) {
+        try (Database db = Database.open(database.withPoolSize(POOL_SIZE), "cli", false, null)) {
             run(settings, db.dataSource());
         }
         return 0;

@@ -12,6 +12,8 @@ import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,10 +22,16 @@ import picocli.CommandLine.Option;
                 "and /healthz, /readyz, /metrics.",
                 "Settings come from flags, then environment variables, then --config FILE, then defaults."})
 final class ServeCommand extends ConfiguredCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     @Option(names = "--demo",
             description = "On the embedded database: create a demo tenant, API key and customer once, and print a link"
                     + " to the portal page with a fresh token, and a curl line that mints one.")
     boolean demo;
+
+    @Override
+    boolean warnsAtOnce() {
+        return false;
+    }
 
     /** Every setting that has a flag. */
     @Override
@@ -41,18 +49,29 @@ final class ServeCommand extends ConfiguredCommand {
             throw new ConfigException("--demo links to this server's own portal page; unset PORTAL_URL");
         }
         LogSetup.apply(config.logFormat());
-        PortalTokenServer server = PortalTokenServer.start(config);
-        GracefulShutdown.install(server);
-        printBanner(server.summary(), ManagementFactory.getRuntimeMXBean().getUptime());
-        if (demo) {
-            Demo.ensure(config.database()).print(context().out(), server.baseUri());
+        settings.unknownVariables().forEach(LOG::warn);
+        GracefulShutdown.duringStartUp(context().err());
+        try {
+            PortalTokenServer server = PortalTokenServer.start(config);
+            GracefulShutdown.install(server);
+            printBanner(server.summary(), ManagementFactory.getRuntimeMXBean().getUptime());
+            if (demo) {
+                Demo.ensure(config.database()).print(context().out(), server.baseUri());
+            }
+        } catch (RuntimeException e) {
+            if (!GracefulShutdown.stopping()) {
+                throw e;
+            }
+            // A signal stops the JVM: what start-up was doing failed under it, which is no error to report.
         }
         return Cli.KEEP_RUNNING;
     }
 
     private void printBanner(PortalTokenServer.Summary summary, long readyMillis) {
         PrintStream out = context().out();
-        out.printf(Locale.ROOT, "%s ready in %.1f s%n", Cli.version(), readyMillis / 1000.0);
+        String seconds = String.format(Locale.ROOT, "%.1f s", readyMillis / 1000.0);
+        out.println(Cli.version() + summary.notReady().map(why -> " started in " + seconds + ", not ready: " + why)
+                .orElse(" ready in " + seconds));
         out.println("  listening on " + summary.baseUri());
         if (!Objects.equals(summary.managementUri(), summary.baseUri())) {
             out.println("  management   " + summary.managementUri() + " (healthz, readyz, metrics)");

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
@@ -94,29 +93,8 @@ final class ConfigFile {
                 return setting;
             }
         }
-        Setting<?> closest = Setting.values().stream()
-                .min(Comparator.comparingInt(s -> distance(s.key(), key))).orElseThrow();
-        String hint = distance(closest.key(), key) <= 3 ? " (did you mean '" + closest.key() + "'?)" : "";
-        throw new ConfigException("config file " + file + ": unknown setting '" + key + "'" + hint);
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        throw new ConfigException("config file " + file + ": unknown setting '" + key + "'"
+                + Names.didYouMean(key, Setting.values().stream().map(Setting::key).toList()));
     }
 
     private static String firstLine(String text) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * Builds the typed configuration from command-line flags, then environment variables, then an
@@ -15,9 +16,14 @@ import java.util.OptionalInt;
  * missing required setting stops with one line that names it.
  */
 public final class ConfigLoader {
+    private static final List<String> SETTING_PREFIXES = List.of("PORTAL_", "DATABASE_");
+    /** Variables with those prefixes that are read elsewhere: logback.xml's level, the client examples' key. */
+    private static final Set<String> NOT_SETTINGS = Set.of("PORTAL_LOG_LEVEL", "PORTAL_API_KEY");
+
     private final Map<Setting<?>, String> flags;
     private final Map<String, String> env;
     private final Map<Setting<?>, String> file;
+    private final Optional<Path> configFile;
 
     /**
      * @param flags values given on the command line (absent keys were not given)
@@ -32,6 +38,24 @@ public final class ConfigLoader {
         this.flags = Map.copyOf(new HashMap<>(flags));
         this.env = Map.copyOf(env);
         this.file = configFile.map(ConfigFile::read).orElse(Map.of());
+        this.configFile = configFile;
+    }
+
+    /**
+     * One line for each environment variable that looks like a setting (its name starts with
+     * {@code PORTAL_} or {@code DATABASE_}) but is none, with the closest setting when one is near,
+     * as for an unknown key in a configuration file: it changes nothing, so a typo would go unnoticed.
+     * Values are never shown. Sorted by name.
+     */
+    public List<String> unknownVariables() {
+        List<String> known = Setting.values().stream().map(Setting::env).toList();
+        return env.keySet().stream()
+                .filter(name -> SETTING_PREFIXES.stream().anyMatch(name::startsWith))
+                .filter(name -> !known.contains(name) && !NOT_SETTINGS.contains(name))
+                .sorted()
+                .map(name -> "environment variable " + name + " is not a setting and is ignored"
+                        + Names.didYouMean(name, known))
+                .toList();
     }
 
     public ServerConfig load() {
@@ -94,25 +118,34 @@ public final class ConfigLoader {
     }
 
     private <T> Optional<T> optional(Setting<T> setting) {
-        return raw(setting).map(setting::parse);
+        return given(setting).map(value -> setting.parse(value.text(), value.source()));
     }
 
     private <T> T required(Setting<T> setting) {
         return optional(setting).orElseThrow(() -> new ConfigException(setting.env() + ": must not be empty"));
     }
 
-    /** The first value given for the setting, or its default; empty when none or blank. */
+    /** The raw value, empty when none or blank. */
     private Optional<String> raw(Setting<?> setting) {
-        String value = flags.get(setting);
-        if (value == null) {
-            value = env.get(setting.env());
+        return given(setting).map(Given::text);
+    }
+
+    /** A value and where it came from, as the user wrote it: {@code --port}, {@code PORT} or the file's key. */
+    private record Given(String text, String source) {
+    }
+
+    /** The first value given for the setting (flag, environment, file), or its default; empty when none or blank. */
+    private Optional<Given> given(Setting<?> setting) {
+        Given value = null;
+        if (flags.get(setting) != null) {
+            value = new Given(flags.get(setting), setting.flagName() != null ? setting.flagName() : "--" + setting.key());
+        } else if (env.get(setting.env()) != null) {
+            value = new Given(env.get(setting.env()), setting.env());
+        } else if (file.get(setting) != null) {
+            value = new Given(file.get(setting), "config file " + configFile.orElseThrow() + ": " + setting.key());
+        } else if (setting.defaultValue() != null) {
+            value = new Given(setting.defaultValue(), setting.env());
         }
-        if (value == null) {
-            value = file.get(setting);
-        }
-        if (value == null) {
-            value = setting.defaultValue();
-        }
-        return Optional.ofNullable(value).filter(v -> !v.isBlank());
+        return Optional.ofNullable(value).filter(v -> !v.text().isBlank());
     }
 }

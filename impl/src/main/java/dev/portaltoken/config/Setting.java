@@ -163,13 +163,18 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
         return meaning + parser.sentence();
     }
 
-    /** Parses a given value. @throws ConfigException naming the setting, without echoing a secret */
-    T parse(String raw) {
+    /**
+     * Parses a given value.
+     *
+     * @param source how the user gave it ({@code --port}, {@code PORT}, a file's key), named in the error
+     * @throws ConfigException naming the setting as given, without echoing a secret
+     */
+    T parse(String raw, String source) {
         try {
             return parser.parse().apply(raw);
         } catch (Parser.Rejected e) {
             String shown = secret() ? "" : " (got '" + Urls.withoutPassword(e.shown().orElse(raw.trim())) + "')";
-            throw new ConfigException(env + ": must be " + parser.rule() + shown);
+            throw new ConfigException(source + ": must be " + parser.rule() + shown);
         }
     }
 

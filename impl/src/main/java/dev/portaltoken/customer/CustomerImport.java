@@ -4,21 +4,26 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import dev.portaltoken.config.Names;
 import dev.portaltoken.errors.Failure;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackReader;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
 /**
- * Reads a customer import file: CSV with the header row {@code alias,name,email}, one customer a
- * row, keyed by alias. It is streamed: one row is held at a time, whatever the file's size. Each
- * row is checked on its own; aliases repeated across rows are found by {@link CustomerImporter}.
+ * Reads a customer import file: CSV whose header row names the columns {@code alias}, {@code name}
+ * and {@code email} in any order (any case), one customer a row, keyed by alias. A UTF-8 byte-order
+ * mark, which spreadsheet exports write, is skipped. It is streamed: one row is held at a time,
+ * whatever the file's size. Each row is checked on its own; aliases repeated across rows are found
+ * by {@link CustomerImporter}.
  */
 public final class CustomerImport {
     static final List<String> HEADER = List.of("alias", "name", "email");
@@ -49,14 +54,12 @@ public final class CustomerImport {
      */
     static void read(Reader csv, Rows rows, LongConsumer recordsRead) throws IOException {
         long records = 0;
-        try (MappingIterator<List<String>> lines = CSV.readerForListOf(String.class).readValues(csv)) {
+        try (MappingIterator<List<String>> lines = CSV.readerForListOf(String.class).readValues(withoutByteOrderMark(csv))) {
             if (!hasNext(lines)) {
-                throw Failure.invalid("the file is empty; expected the header row alias,name,email");
+                throw Failure.invalid("the file is empty; expected a header row naming the columns "
+                        + String.join(", ", HEADER));
             }
-            List<String> header = lines.next().stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
-            if (!header.equals(HEADER)) {
-                throw Failure.invalid("line 1: the header row must be alias,name,email");
-            }
+            int[] at = columns(lines.next());
             while (hasNext(lines)) {
                 long line = lines.getCurrentLocation().getLineNr();
                 List<String> cells;
@@ -72,11 +75,11 @@ public final class CustomerImport {
                 if (cells == null) {
                     rows.invalid(line, "not valid CSV");
                 } else if (cells.size() != 1 || !cells.get(0).isEmpty()) {
-                    String error = check(cells);
+                    String error = check(cells, at);
                     if (error != null) {
                         rows.invalid(line, error);
                     } else {
-                        rows.valid(line, cells.get(0), blankToNull(cells.get(1)), blankToNull(cells.get(2)));
+                        rows.valid(line, cells.get(at[0]), blankToNull(cells.get(at[1])), blankToNull(cells.get(at[2])));
                     }
                 }
             }
@@ -84,6 +87,49 @@ public final class CustomerImport {
             rows.invalid(e.getLocation() == null ? 0 : e.getLocation().getLineNr(), "not valid CSV");
         }
         recordsRead.accept(records);
+    }
+
+    /**
+     * Where each of {@link #HEADER}'s columns is in the header row, matched by name.
+     *
+     * @throws Failure INVALID naming every unknown, repeated and missing column
+     */
+    private static int[] columns(List<String> header) {
+        int[] at = new int[HEADER.size()];
+        java.util.Arrays.fill(at, -1);
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i).strip().toLowerCase(Locale.ROOT);
+            int column = HEADER.indexOf(name);
+            if (column < 0) {
+                problems.add("unknown column '" + header.get(i).strip() + "'" + Names.closest(name, HEADER)
+                        .map(closest -> " (did you mean '" + closest + "'?)").orElse(""));
+            } else if (at[column] >= 0) {
+                problems.add("column '" + name + "' appears twice");
+            } else {
+                at[column] = i;
+            }
+        }
+        for (int column = 0; column < HEADER.size(); column++) {
+            if (at[column] < 0) {
+                problems.add("missing column '" + HEADER.get(column) + "'");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw Failure.invalid("line 1: " + String.join("; ", problems) + "; the header row names the"
+                    + " columns " + String.join(", ", HEADER) + ", in any order");
+        }
+        return at;
+    }
+
+    /** {@code csv} after a leading U+FEFF, the byte-order mark spreadsheet exports write; unchanged without one. */
+    private static Reader withoutByteOrderMark(Reader csv) throws IOException {
+        PushbackReader reader = new PushbackReader(csv, 1);
+        int first = reader.read();
+        if (first >= 0 && first != '\uFEFF') {
+            reader.unread(first);
+        }
+        return reader;
     }
 
     /** The message for a row whose alias an earlier row already has. */
@@ -136,23 +182,24 @@ public final class CustomerImport {
         }
     }
 
-    private static String check(List<String> cells) {
+    /** @param at where each of {@link #HEADER}'s columns is */
+    private static String check(List<String> cells, int[] at) {
         if (cells.size() != HEADER.size()) {
-            return "expected 3 columns (alias,name,email), found " + cells.size();
+            return "expected 3 columns, as in the header row, found " + cells.size();
         }
-        String alias = cells.get(0);
+        String alias = cells.get(at[0]);
         if (alias.isEmpty()) {
             return "alias is required";
         }
-        for (int i = 1; i < HEADER.size(); i++) {
-            if (cells.get(i).indexOf('\0') >= 0) {
-                return HEADER.get(i) + " must not contain a NUL character";
+        for (int column = 1; column < HEADER.size(); column++) {
+            if (cells.get(at[column]).indexOf('\0') >= 0) {
+                return HEADER.get(column) + " must not contain a NUL character";
             }
         }
         try {
             Customers.checkAlias(alias);
-            if (!cells.get(2).isEmpty()) {
-                Customers.checkEmail(cells.get(2));
+            if (!cells.get(at[2]).isEmpty()) {
+                Customers.checkEmail(cells.get(at[2]));
             }
         } catch (Failure e) {
             return e.getMessage();

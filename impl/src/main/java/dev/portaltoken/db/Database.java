@@ -121,6 +121,15 @@ public final class Database implements AutoCloseable {
                 Optional.of(new Secret(SecretFile.read(cluster.passwordFile()))), dataDir, poolSize);
     }
 
+    /**
+     * Whether {@code dataDir} holds an embedded PostgreSQL (one a server created there). Only a
+     * server creates one; admin commands check this first, so a mistyped data directory is an error
+     * rather than a new, empty database.
+     */
+    public static boolean embeddedExists(Path dataDir) {
+        return new PostgresCluster(dataDir).exists();
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

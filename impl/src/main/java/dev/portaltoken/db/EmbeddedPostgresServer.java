@@ -1,13 +1,10 @@
 package dev.portaltoken.db;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Optional;
 import java.sql.SQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,9 +24,6 @@ import org.slf4j.LoggerFactory;
 final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Duration OWNER_WAIT = Duration.ofSeconds(30);
-    private static final String LOCK_FILE = "postgres.lock";
-    /** Held by the owning process of versions before the Unix socket (zonky's lock). */
-    private static final String EARLIER_LOCK_FILE = "epg-lock";
 
     private final PostgresCluster cluster;
     private final String password;
@@ -50,33 +44,47 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 
     /**
      * Starts PostgreSQL in {@code dataDir}, or attaches to the one already running there when
-     * {@code mayAttach} (CLI commands); a server passes false and becomes the owner.
+     * {@code mayAttach} (CLI commands); a server passes false and becomes the owner. A server fails
+     * at once when another server owns the data directory, and waits (at most {@link #OWNER_WAIT})
+     * for an admin command that does.
      */
     static EmbeddedPostgresServer open(Path dataDir, boolean mayAttach) throws IOException {
         PostgresCluster cluster = new PostgresCluster(dataDir);
         String password = cluster.password();
         long deadline = System.nanoTime() + OWNER_WAIT.toNanos();
-        String waitingFor = "another process";
+        DataDirectoryLock.Role role = mayAttach ? DataDirectoryLock.Role.COMMAND : DataDirectoryLock.Role.SERVER;
+        String waitingFor = null;
         while (true) {
             Postmaster.Found found = Postmaster.find(cluster.pgData());
             if (mayAttach && found.state() == Postmaster.State.RUNNING && accepts(cluster, password)) {
                 return new EmbeddedPostgresServer(cluster, password, null);
             }
-            Owner owner = Owner.tryAcquire(dataDir.toAbsolutePath().resolve(LOCK_FILE),
-                    cluster.pgData().resolve(EARLIER_LOCK_FILE));
-            if (owner != null) {
+            Optional<DataDirectoryLock> lock = DataDirectoryLock.tryAcquire(dataDir, role);
+            if (lock.isPresent()) {
                 try {
                     PgControl pg = new PgControl(PostgresBinaries.locate(dataDir));
                     clearLeftovers(cluster, pg);
                     cluster.start(pg, password);
-                    return new EmbeddedPostgresServer(cluster, password, owner.with(pg));
+                    return new EmbeddedPostgresServer(cluster, password, new Owner(lock.get(), pg));
                 } catch (IOException | RuntimeException e) {
-                    owner.release();
+                    lock.get().release();
                     throw e;
                 }
             }
-            if (found.state() == Postmaster.State.RUNNING && mayAttach) {
-                waitingFor = "the PostgreSQL running there, which refuses the password in " + cluster.passwordFile();
+            Optional<DataDirectoryLock.Holder> holder = DataDirectoryLock.holder(dataDir);
+            if (!mayAttach && holder.isPresent() && holder.get().role() == DataDirectoryLock.Role.SERVER) {
+                throw DataDirectoryLock.inUse(dataDir, holder.get());
+            }
+            String now = holder.map(DataDirectoryLock.Holder::describe)
+                    .or(() -> found.postmaster().map(p -> "the process running its PostgreSQL (pid " + p.pid() + ")"))
+                    .orElse("another process");
+            if (found.state() == Postmaster.State.RUNNING && mayAttach && holder.isEmpty()) {
+                now = "the PostgreSQL running there, which refuses the password in " + cluster.passwordFile();
+            }
+            if (!now.equals(waitingFor)) {
+                LOG.info("the embedded PostgreSQL in {} is held by {}; waiting (at most {} s)", cluster.pgData(), now,
+                        OWNER_WAIT.toSeconds());
+                waitingFor = now;
             }
             if (System.nanoTime() > deadline) {
                 throw new IOException("the embedded PostgreSQL in " + cluster.pgData() + " is in use by " + waitingFor
@@ -175,62 +183,14 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    /** The owner lock of a data directory, held for as long as this process runs its PostgreSQL. */
-    private static final class Owner {
-        private final FileChannel channel;
-        private final FileLock lock;
-        private final PgControl pg;
-        private boolean released;
-
-        private Owner(FileChannel channel, FileLock lock, PgControl pg) {
-            this.channel = channel;
-            this.lock = lock;
-            this.pg = pg;
-        }
-
-        /** The lock, or null when another process (or another user of it in this one) holds it or the earlier version's. */
-        static Owner tryAcquire(Path lockFile, Path earlierLockFile) throws IOException {
-            Files.createDirectories(lockFile.getParent());
-            FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                FileLock lock = channel.tryLock();
-                if (lock != null && !heldElsewhere(earlierLockFile)) {
-                    return new Owner(channel, lock, null);
-                }
-            } catch (OverlappingFileLockException e) {
-                // held in this JVM
-            }
-            channel.close();
-            return null;
-        }
-
-        private static boolean heldElsewhere(Path lockFile) throws IOException {
-            if (!Files.exists(lockFile)) {
-                return false;
-            }
-            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
-                 FileLock lock = channel.tryLock()) {
-                return lock == null;
-            } catch (OverlappingFileLockException e) {
-                return true;
-            }
-        }
-
-        Owner with(PgControl control) {
-            return new Owner(channel, lock, control);
-        }
-
-        PgControl pg() {
-            return pg;
-        }
-
+    /** The data directory's lock and the PostgreSQL this process started under it. */
+    private record Owner(DataDirectoryLock lock, PgControl pg) {
         boolean released() {
-            return released;
+            return lock.released();
         }
 
         void release() throws IOException {
-            released = true;
-            channel.close(); // releases the lock
+            lock.release();
         }
     }
 }

@@ -62,6 +62,11 @@ final class PostgresCluster {
         return dataDir.resolve(PASSWORD_FILE);
     }
 
+    /** Whether a cluster was created here (its {@code PG_VERSION} file is written by initdb). */
+    boolean exists() {
+        return Files.exists(pgData.resolve("PG_VERSION"));
+    }
+
     /** The superuser's password, generated into {@link #passwordFile()} the first time. */
     String password() throws IOException {
         return SecretFile.readOrCreate(passwordFile(), PostgresCluster::newPassword).secret();
@@ -91,7 +96,7 @@ final class PostgresCluster {
      */
     void start(PgControl pg, String password) throws IOException {
         prepareSocketDirectory();
-        if (!Files.exists(pgData.resolve("PG_VERSION"))) {
+        if (!exists()) {
             create(pg);
         }
         writeHba(SCRAM_ONLY);

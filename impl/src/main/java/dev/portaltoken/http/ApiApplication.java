@@ -32,7 +32,8 @@ import org.glassfish.jersey.server.ServerProperties;
  *       {@link AuthenticationFilter} (API key to caller) and {@link RateLimitFilter} (the key's bucket);</li>
  *   <li>{@link MintRequestReader} reads the body, the resource answers
  *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
- *       {@link OperationsResource}, the pages {@link PortalPageResource} and {@link DocsResource});</li>
+ *       {@link OperationsResource}, the pages {@link HomeResource}, {@link PortalPageResource} and
+ *       {@link DocsResource});</li>
  *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers), the
  *       rate-limit headers and the request log line; then Jackson writes the body;</li>
  *   <li>any failure on the way: {@link ErrorMapper}, through the one {@link ErrorRenderer}.</li>
@@ -64,6 +65,7 @@ public final class ApiApplication extends ResourceConfig {
                     ContractResources.authenticated(new PortalTokensResource(api.lifecycle())),
                     ContractResources.of(new JwksResource(api.publishedKeys())),
                     ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())),
+                    ContractResources.of(new HomeResource()),
                     ContractResources.of(new PortalPageResource()),
                     ContractResources.of(new DocsResource()));
         }

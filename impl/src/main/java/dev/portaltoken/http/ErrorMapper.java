@@ -124,9 +124,21 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
         return new ApiException(status, failure.getMessage());
     }
 
-    /** 405 with the {@code Allow} header of the route. */
+    /**
+     * 405 with the {@code Allow} header of the route: the methods it serves, HEAD with GET (Jersey
+     * answers it), never OPTIONS (no route serves it; it is answered 405 too, see {@link
+     * ResponseFilter}), in one order, whichever of Jersey's lists it is given.
+     */
     static ApiException methodNotAllowed(String allow) {
-        return new ApiException(405, "method not allowed here; allowed: " + allow).withHeader(HttpHeaders.ALLOW, allow);
+        java.util.Set<String> given = java.util.Arrays.stream(allow.split(",")).map(String::strip)
+                .map(method -> method.toUpperCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet());
+        if (given.contains("GET")) {
+            given.add("HEAD");
+        }
+        String allowed = java.util.stream.Stream.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+                .filter(given::contains).collect(java.util.stream.Collectors.joining(", "));
+        return new ApiException(405, "method not allowed here; allowed: " + allowed)
+                .withHeader(HttpHeaders.ALLOW, allowed);
     }
 
     /** A request whose body breaks off (client gone, read timed out) is the client's failure, not ours. */

@@ -13,7 +13,8 @@ import jakarta.ws.rs.core.MediaType;
  * This API speaks JSON only. A body sent without any Content-Type is read as JSON (minimal clients
  * omit it), and {@code Accept} is not negotiated: every resource answers in the one type it
  * produces (JSON; Prometheus text for /metrics), so a client asking for something else gets that
- * rather than a 406 the contract does not declare.
+ * rather than a 406 the contract does not declare. At {@code /} a browser's {@code Accept} is kept as
+ * {@code text/html}, so {@link HomeResource} can give it a page.
  */
 @PreMatching
 @Priority(Priorities.HEADER_DECORATOR)
@@ -30,7 +31,10 @@ final class JsonOnlyFilter implements ContainerRequestFilter {
         }
         String accept = request.getHeaderString(HttpHeaders.ACCEPT);
         if (accept != null && !accept.equals(MediaType.WILDCARD)) { // no Accept already means anything
-            headers.putSingle(HttpHeaders.ACCEPT, MediaType.WILDCARD);
+            // The one exception: GET / tells browsers (a start page) from API clients (a JSON 404).
+            String path = request.getUriInfo().getPath();
+            boolean browserAtRoot = (path.isEmpty() || path.equals("/")) && HomeResource.asksForHtml(accept);
+            headers.putSingle(HttpHeaders.ACCEPT, browserAtRoot ? MediaType.TEXT_HTML : MediaType.WILDCARD);
         }
     }
 

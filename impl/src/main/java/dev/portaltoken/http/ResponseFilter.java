@@ -15,7 +15,8 @@ import jakarta.ws.rs.core.Response;
  * <ul>
  *   <li>OPTIONS: no route specifies it (no CORS preflight is served), but Jersey answers it on every
  *       route with 200 and a plain-text list of methods. It becomes what any other unspecified method
- *       gets: 405 with the contract's error body, keeping the {@code Allow} header.</li>
+ *       gets: 405 with the contract's error body and the same {@code Allow} header as that 405,
+ *       which does not list OPTIONS.</li>
  *   <li>Caching and hardening headers: nothing under {@code /api/} (tokens, errors) may be stored by
  *       any cache; the JWKS may be cached for no longer than the servers take to pick up a key
  *       rotation; the OpenAPI documents, which change only with a release, for
@@ -44,6 +45,9 @@ final class ResponseFilter implements ContainerResponseFilter {
                     : ErrorMapper.methodNotAllowed(allow));
             response.setStatus(answer.getStatus());
             response.setEntity(answer.getEntity(), null, MediaType.APPLICATION_JSON_TYPE);
+            if (allow != null) {
+                response.getHeaders().putSingle(HttpHeaders.ALLOW, answer.getHeaderString(HttpHeaders.ALLOW));
+            }
         }
         String path = request.getUriInfo().getPath();
         if (path.startsWith("/")) {

@@ -1,11 +1,16 @@
 package dev.portaltoken.server;
 
+import dev.portaltoken.config.ConfigException;
+import dev.portaltoken.config.Setting;
 import dev.portaltoken.errors.ErrorRenderer;
 import dev.portaltoken.http.HttpLimits;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -62,7 +67,7 @@ final class HttpListener implements AutoCloseable {
         try {
             http.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
+            throw cannotListen(host, port, e, "--port and PORT for the API, --management-port and MANAGEMENT_PORT");
         }
         http.getListeners().forEach(NetworkListener::pause);
         String shown = "0.0.0.0".equals(host) || "::".equals(host) ? "localhost" : host;
@@ -73,6 +78,36 @@ final class HttpListener implements AutoCloseable {
             http.shutdownNow();
             throw new IllegalArgumentException("not a usable host: " + host, e);
         }
+    }
+
+    /**
+     * Checks, before anything is created, that {@code port} of {@code host} can be listened on, by
+     * binding it (as Grizzly will: with {@code SO_REUSEADDR}) and closing it again at once. Port 0
+     * (any free port) always can.
+     *
+     * @param setting the setting that chose the port, named in the error with its flag and variable
+     * @throws ConfigException saying why not and how to choose another port
+     */
+    static void checkAvailable(String host, int port, Setting<Integer> setting) {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw cannotListen(host, port, e, setting.flagName() + " N or " + setting.env() + "=N");
+        }
+    }
+
+    private static ConfigException cannotListen(String host, int port, IOException e, String choose) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof BindException && why.toLowerCase(Locale.ROOT).contains("in use")) {
+            return new ConfigException("cannot listen on " + host + ":" + port + ": another process is listening there;"
+                    + " choose another port with " + choose);
+        }
+        return new ConfigException("cannot listen on " + host + ":" + port + " (" + why + "); check "
+                + Setting.HOST.flagName() + " or " + Setting.HOST.env() + ", or choose another port with " + choose);
     }
 
     /** Starts serving {@code application} on the bound port, answering the connections that waited. */

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.config.ServerConfig;
+import dev.portaltoken.config.Setting;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.ChangeListener;
+import dev.portaltoken.db.DataDirectoryLock;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.errors.ErrorRenderer;
 import dev.portaltoken.http.ApiApplication;
@@ -32,6 +34,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -52,8 +55,12 @@ public final class PortalTokenServer implements AutoCloseable {
     /** How often revocations recorded elsewhere are re-read, should an announcement have been lost. */
     private static final java.time.Duration REVOCATIONS_REREAD = java.time.Duration.ofSeconds(5);
 
-    /** What the start-up banner shows; {@code signer} names what computes the signatures. */
-    public record Summary(URI baseUri, URI managementUri, String database, String signing, String signer) {
+    /**
+     * What the start-up banner shows; {@code signer} names what computes the signatures, {@code
+     * notReady} why {@code /readyz} does not answer 200 yet (empty when it does).
+     */
+    public record Summary(URI baseUri, URI managementUri, String database, String signing, String signer,
+                          Optional<String> notReady) {
     }
 
     private final Lifecycle lifecycle;
@@ -69,7 +76,9 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     /**
-     * Opens the database and migrates it, opens the signing keys (checking that the key encryption
+     * Checks first what can be checked without creating anything (a forced signer loads, no other
+     * server runs on the data directory, the ports are free), failing with one line that says how to
+     * fix it. Then opens the database and migrates it, opens the signing keys (checking that the key encryption
      * key opens them, creating the first one) and keeps them fresh, and starts listening. An external
      * database that is down defers the keys: the server listens at once and reports not ready until
      * they are loaded.
@@ -94,11 +103,18 @@ public final class PortalTokenServer implements AutoCloseable {
 
     private static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime,
             Lifecycle lifecycle) {
+        if (config.database().embedded()) {
+            DataDirectoryLock.refuseIfServed(config.database().dataDir());
+        }
+        HttpListener.checkAvailable(config.host(), config.port(), Setting.PORT);
+        config.managementPort().ifPresent(port -> HttpListener.checkAvailable(config.host(), port, Setting.MANAGEMENT_PORT));
+        // AWS-LC loads and runs its self-tests (about 0.2 s) while the database opens; a forced signer
+        // that cannot load fails before the database and the keys are created.
+        CompletableFuture<SignerProvider> signerChoice = config.signing().signer().isPresent()
+                ? CompletableFuture.completedFuture(Signers.select(config.signing().signer()))
+                : CompletableFuture.supplyAsync(() -> Signers.select(config.signing().signer()));
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
-        // AWS-LC loads and runs its self-tests (about 0.2 s) while the database opens.
-        CompletableFuture<SignerProvider> signerChoice =
-                CompletableFuture.supplyAsync(() -> Signers.select(config.signing().signer()));
         BackgroundTasks tasks = lifecycle.add(new BackgroundTasks());
         Metrics metrics = lifecycle.add(new Metrics());
         Database database = lifecycle.add(Database.open(config.database(), "server", true, metrics.registry()));
@@ -160,7 +176,16 @@ public final class PortalTokenServer implements AutoCloseable {
         String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
                 : signer.configName() + " (" + Signers.describe(signer) + ")";
         return new PortalTokenServer(lifecycle, listening, () -> new Summary(listening.api(), listening.management(),
-                database.description(), signing(keys), signerName));
+                database.description(), signing(keys), signerName, notReady(readiness.state(), database)));
+    }
+
+    /** Why the server is not ready, in the order the checks depend on each other; empty when it is. */
+    private static Optional<String> notReady(Readiness.State state, Database database) {
+        if (state.ready()) {
+            return Optional.empty();
+        }
+        return Optional.of(!state.database() ? "database " + database.description() + " is unreachable (retrying)"
+                : !state.migrations() ? "database migrations not applied yet" : "signing keys not loaded yet");
     }
 
     /** What the banner says the server signs with. */

@@ -145,4 +145,30 @@ class AdminCliTest {
         env.put("DATABASE_URL", "mysql://nope");
         assertOneLineError(CliRun.run(env, "tenant", "create", "--slug", "zzz"), 1, "DATABASE_URL: must be");
     }
+
+    /** Only serve creates a data directory's database: every other command refuses a directory without one, naming it. */
+    @Test
+    void everyCommandButServeRefusesADataDirectoryWithoutADatabase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.io.PrintStream nowhere = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        java.util.List<Object> leaves = new java.util.ArrayList<>();
+        java.util.ArrayDeque<picocli.CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(Cli.tree(
+                new Cli.Context(java.io.InputStream.nullInputStream(), nowhere, nowhere, Map.of(), false))));
+        while (!todo.isEmpty()) {
+            picocli.CommandLine command = todo.pop();
+            if (command.getSubcommands().isEmpty()) {
+                leaves.add(command.getCommandSpec().userObject());
+            }
+            todo.addAll(command.getSubcommands().values());
+        }
+        assertTrue(leaves.size() >= 20, leaves::toString);
+        for (Object leaf : leaves) {
+            assertTrue(leaf instanceof ServeCommand || leaf instanceof DatabaseCommand,
+                    leaf.getClass() + " checks the data directory before opening it");
+        }
+        java.nio.file.Path missing = dir.resolve("elsewhere");
+        assertOneLineError(CliRun.run(Map.of("DATA_DIR", missing.toString()), "api-key", "list", "--tenant", "acme"), 1,
+                "no database in " + missing + " (only 'serve' creates one); point to yours with --data-dir DIR or"
+                        + " DATA_DIR=DIR, or to an external one with DATABASE_URL");
+        assertFalse(java.nio.file.Files.exists(missing));
+    }
 }

@@ -69,7 +69,7 @@ class ConfigFileTest {
     void aBadValueInTheFileNamesTheSetting() throws Exception {
         Path yaml = Files.writeString(dir.resolve("s.yaml"), "log-format: xml\n");
         ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(), Map.of(), yaml));
-        assertEquals("LOG_FORMAT: must be plain or json (got 'xml')", e.getMessage());
+        assertEquals("config file " + yaml + ": log-format: must be plain or json (got 'xml')", e.getMessage());
     }
 
     @Test

@@ -158,4 +158,26 @@ class ConfigLoaderTest {
         assertEquals("--public-url", Setting.PUBLIC_URL.flagName());
         assertEquals("public-url", Setting.PUBLIC_URL.key());
     }
+
+    @Test
+    void aBadValueIsBlamedOnWhatTheUserTyped() {
+        ConfigException flag = assertThrows(ConfigException.class,
+                () -> load(Map.of(Setting.PORT, "99999"), Map.of("PORT", "8081")));
+        assertEquals("--port: must be a whole number from 0 to 65535 (got '99999')", flag.getMessage());
+        ConfigException env = assertThrows(ConfigException.class, () -> load(Map.of(), Map.of("PORT", "99999")));
+        assertTrue(env.getMessage().startsWith("PORT: must be"), env.getMessage());
+    }
+
+    @Test
+    void unknownVariablesWithTheProjectsPrefixesAreNamedWithTheClosestSetting() {
+        Map<String, String> env = new HashMap<>(Map.of("PORTAL_TOKEN_ALGO", "ES256", "DATABASE_ULR", "jdbc:postgresql://x/y",
+                "PORTAL_SOMETHING_ELSE_ENTIRELY", "secret-value", "PORTAL_LOG_LEVEL", "debug", "PORTAL_API_KEY", "pt_live_x",
+                "PORTAL_TOKEN_ALG", "EdDSA", "HOME", "/root", "PORTALS", "x"));
+        assertEquals(java.util.List.of(
+                "environment variable DATABASE_ULR is not a setting and is ignored (did you mean 'DATABASE_URL'?)",
+                "environment variable PORTAL_SOMETHING_ELSE_ENTIRELY is not a setting and is ignored",
+                "environment variable PORTAL_TOKEN_ALGO is not a setting and is ignored (did you mean 'PORTAL_TOKEN_ALG'?)"),
+                new ConfigLoader(Map.of(), env).unknownVariables());
+        assertEquals(java.util.List.of(), new ConfigLoader(Map.of(), Map.of("PORTAL_URL", "https://x.example")).unknownVariables());
+    }
 }

@@ -62,15 +62,31 @@ class CustomerImportTest {
         assertEquals(List.of("2503:alias must be 1 to 255 characters from A-Z a-z 0-9 . _ ~ @ : + -",
                 "2506:alias '" + ID + "' has the form of a customer id; choose another",
                 "2507:name must not contain a NUL character", "2508:alias is required",
-                "2509:expected 3 columns (alias,name,email), found 2"), read.invalid());
+                "2509:expected 3 columns, as in the header row, found 2"), read.invalid());
         assertEquals(List.of(1_000L, 2_000L, 2_507L), read.progress(), "every 1000 records, then the total");
     }
 
     @Test
     void anEmptyFileOrAWrongHeaderIsRefusedBeforeAnyRow() {
         assertTrue(assertThrows(Failure.class, () -> read("")).getMessage().contains("the file is empty"));
-        assertTrue(assertThrows(Failure.class, () -> read("alias,email,name\na,b,c\n")).getMessage()
-                .contains("line 1: the header row must be alias,name,email"));
+        assertEquals("line 1: unknown column 'e-mail' (did you mean 'email'?); unknown column 'phone'; missing column"
+                + " 'email'; the header row names the columns alias, name, email, in any order",
+                assertThrows(Failure.class, () -> read("alias,name,e-mail,phone\na,b,c,d\n")).getMessage());
+        assertEquals("line 1: column 'alias' appears twice; missing column 'name'; the header row names the columns"
+                + " alias, name, email, in any order",
+                assertThrows(Failure.class, () -> read("alias,email,Alias\na,b,c\n")).getMessage());
+    }
+
+    /** Columns are matched by name, in any order; the byte-order mark a spreadsheet export writes is skipped. */
+    @Test
+    void columnsInAnyOrderAndAByteOrderMarkAreRead() throws IOException {
+        Read reordered = read("\uFEFFEmail,alias,Name\r\nx@y.example,first,First One\r\n,second,\r\n");
+        assertEquals(List.of("2:first|First One|x@y.example", "3:second|null|null"), reordered.valid());
+        assertEquals(List.of(), reordered.invalid());
+        Read quoted = read("\uFEFF\"alias\",\"name\",\"email\"\na,b,\n");
+        assertEquals(List.of("2:a|b|null"), quoted.valid(), "a mark before a quoted header cell too");
+        assertEquals(List.of("2:alias must be 1 to 255 characters from A-Z a-z 0-9 . _ ~ @ : + -"),
+                read("alias,name,email\n\uFEFFa,b,\n").invalid(), "only the file's first character is skipped");
     }
 
     private record Read(List<String> valid, List<String> invalid, List<Long> progress) {

@@ -121,6 +121,28 @@ class DocsPageTest {
                 definitions.stream().sorted().toList(), "the definition menu offers every document");
     }
 
+    /**
+     * The served contract keeps the tag list of upstream's whole API; the reference shows a section
+     * only for the tags of operations this server serves, each with its operations.
+     */
+    @Test
+    void onlyTheTagsOfOperationsServedHereAreShown() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode contract = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(fixture.server().http().get("/openapi.yaml").body());
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        contract.get("paths").forEach(path -> path.forEach(operation -> operation.path("tags").forEach(t -> used.add(t.asText()))));
+        assertTrue(contract.get("tags").size() >= used.size() + 15, "the contract declares upstream's tags: " + contract.get("tags"));
+        Chromium.Page page = Chromium.require().load(fixture.server().http().uri("/docs"), RENDER);
+        List<Element> sections = page.dom().select(".opblock-tag-section");
+        List<String> shown = sections.stream().map(section -> section.selectFirst(".opblock-tag").attr("data-tag")).toList();
+        assertEquals(used, new java.util.TreeSet<>(shown), page::toString);
+        assertEquals(used.size(), shown.size());
+        for (Element section : sections) {
+            assertFalse(section.select(".opblock").isEmpty(), () -> "a section with operations: " + section);
+        }
+        assertTrue(page.problems().isEmpty(), page.problems()::toString);
+    }
+
     @Test
     void everyOtherDocumentRendersToo() {
         Chromium chromium = Chromium.require();
@@ -130,7 +152,7 @@ class DocsPageTest {
                 "JWKS and these documents", List.of("/.well-known/jwks.json", "/openapi.yaml", "/openapi.json",
                         "/openapi/{document}"),
                 "Operations: health, readiness, metrics", List.of("/healthz", "/readyz", "/metrics"),
-                "Pages: portal page and this reference", List.of("/portal/customer", "/portal/assets/{file}", "/docs",
+                "Pages: portal page and this reference", List.of("/", "/portal/customer", "/portal/assets/{file}", "/docs",
                         "/docs/assets/{file}", "/docs/specs/{file}"));
         expected.forEach((name, paths) -> {
             Chromium.Page page = chromium.load(fixture.server().http().uri("/docs?urls.primaryName="

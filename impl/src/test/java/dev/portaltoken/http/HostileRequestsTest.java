@@ -92,6 +92,27 @@ class HostileRequestsTest {
         assertClientError(send("OPTIONS", target, "Authorization: Bearer {key}"));
     }
 
+    /**
+     * A 405's {@code Allow} names what the route serves, and OPTIONS, which is answered 405 too, is
+     * neither listed there nor answered differently: both 405s carry the same {@code Allow}.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"MINT|POST|GET", "/healthz|GET|POST", "/.well-known/jwks.json|GET|DELETE", "/docs|GET|PUT",
+            "/openapi.yaml|GET|POST", "/|GET|POST"})
+    void aWrongMethodAndOptionsAgreeOnWhatIsAllowed(String spec) {
+        String[] parts = spec.split("\\|");
+        String target = parts[0].equals("MINT") ? String.format(MINT, customer) : parts[0];
+        Http.Reply wrong = send(parts[2], target, "Authorization: Bearer {key}", "Content-Length: 0");
+        Http.Reply options = send("OPTIONS", target, "Authorization: Bearer {key}");
+        assertEquals(405, wrong.status(), wrong::toString);
+        assertEquals(405, options.status(), options::toString);
+        String allow = wrong.header("allow");
+        assertTrue(allow != null && java.util.List.of(allow.split(", ")).contains(parts[1]), wrong::toString);
+        assertTrue(!allow.contains("OPTIONS"), "OPTIONS is not allowed anywhere: " + allow);
+        assertEquals(allow, options.header("allow"), "the same Allow from both 405s");
+        assertTrue(wrong.json().get("message").asText().endsWith("allowed: " + allow), wrong::toString);
+    }
+
     /** Content-Type values that do not parse as a media type, or name none (wildcards), even without a body. */
     @ParameterizedTest(name = "Content-Type [{0}]")
     @ValueSource(strings = {"", ";;;", "application", "a/b/c", "application/json, text/plain", "application/json;charset=",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.keys.SigningKeys;
+import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.JarProcess;
 import dev.portaltoken.support.TestServer;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ class KeyEncryptionKeyIT {
 
     @Test
     void aKeyThatDoesNotOpenTheStoredKeysRefusesToStart(@TempDir Path dataDir) {
-        String dir = dataDir.toString();
+        String dir = EmbeddedDatabases.create(dataDir).toString();
         String right = TestServer.newKeyEncryptionKey();
         String wrong = TestServer.newKeyEncryptionKey();
         JarProcess.Result created = JarProcess.run(Map.of("PORTAL_KEY_ENCRYPTION_KEY", right), "keys", "rotate",
@@ -65,7 +66,7 @@ class KeyEncryptionKeyIT {
 
     @Test
     void aWrongKeyInTheDataDirectoryFileRefusesToStartNamingTheFile(@TempDir Path dataDir) throws Exception {
-        String dir = dataDir.toString();
+        String dir = EmbeddedDatabases.create(dataDir).toString();
         JarProcess.Result created = JarProcess.run(Map.of(), "keys", "rotate", "--alg", "ES256", "--data-dir", dir);
         assertEquals(0, created.exit(), created::toString);
         Path file = dataDir.toAbsolutePath().resolve(SigningKeys.KEY_ENCRYPTION_KEY_FILE);

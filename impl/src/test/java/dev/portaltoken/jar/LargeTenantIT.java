@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.JarProcess;
 import dev.portaltoken.support.StoppablePostgres;
 import java.io.BufferedWriter;
@@ -37,7 +38,7 @@ class LargeTenantIT {
     @Test
     void aLargeTenantIsImportedAndListedInBoundedMemory() throws Exception {
         Map<String, String> env = Map.of();
-        String dataDir = dir.resolve("data").toString();
+        String dataDir = EmbeddedDatabases.create(dir.resolve("data")).toString();
         assertEquals(0, JarProcess.run(env, "tenant", "create", "--slug", "big", "--data-dir", dataDir).exit());
         Path csv = dir.resolve("big.csv");
         try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {

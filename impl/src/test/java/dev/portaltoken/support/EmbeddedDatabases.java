@@ -5,6 +5,7 @@ import dev.portaltoken.db.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /** A migrated embedded PostgreSQL of a test's own, in a fresh temporary data directory, as a server opens it. */
@@ -20,5 +21,15 @@ public final class EmbeddedDatabases {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Creates and migrates the embedded PostgreSQL of {@code dataDir} and stops it again, as a first
+     * {@code serve} would (admin commands refuse a data directory without one); returns {@code dataDir}.
+     */
+    public static Path create(Path dataDir) {
+        Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(), dataDir, 2), "setup",
+                true, null).close();
+        return dataDir;
     }
 }

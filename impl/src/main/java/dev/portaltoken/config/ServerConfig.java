@@ -13,6 +13,7 @@ import java.util.OptionalInt;
  * @param portalUrl      the portal's base URL; empty: this server's own URL
  * @param trustedProxies address blocks whose {@code X-Forwarded-For} is believed; empty: none
  * @param publicUrl      this server's public base URL as clients reach it; empty: its own address
+ * @param drainDelay     how long it still serves, not ready, after it is told to stop
  */
 public record ServerConfig(
         String host,
@@ -29,5 +30,6 @@ public record ServerConfig(
         Duration customerCacheTtl,
         RateLimitConfig rateLimits,
         List<Cidr> trustedProxies,
-        int workerThreads) {
+        int workerThreads,
+        Duration drainDelay) {
 }

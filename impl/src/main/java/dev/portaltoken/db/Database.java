@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.DatabaseUrl;
 import dev.portaltoken.config.Urls;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.util.DaemonThreads;
@@ -45,13 +46,16 @@ public final class Database implements AutoCloseable {
     private final EmbeddedPostgresServer embedded;
     private final HikariDataSource dataSource;
     private final String description;
+    private final Optional<DatabaseUrl> listenUrl;
     private final AtomicBoolean migrated = new AtomicBoolean();
     private final ScheduledExecutorService retrier;
 
-    private Database(EmbeddedPostgresServer embedded, HikariDataSource dataSource, String description) {
+    private Database(EmbeddedPostgresServer embedded, HikariDataSource dataSource, String description,
+                     Optional<DatabaseUrl> listenUrl) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.description = description;
+        this.listenUrl = listenUrl;
         this.retrier = DaemonThreads.scheduler("database-migrations");
     }
 
@@ -94,10 +98,15 @@ public final class Database implements AutoCloseable {
             hikari.addDataSourceProperty("socketTimeout", "10");
             hikari.addDataSourceProperty("tcpKeepAlive", "true");
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+            // No named server-side prepared statements: a transaction-mode pooler (PgBouncer) runs each
+            // transaction on whichever server connection is free, where the name is unknown or taken by
+            // another client ("prepared statement S_3 already exists"). Every statement is still sent
+            // with parameters (extended protocol); a prepareThreshold in the URL wins.
+            hikari.addDataSourceProperty("prepareThreshold", "0");
             if (registry != null) {
                 hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             }
-            Database database = new Database(embedded, new HikariDataSource(hikari), description);
+            Database database = new Database(embedded, new HikariDataSource(hikari), description, config.listenUrl());
             database.migrateFirst(forServer && !config.embedded());
             return database;
         } catch (IOException e) {
@@ -141,6 +150,28 @@ public final class Database implements AutoCloseable {
         }
         properties.putAll(overrides);
         return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+    }
+
+    /**
+     * The connection that listens for changes: to {@code DATABASE_LISTEN_URL} when set (with its own
+     * credentials, else the pool's), else as {@link #openUnpooled}. The caller closes it.
+     */
+    public Connection openListening(Map<String, String> overrides) throws SQLException {
+        if (listenUrl.isEmpty()) {
+            return openUnpooled(overrides);
+        }
+        Properties properties = new Properties();
+        properties.putAll(dataSource.getDataSourceProperties());
+        String user = listenUrl.get().user().orElse(dataSource.getUsername());
+        String password = listenUrl.get().password().map(Secret::reveal).orElse(dataSource.getPassword());
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        properties.putAll(overrides);
+        return DriverManager.getConnection(listenUrl.get().jdbcUrl(), properties);
     }
 
     /** Where the data lives, safe to print (no password). */

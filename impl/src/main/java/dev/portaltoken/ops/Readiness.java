@@ -1,19 +1,23 @@
 package dev.portaltoken.ops;
 
+import dev.portaltoken.db.ChangeListener;
 import dev.portaltoken.util.DaemonThreads;
 import java.sql.Connection;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether this instance can serve tokens: database reachable, migrations applied, signing key
- * loaded. Whether it hears about changes (its change listener) is reported beside them but does not
- * decide readiness: without it the caches only trust recent entries. The database is probed in the background every {@link #PROBE_INTERVAL_MILLIS} ms so that
- * {@code /readyz} answers at once, even while the database hangs. Thread-safe.
+ * loaded, and not shutting down ({@link #startDraining()}: a load balancer must stop sending
+ * requests before the instance stops accepting them). Whether it hears about changes (its change
+ * listener) is reported beside them but does not decide readiness: without it the caches only trust
+ * recent entries. The database is probed in the background every {@link #PROBE_INTERVAL_MILLIS} ms
+ * so that {@code /readyz} answers at once, even while the database hangs. Thread-safe.
  */
 public final class Readiness implements AutoCloseable {
     static final long PROBE_INTERVAL_MILLIS = 1_000;
@@ -23,23 +27,26 @@ public final class Readiness implements AutoCloseable {
      * The state of each check at one moment.
      *
      * @param changeListener informational: not part of {@link #ready()}
+     * @param draining       shutting down: not ready, whatever the other checks say
      */
-    public record State(boolean database, boolean migrations, boolean signingKey, boolean changeListener) {
+    public record State(boolean database, boolean migrations, boolean signingKey, ChangeListener.Status changeListener,
+                        boolean draining) {
         public boolean ready() {
-            return database && migrations && signingKey;
+            return database && migrations && signingKey && !draining;
         }
     }
 
     private final DataSource dataSource;
     private final BooleanSupplier migrated;
     private final BooleanSupplier signingKeyLoaded;
-    private final BooleanSupplier listening;
+    private final Supplier<ChangeListener.Status> listening;
     private final ScheduledExecutorService prober;
     private volatile boolean databaseReachable;
+    private volatile boolean draining;
 
-    /** @param listening whether changes are being heard about (the change listener is alive) */
+    /** @param listening whether changes are being heard about (the change listener's status) */
     public Readiness(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded,
-                     BooleanSupplier listening) {
+                     Supplier<ChangeListener.Status> listening) {
         this.dataSource = dataSource;
         this.migrated = migrated;
         this.signingKeyLoaded = signingKeyLoaded;
@@ -51,7 +58,12 @@ public final class Readiness implements AutoCloseable {
 
     public State state() {
         return new State(databaseReachable, migrated.getAsBoolean(), signingKeyLoaded.getAsBoolean(),
-                listening.getAsBoolean());
+                listening.get(), draining);
+    }
+
+    /** From now on the instance reports not ready: it is shutting down. */
+    public void startDraining() {
+        draining = true;
     }
 
     private void probe() {

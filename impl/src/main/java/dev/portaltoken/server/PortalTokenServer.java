@@ -59,13 +59,18 @@ public final class PortalTokenServer implements AutoCloseable {
 
     private final Lifecycle lifecycle;
     private final Listeners listeners;
+    private final Readiness readiness;
+    private final java.time.Duration drainDelay;
     private final Supplier<Summary> summary;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** @param summary the banner's facts as they are when asked (the keys may load later) */
-    private PortalTokenServer(Lifecycle lifecycle, Listeners listeners, Supplier<Summary> summary) {
+    private PortalTokenServer(Lifecycle lifecycle, Listeners listeners, Readiness readiness,
+                              java.time.Duration drainDelay, Supplier<Summary> summary) {
         this.lifecycle = lifecycle;
         this.listeners = listeners;
+        this.readiness = readiness;
+        this.drainDelay = drainDelay;
         this.summary = summary;
     }
 
@@ -144,9 +149,9 @@ public final class PortalTokenServer implements AutoCloseable {
                     authenticator.forgetAll();
                     revocations.reload();
                 }));
-        metrics.changeListener(changes::alive, changes::failures);
+        metrics.changeListener(changes::status, changes::failures);
         Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded,
-                changes::alive));
+                changes::status));
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);
@@ -160,7 +165,7 @@ public final class PortalTokenServer implements AutoCloseable {
         Listeners listening = new Listeners(drain, listeners);
         String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
                 : signer.configName() + " (" + Signers.describe(signer) + ")";
-        return new PortalTokenServer(lifecycle, listening, () -> new Summary(listening.api(), listening.management(),
+        return new PortalTokenServer(lifecycle, listening, readiness, config.drainDelay(), () -> new Summary(listening.api(), listening.management(),
                 database.description(), signing(keys), signerName));
     }
 
@@ -195,9 +200,11 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting connections, keeps serving requests on the open ones (each answer then closes
-     * its connection) until none has been in progress for a moment (at most 10 s), then closes
-     * everything it started, in reverse. Idempotent.
+     * Reports not ready at once and keeps serving for the drain delay ({@code PORTAL_DRAIN_DELAY_SECONDS},
+     * the time a load balancer takes to notice; each answer meanwhile closes its connection, so that
+     * clients reconnect elsewhere), then stops accepting connections, keeps serving requests on the
+     * open ones until none has been in progress for a moment (at most 10 s), and closes everything it
+     * started, in reverse. Idempotent.
      */
     @Override
     public void close() {
@@ -205,6 +212,9 @@ public final class PortalTokenServer implements AutoCloseable {
             return;
         }
         try {
+            readiness.startDraining();
+            listeners.drain().start();
+            Thread.sleep(drainDelay.toMillis());
             listeners.drain(QUIET_MILLIS, DRAIN_MAX_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

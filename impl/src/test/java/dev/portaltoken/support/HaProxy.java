@@ -20,6 +20,7 @@ public final class HaProxy implements AutoCloseable {
     private final Path dir;
     private final Path log;
     private final int port;
+    private final int statsPort;
     private final Process process;
 
     private HaProxy(List<Integer> backendPorts) {
@@ -31,6 +32,7 @@ public final class HaProxy implements AutoCloseable {
         }
         log = dir.resolve("haproxy.log");
         port = LocalServices.freePort();
+        statsPort = LocalServices.freePort();
         List<String> lines = new ArrayList<>(List.of(
                 "global",
                 "  maxconn 2000",
@@ -40,6 +42,10 @@ public final class HaProxy implements AutoCloseable {
                 "  timeout connect 2s",
                 "  timeout client 30s",
                 "  timeout server 30s",
+                "listen stats",
+                "  bind 127.0.0.1:" + statsPort,
+                "  stats enable",
+                "  stats uri /stats",
                 "frontend api",
                 "  bind 127.0.0.1:" + port,
                 "  default_backend instances",
@@ -73,6 +79,22 @@ public final class HaProxy implements AutoCloseable {
     /** Its address, where clients send their requests. */
     public URI uri() {
         return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    /** How many instances the balancer sends requests to now (its health checks passed). */
+    public long instancesUp() {
+        try {
+            java.net.http.HttpResponse<String> csv = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statsPort + "/stats;csv"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return csv.body().lines().filter(line -> line.startsWith("instances,instance"))
+                    .filter(line -> "UP".equals(line.split(",", -1)[17])).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     public String logTail() {

@@ -50,7 +50,8 @@ public final class ConfigLoader {
                 required(Setting.API_KEY_CACHE_SECONDS),
                 required(Setting.CUSTOMER_CACHE_SECONDS),
                 new RateLimitConfig(required(Setting.RATE_LIMIT_PER_SECOND), required(Setting.RATE_LIMIT_BURST),
-                        required(Setting.AUTH_FAILURES_PER_MINUTE), required(Setting.INSTANCES)),
+                        required(Setting.AUTH_FAILURES_PER_MINUTE), required(Setting.INSTANCES),
+                        required(Setting.RATE_LIMIT_MODE)),
                 optional(Setting.TRUSTED_PROXIES).orElse(List.of()),
                 required(Setting.HTTP_WORKER_THREADS),
                 required(Setting.DRAIN_DELAY_SECONDS));

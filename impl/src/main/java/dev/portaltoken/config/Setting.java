@@ -96,8 +96,15 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
             "auth-failures-per-minute", "60", Parser.integer(1, 1_000_000),
             "Failed authentications allowed per client address (IPv6: per /64) per minute; beyond it failing"
                     + " requests get 429, valid keys still pass.");
+    public static final Setting<Boolean> RATE_LIMIT_MODE = plain("PORTAL_RATE_LIMIT_MODE", "rate-limit-mode",
+            "instance", Parser.oneOf(ordered("instance", false, "cluster", true)), "How instances share the per-key"
+                    + " limit: instance (each enforces 1/PORTAL_INSTANCES of it, in memory) or cluster (each counts in"
+                    + " memory and exchanges its counts with the others through PostgreSQL every second: exact under an"
+                    + " uneven load balancer or a changing instance count, within the overshoot bound of"
+                    + " docs/operations.md).");
     public static final Setting<Integer> INSTANCES = plain("PORTAL_INSTANCES", "instances", "1",
-            Parser.integer(1, 1_000), "How many instances share the load: each enforces 1/N of the rate limits above.");
+            Parser.integer(1, 1_000), "How many instances share the load: each enforces 1/N of the rate limits above"
+                    + " (in cluster mode, of the failed-authentication limit only).");
     public static final Setting<List<Cidr>> TRUSTED_PROXIES = plain("PORTAL_TRUSTED_PROXIES", "trusted-proxies", null,
             Parser.cidrs(), "Proxies whose X-Forwarded-For names the client address.");
     public static final Setting<Integer> HTTP_WORKER_THREADS = plain("HTTP_WORKER_THREADS", "http-worker-threads",

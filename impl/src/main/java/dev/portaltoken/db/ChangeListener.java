@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -69,6 +72,11 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     /** A channel only this listener listens on. */
     private final String heartbeatChannel = "portal_heartbeat_" + HexFormat.of().formatHex(randomBytes());
     private final AtomicLong failures = new AtomicLong();
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "change-listener-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
@@ -177,11 +185,9 @@ public final class ChangeListener implements Freshness, AutoCloseable {
         while (running) {
             long beatAt = System.nanoTime();
             String beat = Long.toString(++sequence);
-            if (!sendHeartbeat(beat)) {
-                waitUntil(pg, handlers, beatAt + HEARTBEAT_NANOS, null);
-                continue;
-            }
-            if (waitUntil(pg, handlers, System.nanoTime() + HEARTBEAT_TIMEOUT.toNanos(), beat)) {
+            // Sent by another thread: a pool that waits for a connection must not hold up the notifications.
+            CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> sendHeartbeat(beat), sender);
+            if (waitUntil(pg, handlers, beatAt + HEARTBEAT_TIMEOUT.toNanos(), beat, sent)) {
                 confirmedAtNanos = System.nanoTime();
                 if (notDelivering) {
                     notDelivering = false;
@@ -189,6 +195,8 @@ public final class ChangeListener implements Freshness, AutoCloseable {
                     LOG.info("notifications are delivered again");
                 }
                 warnedNotDelivering = false;
+            } else if (!sent.getNow(false)) {
+                LOG.debug("delivery not checked: the heartbeat could not be sent through the pool");
             } else {
                 statement.execute("SELECT 1"); // the socket timeout bounds it: a dead connection fails here
                 dispatch(pg.getNotifications(), handlers); // those that came with the answer (a late heartbeat is not counted)
@@ -203,7 +211,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
                             Setting.DATABASE_LISTEN_URL.env(), HEARTBEAT.toSeconds());
                 }
             }
-            waitUntil(pg, handlers, beatAt + HEARTBEAT_NANOS, null);
+            waitUntil(pg, handlers, beatAt + HEARTBEAT_NANOS, null, null);
         }
     }
 
@@ -223,19 +231,25 @@ public final class ChangeListener implements Freshness, AutoCloseable {
 
     /**
      * Dispatches notifications as they arrive, sending nothing, until {@code deadlineNanos} or, when
-     * {@code beat} is not null, until that heartbeat arrives (then true).
+     * {@code beat} is not null, until that heartbeat arrives (then true) or {@code sent} tells it could
+     * not be sent.
      */
-    private boolean waitUntil(PGConnection pg, Map<String, Consumer<String>> handlers, long deadlineNanos, String beat)
-            throws SQLException {
+    private boolean waitUntil(PGConnection pg, Map<String, Consumer<String>> handlers, long deadlineNanos, String beat,
+                              CompletableFuture<Boolean> sent) throws SQLException {
         while (running) {
             if (beat != null && beat.equals(lastBeat)) {
                 return true;
+            }
+            if (sent != null && !sent.getNow(true)) {
+                return false;
             }
             long wait = deadlineNanos - System.nanoTime();
             if (wait <= 0) {
                 return false;
             }
-            dispatch(pg.getNotifications((int) Math.max(1, wait / 1_000_000)), handlers);
+            // Short waits while the heartbeat is being sent, so that a failed send is seen soon.
+            long waitMillis = Math.max(1, Math.min(wait / 1_000_000, sent != null && !sent.isDone() ? 100 : Long.MAX_VALUE));
+            dispatch(pg.getNotifications((int) waitMillis), handlers);
         }
         return false;
     }
@@ -260,6 +274,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        sender.shutdownNow();
         Thread listening = thread;
         if (listening != null) {
             listening.interrupt();

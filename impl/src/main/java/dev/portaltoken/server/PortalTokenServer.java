@@ -21,6 +21,7 @@ import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ops.Readiness;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
+import dev.portaltoken.ratelimit.ClusterRateLimits;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
@@ -155,9 +156,13 @@ public final class PortalTokenServer implements AutoCloseable {
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);
+        KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits(), rateLimitTime);
+        if (config.rateLimits().cluster() && keyLimits.enabled()) {
+            lifecycle.add(ClusterRateLimits.start(keyLimits, database.dataSource()));
+        }
         ApiApplication.Api api = new ApiApplication.Api(tokens, tokenLifecycle, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
-                new KeyRateLimiter(config.rateLimits(), rateLimitTime));
+                keyLimits);
         main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),

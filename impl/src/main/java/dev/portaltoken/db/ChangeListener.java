@@ -3,17 +3,12 @@ package dev.portaltoken.db;
 import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.config.Setting;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -50,13 +45,12 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     public static final Duration HEARTBEAT = Duration.ofSeconds(2);
     /** How long a heartbeat may take to come back (and a query on the connection to answer). */
     public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
-    /** The listening connection's {@code application_name} (visible in {@code pg_stat_activity}). */
+    /** The listening connection's {@code application_name} (in {@code pg_stat_activity}). */
     public static final String APPLICATION_NAME = "portal-token-change-listener";
     private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
     private static final long RECONNECT_MILLIS = 1_000;
     private static final long HEARTBEAT_NANOS = HEARTBEAT.toNanos();
     private static final long ALIVE_NANOS = HEARTBEAT.plus(HEARTBEAT_TIMEOUT).toNanos();
-    private static final String SEND_HEARTBEAT = "SELECT pg_notify(?, ?)";
 
     /** What {@code /readyz} and the metrics say about the listener. */
     public enum Status {
@@ -69,14 +63,8 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     }
 
     private final Database database;
-    /** A channel only this listener listens on. */
-    private final String heartbeatChannel = "portal_heartbeat_" + HexFormat.of().formatHex(randomBytes());
+    private final Heartbeats heartbeats;
     private final AtomicLong failures = new AtomicLong();
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "change-listener-heartbeat");
-        thread.setDaemon(true);
-        return thread;
-    });
     private volatile Thread thread;
     private volatile boolean running = true;
     private volatile boolean connected;
@@ -89,12 +77,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     /** Not listening until {@link #start}; until then {@link #alive()} is false. */
     public ChangeListener(Database database) {
         this.database = database;
-    }
-
-    private static byte[] randomBytes() {
-        byte[] bytes = new byte[8];
-        ThreadLocalRandom.current().nextBytes(bytes);
-        return bytes;
+        this.heartbeats = new Heartbeats(database.dataSource());
     }
 
     /**
@@ -103,7 +86,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
      */
     public ChangeListener start(Map<String, Consumer<String>> handlers, Runnable resync) {
         Map<String, Consumer<String>> channels = new HashMap<>(handlers);
-        channels.put(heartbeatChannel, payload -> lastBeat = payload);
+        channels.put(heartbeats.channel(), payload -> lastBeat = payload);
         Map<String, Consumer<String>> all = Map.copyOf(channels);
         Thread listening = new Thread(() -> run(all, resync), "change-listener");
         listening.setDaemon(true);
@@ -185,8 +168,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
         while (running) {
             long beatAt = System.nanoTime();
             String beat = Long.toString(++sequence);
-            // Sent by another thread: a pool that waits for a connection must not hold up the notifications.
-            CompletableFuture<Boolean> sent = CompletableFuture.supplyAsync(() -> sendHeartbeat(beat), sender);
+            CompletableFuture<Boolean> sent = heartbeats.send(beat);
             if (waitUntil(pg, handlers, beatAt + HEARTBEAT_TIMEOUT.toNanos(), beat, sent)) {
                 confirmedAtNanos = System.nanoTime();
                 if (notDelivering) {
@@ -215,20 +197,6 @@ public final class ChangeListener implements Freshness, AutoCloseable {
         }
     }
 
-    /** Sends a heartbeat through the pool; false when the pool cannot reach the database now. */
-    private boolean sendHeartbeat(String beat) {
-        try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement notify = connection.prepareStatement(SEND_HEARTBEAT)) {
-            notify.setString(1, heartbeatChannel);
-            notify.setString(2, beat);
-            notify.execute();
-            return true;
-        } catch (SQLException | RuntimeException e) {
-            LOG.debug("cannot send a heartbeat notification: {}", e.getMessage());
-            return false;
-        }
-    }
-
     /**
      * Dispatches notifications as they arrive, sending nothing, until {@code deadlineNanos} or, when
      * {@code beat} is not null, until that heartbeat arrives (then true) or {@code sent} tells it could
@@ -240,11 +208,8 @@ public final class ChangeListener implements Freshness, AutoCloseable {
             if (beat != null && beat.equals(lastBeat)) {
                 return true;
             }
-            if (sent != null && !sent.getNow(true)) {
-                return false;
-            }
             long wait = deadlineNanos - System.nanoTime();
-            if (wait <= 0) {
+            if (wait <= 0 || sent != null && !sent.getNow(true)) {
                 return false;
             }
             // Short waits while the heartbeat is being sent, so that a failed send is seen soon.
@@ -274,7 +239,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     @Override
     public void close() {
         running = false;
-        sender.shutdownNow();
+        heartbeats.close();
         Thread listening = thread;
         if (listening != null) {
             listening.interrupt();

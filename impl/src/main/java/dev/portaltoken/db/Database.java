@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -50,7 +49,7 @@ public final class Database implements AutoCloseable {
     private final String description;
     private final Optional<DatabaseUrl> listenUrl;
     private final AtomicBoolean migrated = new AtomicBoolean();
-    private final ScheduledExecutorService retrier;
+    private final ScheduledExecutorService retrier = DaemonThreads.scheduler("database-migrations");
 
     private Database(EmbeddedPostgresServer embedded, HikariDataSource dataSource, String description,
                      Optional<DatabaseUrl> listenUrl) {
@@ -58,7 +57,6 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.description = description;
         this.listenUrl = listenUrl;
-        this.retrier = DaemonThreads.scheduler("database-migrations");
     }
 
     /**
@@ -100,10 +98,8 @@ public final class Database implements AutoCloseable {
             hikari.addDataSourceProperty("socketTimeout", "10");
             hikari.addDataSourceProperty("tcpKeepAlive", "true");
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-            // No named server-side prepared statements: a transaction-mode pooler (PgBouncer) runs each
-            // transaction on whichever server connection is free, where the name is unknown or taken by
-            // another client ("prepared statement S_3 already exists"). Every statement is still sent
-            // with parameters (extended protocol); a prepareThreshold in the URL wins.
+            // No named server-side statements: a transaction-mode pooler runs each transaction on any server
+            // connection, where the name is unknown or taken ("S_3 already exists"). The URL's value wins.
             hikari.addDataSourceProperty("prepareThreshold", "0");
             if (registry != null) {
                 hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
@@ -142,16 +138,7 @@ public final class Database implements AutoCloseable {
      * caller closes it.
      */
     public Connection openUnpooled(Map<String, String> overrides) throws SQLException {
-        Properties properties = new Properties();
-        properties.putAll(dataSource.getDataSourceProperties());
-        if (dataSource.getUsername() != null) {
-            properties.setProperty("user", dataSource.getUsername());
-        }
-        if (dataSource.getPassword() != null) {
-            properties.setProperty("password", dataSource.getPassword());
-        }
-        properties.putAll(overrides);
-        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+        return connect(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword(), overrides);
     }
 
     /**
@@ -162,10 +149,15 @@ public final class Database implements AutoCloseable {
         if (listenUrl.isEmpty()) {
             return openUnpooled(overrides);
         }
+        DatabaseUrl url = listenUrl.get();
+        return connect(url.jdbcUrl(), url.user().orElse(dataSource.getUsername()),
+                url.password().map(Secret::reveal).orElse(dataSource.getPassword()), overrides);
+    }
+
+    private Connection connect(String url, String user, String password, Map<String, String> overrides)
+            throws SQLException {
         Properties properties = new Properties();
         properties.putAll(dataSource.getDataSourceProperties());
-        String user = listenUrl.get().user().orElse(dataSource.getUsername());
-        String password = listenUrl.get().password().map(Secret::reveal).orElse(dataSource.getPassword());
         if (user != null) {
             properties.setProperty("user", user);
         }
@@ -173,7 +165,7 @@ public final class Database implements AutoCloseable {
             properties.setProperty("password", password);
         }
         properties.putAll(overrides);
-        return DriverManager.getConnection(listenUrl.get().jdbcUrl(), properties);
+        return DriverManager.getConnection(url, properties);
     }
 
     /** Where the data lives, safe to print (no password). */
@@ -197,14 +189,10 @@ public final class Database implements AutoCloseable {
         try {
             migrate();
         } catch (RuntimeException e) {
-            Optional<String> tls = tlsFailure(e);
-            if (tls.isPresent()) {
+            Optional<String> tls = ConnectionFailures.tls(e);
+            if (tls.isPresent() || !mayWait || !ConnectionFailures.unreachable(e)) {
                 dataSource.close();
-                throw new ConfigException(Setting.DATABASE_URL.env() + ": " + tls.get());
-            }
-            if (!mayWait || !isUnreachable(e)) {
-                dataSource.close();
-                throw e;
+                throw tls.isPresent() ? new ConfigException(Setting.DATABASE_URL.env() + ": " + tls.get()) : e;
             }
             LOG.warn("database {} is unreachable; starting not ready and retrying migrations every {} ms",
                     description, RETRY_MILLIS);
@@ -217,7 +205,7 @@ public final class Database implements AutoCloseable {
             migrate();
             LOG.info("database {} reachable; migrations applied", description);
         } catch (RuntimeException e) {
-            if (!isUnreachable(e)) {
+            if (!ConnectionFailures.unreachable(e)) {
                 LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS, e.getMessage());
             }
             retrier.schedule(this::retryMigrations, RETRY_MILLIS, TimeUnit.MILLISECONDS);
@@ -250,62 +238,13 @@ public final class Database implements AutoCloseable {
         return migrations;
     }
 
-    /**
-     * What went wrong, in words, when {@code e} comes from TLS to the database failing: a certificate
-     * not signed by the CA of {@code sslrootcert}, one issued for another host name, a server that
-     * offers no TLS while {@code sslmode} requires it. These are settings to fix, not an outage to wait
-     * out, so start-up stops on them.
-     */
-    static Optional<String> tlsFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            if (t instanceof java.security.cert.CertPathValidatorException
-                    || t instanceof java.security.cert.CertPathBuilderException) {
-                return Optional.of("TLS refused: the database server's certificate is not signed by a trusted CA"
-                        + " (sslrootcert names the CA file; sslmode=verify-full or verify-ca checks it)");
-            }
-            if (message.contains("could not be verified by hostnameverifier")) {
-                return Optional.of("TLS refused: the database server's certificate is not for the host name in the"
-                        + " URL (sslmode=verify-full checks it; use the name the certificate was issued for)");
-            }
-            if (message.contains("does not support SSL")) {
-                return Optional.of("TLS refused: the database server does not offer TLS, and sslmode requires it");
-            }
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String message = String.valueOf(t.getMessage());
-            if (t instanceof javax.net.ssl.SSLException || message.startsWith("Could not open SSL root certificate")
-                    || message.startsWith("Could not read SSL root certificate")) {
-                return Optional.of("TLS to the database failed: " + Urls.withoutPassword(message.lines().findFirst()
-                        .orElse(message)));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** True when {@code e} comes from not reaching the database at all (as opposed to a bad migration or TLS setting). */
-    static boolean isUnreachable(Throwable e) {
-        if (tlsFailure(e).isPresent()) {
-            return false;
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof java.net.ConnectException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void closeQuietly(EmbeddedPostgresServer embedded) {
-        if (embedded != null) {
-            try {
+        try {
+            if (embedded != null) {
                 embedded.close();
-            } catch (IOException e) {
-                // shutting down anyway
             }
+        } catch (IOException e) {
+            // shutting down anyway
         }
     }
 }

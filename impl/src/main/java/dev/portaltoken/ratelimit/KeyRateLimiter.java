@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A token bucket per API key (Bucket4j, in memory): {@code burst} requests at once, refilled at
@@ -30,8 +30,11 @@ public final class KeyRateLimiter {
     private final long capacity;
     private final long perSecond;
     private final LoadingCache<UUID, Bucket> buckets;
-    /** Cluster mode: requests taken here per key since start (never reset: others compare running totals). */
-    private final Map<UUID, AtomicLong> totals;
+    /**
+     * Cluster mode: requests taken here per key since start, never reset (the others compare running
+     * totals). Striped: a sum read while requests are taken may miss them, never more than until the next read.
+     */
+    private final Map<UUID, LongAdder> totals;
 
     public KeyRateLimiter(RateLimitConfig config) {
         this(config, TimeMeter.SYSTEM_MILLISECONDS);
@@ -58,7 +61,8 @@ public final class KeyRateLimiter {
     public Decision acquire(UUID apiKeyId) {
         ConsumptionProbe probe = buckets.get(apiKeyId).tryConsumeAndReturnRemaining(1);
         if (totals != null && probe.isConsumed()) {
-            totals.computeIfAbsent(apiKeyId, key -> new AtomicLong()).incrementAndGet();
+            LongAdder total = totals.get(apiKeyId);
+            (total != null ? total : totals.computeIfAbsent(apiKeyId, key -> new LongAdder())).increment();
         }
         long remaining = probe.getRemainingTokens();
         long reset = ceilDiv(capacity - remaining, perSecond);
@@ -70,7 +74,7 @@ public final class KeyRateLimiter {
     Map<UUID, Long> totals() {
         Map<UUID, Long> now = new HashMap<>();
         if (totals != null) {
-            totals.forEach((key, total) -> now.put(key, total.get()));
+            totals.forEach((key, total) -> now.put(key, total.sum()));
         }
         return now;
     }

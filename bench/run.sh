@@ -26,6 +26,8 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
   --output FILE           the report (default docs/benchmarks.md; the JSON results go beside it)
   --results FILE          write the JSON results here instead
   --hold                  only load the fixture, say where it is, and keep it until Ctrl-C (profiling)
+  --variant NAME:K=V,...  one more server of the first algorithm with these settings (K+=V appends to the
+                          harness's own value), measured like the others in the same run; repeatable
   -h, --help              this text
 
 Tuning settings in the environment (HTTP_WORKER_THREADS, DATABASE_POOL_SIZE, PORTAL_SIGNER,

@@ -158,12 +158,22 @@ public final class Bench {
         if (plan.defaultFlagsRun()) {
             into.add(loaded(plan.algorithms().get(0), database, List.of(), 1));
         }
+        for (Map.Entry<String, Map<String, String>> variant : options.variants.entrySet()) {
+            into.add(loaded(plan.algorithms().get(0), database, Plan.PRODUCTION_JVM_FLAGS, plan.rounds(),
+                    " [" + variant.getKey() + "]", variant.getValue()));
+        }
     }
 
     private Results.ServerRun loaded(String algorithm, Optional<Map<String, String>> database, List<String> jvmFlags, int count)
             throws Exception {
-        String name = Report.algorithmName(algorithm) + (jvmFlags.isEmpty() ? " (default JVM flags)" : "");
-        PortalServer.Started server = portal.start(algorithm, database, jvmFlags);
+        return loaded(algorithm, database, jvmFlags, count, "", Map.of());
+    }
+
+    /** @param settings a variant's settings over the harness's own ({@code KEY+} appends) */
+    private Results.ServerRun loaded(String algorithm, Optional<Map<String, String>> database, List<String> jvmFlags, int count,
+                                     String variant, Map<String, String> settings) throws Exception {
+        String name = Report.algorithmName(algorithm) + (jvmFlags.isEmpty() ? " (default JVM flags)" : "") + variant;
+        PortalServer.Started server = portal.start(algorithm, database, jvmFlags, settings);
         log(name + ": first 200 from the token endpoint " + server.startupMs() + " ms after launch; RSS "
                 + server.rssAfterStartupKb() / 1024 + " MiB");
         List<Results.Measurement> measurements = new ArrayList<>();

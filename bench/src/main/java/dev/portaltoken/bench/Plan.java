@@ -2,6 +2,7 @@ package dev.portaltoken.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -95,6 +96,7 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
                 case "--output" -> into.output = value(args, ++i);
                 case "--results" -> into.results = value(args, ++i);
                 case "--hold" -> into.hold = true;
+                case "--variant" -> variant(value(args, ++i), into.variants);
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i));
             }
         }
@@ -109,6 +111,25 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
         boolean hold;
         String output = "docs/benchmarks.md";
         String results;
+        /** More servers of the first algorithm, by name, each with these settings (KEY+=V appends to the harness's). */
+        final Map<String, Map<String, String>> variants = new java.util.LinkedHashMap<>();
+    }
+
+    /** {@code NAME:KEY=VALUE,KEY+=VALUE...} into {@code variants}. */
+    private static void variant(String text, Map<String, Map<String, String>> variants) {
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--variant wants NAME:KEY=VALUE[,KEY=VALUE...], got " + text);
+        }
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        for (String setting : text.substring(colon + 1).split(",")) {
+            int equals = setting.indexOf('=');
+            if (equals <= 0) {
+                throw new IllegalArgumentException("--variant setting KEY=VALUE, got " + setting);
+            }
+            env.put(setting.substring(0, equals), setting.substring(equals + 1));
+        }
+        variants.put(text.substring(0, colon), env);
     }
 
     /** The scenarios measured at {@code connections} on a server of {@code algorithm}, in the order of round 1. */

@@ -44,6 +44,12 @@ final class PortalServer {
      *                               or its token does not check out
      */
     Started start(String algorithm, Optional<Map<String, String>> externalDatabase, List<String> jvmFlags) throws Exception {
+        return start(algorithm, externalDatabase, jvmFlags, Map.of());
+    }
+
+    /** As {@link #start(String, Optional, List)} with a variant's settings over the harness's ({@code KEY+} appends). */
+    Started start(String algorithm, Optional<Map<String, String>> externalDatabase, List<String> jvmFlags,
+                  Map<String, String> settings) throws Exception {
         List<String> command = new ArrayList<>(List.of(Launched.java()));
         command.addAll(jvmFlags);
         command.addAll(List.of("-jar", jar.toString(), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir",
@@ -56,6 +62,13 @@ final class PortalServer {
             env.put("PORTAL_JWT_SECRET", jwtSecret);
         }
         externalDatabase.ifPresent(env::putAll);
+        settings.forEach((key, value) -> {
+            if (key.endsWith("+")) {
+                env.merge(key.substring(0, key.length() - 1), value, String::concat);
+            } else {
+                env.put(key, value);
+            }
+        });
         Launched process = Launched.start(command, env, runDir,
                 "server-" + (++launches) + "-" + algorithm + (externalDatabase.isPresent() ? "-external" : "-embedded"));
         long deadline = System.nanoTime() + Plan.STARTUP_TIMEOUT_S * 1_000_000_000L;

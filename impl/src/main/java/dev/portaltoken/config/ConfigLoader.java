@@ -75,24 +75,30 @@ public final class ConfigLoader {
                 required(Setting.CUSTOMER_CACHE_SECONDS),
                 required(Setting.MAX_REVOKED_TOKENS_PER_TENANT),
                 new RateLimitConfig(required(Setting.RATE_LIMIT_PER_SECOND), required(Setting.RATE_LIMIT_BURST),
-                        required(Setting.AUTH_FAILURES_PER_MINUTE), required(Setting.INSTANCES)),
+                        required(Setting.AUTH_FAILURES_PER_MINUTE), required(Setting.INSTANCES),
+                        required(Setting.RATE_LIMIT_MODE)),
                 optional(Setting.TRUSTED_PROXIES).orElse(List.of()),
-                required(Setting.HTTP_WORKER_THREADS));
+                required(Setting.HTTP_WORKER_THREADS),
+                required(Setting.DRAIN_DELAY_SECONDS));
     }
 
     /** Only what is needed to reach the database (the admin commands). */
     public DatabaseConfig database() {
-        Optional<String> url = optional(Setting.DATABASE_URL);
+        Optional<DatabaseUrl> url = optional(Setting.DATABASE_URL);
         if (url.isEmpty()) {
-            for (Setting<?> needsUrl : List.of(Setting.DATABASE_USER, Setting.DATABASE_PASSWORD)) {
+            for (Setting<?> needsUrl : List.of(Setting.DATABASE_USER, Setting.DATABASE_PASSWORD,
+                    Setting.DATABASE_LISTEN_URL)) {
                 if (raw(needsUrl).isPresent()) {
                     throw new ConfigException(Setting.DATABASE_URL.env() + ": required when " + needsUrl.env()
-                            + " is set (the credentials are for an external database)");
+                            + " is set (it is for an external database)");
                 }
             }
         }
-        return new DatabaseConfig(url, optional(Setting.DATABASE_USER), optional(Setting.DATABASE_PASSWORD),
-                required(Setting.DATA_DIR), required(Setting.DATABASE_POOL_SIZE));
+        // Explicit settings win over the credentials of a postgres:// URL.
+        return new DatabaseConfig(url.map(DatabaseUrl::jdbcUrl),
+                optional(Setting.DATABASE_USER).or(() -> url.flatMap(DatabaseUrl::user)),
+                optional(Setting.DATABASE_PASSWORD).or(() -> url.flatMap(DatabaseUrl::password)),
+                required(Setting.DATA_DIR), required(Setting.DATABASE_POOL_SIZE), optional(Setting.DATABASE_LISTEN_URL));
     }
 
     /** How tokens are signed (also what {@code keys} and {@code token verify} need). */

@@ -6,9 +6,19 @@ import java.util.Optional;
 /**
  * Which PostgreSQL to use: {@code jdbcUrl} when present, else an embedded server whose data lives
  * under {@code dataDir}.
+ *
+ * @param listenUrl where the connection that listens for changes goes, when not to {@code jdbcUrl}
+ *                  (which then goes through a transaction-mode pooler); its credentials, when it names
+ *                  none, are {@code user} and {@code password}
  */
 public record DatabaseConfig(Optional<String> jdbcUrl, Optional<String> user, Optional<Secret> password,
-                             Path dataDir, int poolSize) {
+                             Path dataDir, int poolSize, Optional<DatabaseUrl> listenUrl) {
+
+    /** Listening on {@code jdbcUrl} as well. */
+    public DatabaseConfig(Optional<String> jdbcUrl, Optional<String> user, Optional<Secret> password, Path dataDir,
+                          int poolSize) {
+        this(jdbcUrl, user, password, dataDir, poolSize, Optional.empty());
+    }
 
     public boolean embedded() {
         return jdbcUrl.isEmpty();
@@ -16,6 +26,6 @@ public record DatabaseConfig(Optional<String> jdbcUrl, Optional<String> user, Op
 
     /** The same database with another pool size (a short admin operation needs few connections). */
     public DatabaseConfig withPoolSize(int size) {
-        return new DatabaseConfig(jdbcUrl, user, password, dataDir, size);
+        return new DatabaseConfig(jdbcUrl, user, password, dataDir, size, listenUrl);
     }
 }

@@ -99,12 +99,14 @@ record Parser<T>(String rule, Function<String, T> parse) {
         });
     }
 
-    static Parser<String> jdbcUrl() {
-        return new Parser<>("a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db)", raw -> {
-            if (!raw.trim().startsWith("jdbc:postgresql:")) {
+    static Parser<DatabaseUrl> databaseUrl() {
+        return new Parser<>("a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db) or a postgres:// URL"
+                + " (postgres://user:password@host:5432/db?sslmode=require)", raw -> {
+            try {
+                return DatabaseUrl.parse(raw);
+            } catch (IllegalArgumentException e) {
                 throw rejected();
             }
-            return raw.trim();
         });
     }
 

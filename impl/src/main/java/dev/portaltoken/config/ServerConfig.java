@@ -14,6 +14,7 @@ import java.util.OptionalInt;
  * @param trustedProxies address blocks whose {@code X-Forwarded-For} is believed; empty: none
  * @param publicUrl      this server's public base URL as clients reach it; empty: its own address
  * @param maxRevokedTokensPerTenant how many unexpired revoked token ids one tenant may hold
+ * @param drainDelay     how long it still serves, not ready, after it is told to stop
  */
 public record ServerConfig(
         String host,
@@ -31,5 +32,6 @@ public record ServerConfig(
         int maxRevokedTokensPerTenant,
         RateLimitConfig rateLimits,
         List<Cidr> trustedProxies,
-        int workerThreads) {
+        int workerThreads,
+        Duration drainDelay) {
 }

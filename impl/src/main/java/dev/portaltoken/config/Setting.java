@@ -36,14 +36,21 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
     public static final Setting<String> HOST = flag("HOST", "host", "0.0.0.0", Parser.text(), "Address to bind.");
     public static final Setting<Path> DATA_DIR = flag("DATA_DIR", "data-dir", "./data", Parser.path(),
             "Directory for the embedded PostgreSQL and the generated key encryption key.");
-    public static final Setting<String> DATABASE_URL = plain("DATABASE_URL", "database-url", null, Parser.jdbcUrl(),
-            "JDBC URL of an external PostgreSQL. Unset: embedded PostgreSQL in the data directory.");
+    public static final Setting<DatabaseUrl> DATABASE_URL = plain("DATABASE_URL", "database-url", null,
+            Parser.databaseUrl(), "URL of an external PostgreSQL, or of a pooler in front of it (PgBouncer in session or"
+                    + " transaction mode). A postgres:// URL's user and password are used unless DATABASE_USER and"
+                    + " DATABASE_PASSWORD are set. Unset: embedded PostgreSQL in the data directory.");
     public static final Setting<String> DATABASE_USER = plain("DATABASE_USER", "database-user", null, Parser.text(),
             "User for DATABASE_URL.");
     public static final Setting<Secret> DATABASE_PASSWORD = secret("DATABASE_PASSWORD", "database-password",
             Parser.secretText(0), "Password for DATABASE_URL.");
     public static final Setting<Integer> DATABASE_POOL_SIZE = plain("DATABASE_POOL_SIZE", "database-pool-size", "10",
             Parser.integer(1, 100), "Maximum connections in the pool.");
+    public static final Setting<DatabaseUrl> DATABASE_LISTEN_URL = plain("DATABASE_LISTEN_URL", "database-listen-url",
+            null, Parser.databaseUrl(), "URL of the same PostgreSQL reached directly (or through a session-mode pooler),"
+                    + " for the one connection that listens for changes, when DATABASE_URL goes through a"
+                    + " transaction-mode pooler, which cannot deliver notifications. Its user and password, if it names"
+                    + " none: those of DATABASE_URL. Unset: DATABASE_URL.");
     public static final Setting<URI> PORTAL_URL = flag("PORTAL_URL", "portal-url", null, Parser.httpUrl(),
             "Base URL of the customer portal returned as portal_url (a tenant may override it). Unset: this server's"
                     + " public URL (PUBLIC_URL, such as http://localhost:8080), where it serves a reference portal page.");
@@ -95,13 +102,25 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
             "auth-failures-per-minute", "60", Parser.integer(1, 1_000_000),
             "Failed authentications allowed per client address (IPv6: per /64) per minute; beyond it failing"
                     + " requests get 429, valid keys still pass.");
+    public static final Setting<Boolean> RATE_LIMIT_MODE = plain("PORTAL_RATE_LIMIT_MODE", "rate-limit-mode",
+            "instance", Parser.oneOf(ordered("instance", false, "cluster", true)), "How instances share the per-key"
+                    + " limit: instance (each enforces 1/PORTAL_INSTANCES of it, in memory) or cluster (each counts in"
+                    + " memory and exchanges its counts with the others through PostgreSQL every second: exact under an"
+                    + " uneven load balancer or a changing instance count, within the overshoot bound of"
+                    + " docs/operations.md).");
     public static final Setting<Integer> INSTANCES = plain("PORTAL_INSTANCES", "instances", "1",
-            Parser.integer(1, 1_000), "How many instances share the load: each enforces 1/N of the rate limits above.");
+            Parser.integer(1, 1_000), "How many instances share the load: each enforces 1/N of the rate limits above"
+                    + " (in cluster mode, of the failed-authentication limit only).");
     public static final Setting<List<Cidr>> TRUSTED_PROXIES = plain("PORTAL_TRUSTED_PROXIES", "trusted-proxies", null,
             Parser.cidrs(), "Proxies whose X-Forwarded-For names the client address.");
     public static final Setting<Integer> HTTP_WORKER_THREADS = plain("HTTP_WORKER_THREADS", "http-worker-threads",
             "32", Parser.integer(1, 512), "Threads that serve requests; a slow client holds one for at most the body"
                     + " timeout.");
+    public static final Setting<Duration> DRAIN_DELAY_SECONDS = plain("PORTAL_DRAIN_DELAY_SECONDS",
+            "drain-delay-seconds", "0", Parser.seconds(0, 120), "On SIGTERM, how long the server still serves while"
+                    + " /readyz reports it not ready, before it stops accepting connections and finishes the requests in"
+                    + " flight: at least the time the load balancer takes to take it out (HAProxy: check interval x"
+                    + " fall, plus one interval; Kubernetes: a few seconds for the endpoint removal to propagate).");
 
     /** How a setting is given and shown. */
     public enum Kind {

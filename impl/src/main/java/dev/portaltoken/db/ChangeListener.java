@@ -2,56 +2,82 @@ package dev.portaltoken.db;
 
 import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.util.BackgroundTasks;
+import dev.portaltoken.config.Setting;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Listens on PostgreSQL notification channels over one dedicated connection and hands each
- * payload to that channel's handler, on its own daemon thread; handlers must be quick and
- * thread-safe.
+ * Listens on PostgreSQL notification channels over one dedicated connection (to
+ * {@code DATABASE_LISTEN_URL} when set, else to {@code DATABASE_URL}) and hands each payload to that
+ * channel's handler, on its own daemon thread; handlers must be quick and thread-safe.
  *
- * <p>A connection can die silently (a NAT or load balancer dropping an idle flow, a failover, a
- * pooler that never delivers notifications), so it is checked with a query every
- * {@link #HEARTBEAT}; a query that does not answer within {@link #HEARTBEAT_TIMEOUT}, like any other
- * failure, counts as lost. Then the caches are dropped ({@code resync}: notifications may be missed
- * from now on), a WARN is logged once, and it reconnects every second, dropping the caches again once
- * listening (whatever was announced meanwhile was missed).
+ * <p>Delivery is proven end to end rather than assumed: every {@link #HEARTBEAT} a notification is
+ * sent through the pool to a channel only this listener listens on, as every change is announced
+ * (from another session), and must arrive on the listening connection, while it waits and sends
+ * nothing, within {@link #HEARTBEAT_TIMEOUT}. A connection can fail silently in two ways:
+ * <ul>
+ * <li>it is dead (a NAT or load balancer dropping an idle flow, a failover): then a query on it
+ * fails too. The caches are dropped ({@code resync}: notifications may be missed from now on), a
+ * WARN is logged once, and it reconnects every second, dropping the caches again once listening;</li>
+ * <li>it answers queries but notifications do not come back ({@link Status#NOT_DELIVERING}: a
+ * transaction-mode pooler, which runs each statement on whichever server connection is free, so
+ * the one that executed {@code LISTEN} is not this client's). One WARN names the likely cause and
+ * the fix; it keeps checking, and drops the caches once notifications arrive again.</li>
+ * </ul>
  *
  * <p>As a {@link Freshness}, it trusts a cached entry for its whole lifetime only while it is
- * {@link #alive() confirmed alive}; otherwise for at most one heartbeat interval after it was loaded.
- * Thread-safe.
+ * {@link #alive() confirmed delivering}; otherwise for at most one heartbeat interval after it was
+ * loaded. A change whose notification is lost is therefore served from a cache for at most about
+ * {@link #HEARTBEAT} + {@link #HEARTBEAT_TIMEOUT} after it was made. Thread-safe.
  */
 public final class ChangeListener implements Freshness, AutoCloseable {
-    /** How often the connection is checked; also how long entries are trusted while it is not known to work. */
+    /** How often delivery is checked; also how long entries are trusted while it is not confirmed. */
     public static final Duration HEARTBEAT = Duration.ofSeconds(2);
-    /** How long a heartbeat may take before the connection counts as dead. */
+    /** How long a heartbeat may take to come back (and a query on the connection to answer). */
     public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(5);
-    /** The listening connection's {@code application_name} (visible in {@code pg_stat_activity}). */
+    /** The listening connection's {@code application_name} (in {@code pg_stat_activity}). */
     public static final String APPLICATION_NAME = "portal-token-change-listener";
     private static final Logger LOG = LoggerFactory.getLogger(ChangeListener.class);
     private static final long RECONNECT_MILLIS = 1_000;
     private static final long HEARTBEAT_NANOS = HEARTBEAT.toNanos();
     private static final long ALIVE_NANOS = HEARTBEAT.plus(HEARTBEAT_TIMEOUT).toNanos();
 
+    /** What {@code /readyz} and the metrics say about the listener. */
+    public enum Status {
+        /** Notifications are confirmed to arrive. */
+        OK,
+        /** Not listening (connecting, or the connection was lost), or delivery cannot be checked now. */
+        RECONNECTING,
+        /** Listening on a connection that answers, but the heartbeat notifications do not come back. */
+        NOT_DELIVERING
+    }
+
     private final Database database;
+    private final Heartbeats heartbeats;
     private final AtomicLong failures = new AtomicLong();
     private volatile BackgroundTasks.Task task;
     private volatile boolean running = true;
     private volatile boolean connected;
+    private volatile boolean notDelivering;
     private volatile long confirmedAtNanos;
+    /** The payload of the last heartbeat that arrived; written by the listening thread only. */
+    private volatile String lastBeat = "";
+    private boolean warnedNotDelivering;
 
     /** Not listening until {@link #start}; until then {@link #alive()} is false. */
     public ChangeListener(Database database) {
         this.database = database;
+        this.heartbeats = new Heartbeats(database.dataSource());
     }
 
     /**
@@ -59,14 +85,24 @@ public final class ChangeListener implements Freshness, AutoCloseable {
      * @param resync   drops everything the notifications would have invalidated
      */
     public ChangeListener start(Map<String, Consumer<String>> handlers, Runnable resync, BackgroundTasks tasks) {
-        Map<String, Consumer<String>> channels = Map.copyOf(handlers);
-        task = tasks.thread("change-listener", () -> run(channels, resync));
+        Map<String, Consumer<String>> channels = new HashMap<>(handlers);
+        channels.put(heartbeats.channel(), payload -> lastBeat = payload);
+        Map<String, Consumer<String>> all = Map.copyOf(channels);
+        task = tasks.thread("change-listener", () -> run(all, resync));
         return this;
     }
 
-    /** True while listening and the last heartbeat (or the connection) answered within the last interval and timeout. */
+    /** True while listening and a heartbeat came back within the last interval and timeout. */
     public boolean alive() {
         return connected && System.nanoTime() - confirmedAtNanos <= ALIVE_NANOS;
+    }
+
+    /** Whether notifications are confirmed to arrive, and if not, why. */
+    public Status status() {
+        if (alive()) {
+            return Status.OK;
+        }
+        return connected && notDelivering ? Status.NOT_DELIVERING : Status.RECONNECTING;
     }
 
     /** How many times the listening connection failed or could not be made. */
@@ -82,7 +118,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     private void run(Map<String, Consumer<String>> handlers, Runnable resync) {
         boolean lost = false;
         while (running) {
-            try (Connection connection = database.openUnpooled(Map.of(
+            try (Connection connection = database.openListening(Map.of(
                     "ApplicationName", APPLICATION_NAME,
                     "socketTimeout", Long.toString(HEARTBEAT_TIMEOUT.toSeconds()),
                     "loginTimeout", Long.toString(HEARTBEAT_TIMEOUT.toSeconds() * 2)));
@@ -91,18 +127,18 @@ public final class ChangeListener implements Freshness, AutoCloseable {
                     statement.execute("LISTEN " + channel);
                 }
                 resync.run();
-                confirmedAtNanos = System.nanoTime();
                 connected = true;
                 if (lost) {
                     LOG.info("listening for changes again");
                     lost = false;
                 }
-                listen(connection.unwrap(PGConnection.class), statement, handlers);
+                listen(connection.unwrap(PGConnection.class), statement, handlers, resync);
             } catch (ThreadDeath e) {
                 connected = false;
                 throw e;
             } catch (Throwable e) { // any failure, an OutOfMemoryError included, ends one connection, not the listener
                 connected = false;
+                notDelivering = false;
                 if (!running) {
                     return;
                 }
@@ -120,45 +156,67 @@ public final class ChangeListener implements Freshness, AutoCloseable {
         }
     }
 
-    /** Hands notifications over until the connection fails, checking it every heartbeat. */
-    private void listen(PGConnection pg, Statement statement, Map<String, Consumer<String>> handlers)
-            throws SQLException {
-        long heartbeatNanos = HEARTBEAT.toNanos();
-        long lastBeat = System.nanoTime();
+    /**
+     * Hands notifications over until the connection fails, sending a heartbeat every interval and
+     * waiting for it; one that does not come back is followed by a query on the connection, which
+     * throws when the connection is dead.
+     */
+    private void listen(PGConnection pg, Statement statement, Map<String, Consumer<String>> handlers,
+                        Runnable resync) throws SQLException {
+        Dispatch.dispatch(pg.getNotifications(), handlers); // those that came with the LISTEN answers
+        long sequence = 0;
         while (running) {
-            long wait = heartbeatNanos - (System.nanoTime() - lastBeat);
-            if (wait > 0) {
-                dispatch(pg.getNotifications((int) Math.max(1, wait / 1_000_000)), handlers);
-                continue;
+            long beatAt = System.nanoTime();
+            String beat = Long.toString(++sequence);
+            CompletableFuture<Boolean> sent = heartbeats.send(beat);
+            if (waitUntil(pg, handlers, beatAt + HEARTBEAT_TIMEOUT.toNanos(), beat, sent)) {
+                confirmedAtNanos = System.nanoTime();
+                if (notDelivering) {
+                    notDelivering = false;
+                    resync.run(); // whatever was announced meanwhile was missed
+                    LOG.info("notifications are delivered again");
+                }
+                warnedNotDelivering = false;
+            } else if (!sent.getNow(false)) {
+                LOG.debug("delivery not checked: the heartbeat could not be sent through the pool");
+            } else {
+                statement.execute("SELECT 1"); // the socket timeout bounds it: a dead connection fails here
+                Dispatch.dispatch(pg.getNotifications(), handlers); // those that came with the answer (a late heartbeat is not counted)
+                notDelivering = true;
+                if (!warnedNotDelivering) {
+                    warnedNotDelivering = true;
+                    LOG.warn("notifications are not delivered: a heartbeat notification did not come back within {} s"
+                            + " although the listening connection answers. It most likely goes through a pooler in"
+                            + " transaction mode (PgBouncer pool_mode = transaction), where LISTEN does not work: set {}"
+                            + " to a direct connection to PostgreSQL (or to a session-mode pooler). Until then caches"
+                            + " trust entries for at most {} s", HEARTBEAT_TIMEOUT.toSeconds(),
+                            Setting.DATABASE_LISTEN_URL.env(), HEARTBEAT.toSeconds());
+                }
             }
-            statement.execute("SELECT 1"); // the socket timeout bounds it: a dead connection fails here
-            confirmedAtNanos = System.nanoTime();
-            lastBeat = confirmedAtNanos;
-            dispatch(pg.getNotifications(), handlers); // those that came with the answer
+            waitUntil(pg, handlers, beatAt + HEARTBEAT_NANOS, null, null);
         }
     }
 
     /**
-     * Hands each notification to its channel's handler. A handler that fails loses only its own
-     * notification (logged, its channel named): the others of the batch are still handed over, and
-     * the connection is kept.
+     * Dispatches notifications as they arrive, sending nothing, until {@code deadlineNanos} or, when
+     * {@code beat} is not null, until that heartbeat arrives (then true) or {@code sent} tells it could
+     * not be sent.
      */
-    static void dispatch(PGNotification[] notifications, Map<String, Consumer<String>> handlers) {
-        if (notifications == null) {
-            return;
-        }
-        for (PGNotification notification : notifications) {
-            Consumer<String> handler = handlers.get(notification.getName());
-            if (handler == null) {
-                continue;
+    private boolean waitUntil(PGConnection pg, Map<String, Consumer<String>> handlers, long deadlineNanos, String beat,
+                              CompletableFuture<Boolean> sent) throws SQLException {
+        while (running) {
+            if (beat != null && beat.equals(lastBeat)) {
+                return true;
             }
-            try {
-                handler.accept(notification.getParameter());
-            } catch (RuntimeException e) {
-                LOG.warn("could not apply a change announced on {} ({}); the others are applied", notification.getName(),
-                        e.toString());
+            long wait = deadlineNanos - System.nanoTime();
+            if (wait <= 0 || sent != null && !sent.getNow(true)) {
+                return false;
             }
+            // Short waits while the heartbeat is being sent, so that a failed send is seen soon.
+            long waitMillis = Math.max(1, Math.min(wait / 1_000_000, sent != null && !sent.isDone() ? 100 : Long.MAX_VALUE));
+            Dispatch.dispatch(pg.getNotifications((int) waitMillis), handlers);
         }
+        return false;
     }
 
     private void pause() {
@@ -173,6 +231,7 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     @Override
     public void close() {
         running = false;
+        heartbeats.close();
         BackgroundTasks.Task listening = task;
         if (listening != null) {
             listening.close();

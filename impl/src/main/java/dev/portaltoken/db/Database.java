@@ -3,9 +3,12 @@ package dev.portaltoken.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.config.DatabaseUrl;
 import dev.portaltoken.config.Urls;
 import dev.portaltoken.config.Secret;
+import dev.portaltoken.config.Setting;
 import dev.portaltoken.util.DaemonThreads;
 import dev.portaltoken.util.SecretFile;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -45,14 +47,16 @@ public final class Database implements AutoCloseable {
     private final EmbeddedPostgresServer embedded;
     private final HikariDataSource dataSource;
     private final String description;
+    private final Optional<DatabaseUrl> listenUrl;
     private final AtomicBoolean migrated = new AtomicBoolean();
-    private final ScheduledExecutorService retrier;
+    private final ScheduledExecutorService retrier = DaemonThreads.scheduler("database-migrations");
 
-    private Database(EmbeddedPostgresServer embedded, HikariDataSource dataSource, String description) {
+    private Database(EmbeddedPostgresServer embedded, HikariDataSource dataSource, String description,
+                     Optional<DatabaseUrl> listenUrl) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.description = description;
-        this.retrier = DaemonThreads.scheduler("database-migrations");
+        this.listenUrl = listenUrl;
     }
 
     /**
@@ -94,10 +98,13 @@ public final class Database implements AutoCloseable {
             hikari.addDataSourceProperty("socketTimeout", "10");
             hikari.addDataSourceProperty("tcpKeepAlive", "true");
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+            // No named server-side statements: a transaction-mode pooler runs each transaction on any server
+            // connection, where the name is unknown or taken ("S_3 already exists"). The URL's value wins.
+            hikari.addDataSourceProperty("prepareThreshold", "0");
             if (registry != null) {
                 hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             }
-            Database database = new Database(embedded, new HikariDataSource(hikari), description);
+            Database database = new Database(embedded, new HikariDataSource(hikari), description, config.listenUrl());
             database.migrateFirst(forServer && !config.embedded());
             return database;
         } catch (IOException e) {
@@ -140,16 +147,34 @@ public final class Database implements AutoCloseable {
      * caller closes it.
      */
     public Connection openUnpooled(Map<String, String> overrides) throws SQLException {
+        return connect(dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword(), overrides);
+    }
+
+    /**
+     * The connection that listens for changes: to {@code DATABASE_LISTEN_URL} when set (with its own
+     * credentials, else the pool's), else as {@link #openUnpooled}. The caller closes it.
+     */
+    public Connection openListening(Map<String, String> overrides) throws SQLException {
+        if (listenUrl.isEmpty()) {
+            return openUnpooled(overrides);
+        }
+        DatabaseUrl url = listenUrl.get();
+        return connect(url.jdbcUrl(), url.user().orElse(dataSource.getUsername()),
+                url.password().map(Secret::reveal).orElse(dataSource.getPassword()), overrides);
+    }
+
+    private Connection connect(String url, String user, String password, Map<String, String> overrides)
+            throws SQLException {
         Properties properties = new Properties();
         properties.putAll(dataSource.getDataSourceProperties());
-        if (dataSource.getUsername() != null) {
-            properties.setProperty("user", dataSource.getUsername());
+        if (user != null) {
+            properties.setProperty("user", user);
         }
-        if (dataSource.getPassword() != null) {
-            properties.setProperty("password", dataSource.getPassword());
+        if (password != null) {
+            properties.setProperty("password", password);
         }
         properties.putAll(overrides);
-        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+        return DriverManager.getConnection(url, properties);
     }
 
     /** Where the data lives, safe to print (no password). */
@@ -173,9 +198,10 @@ public final class Database implements AutoCloseable {
         try {
             migrate();
         } catch (RuntimeException e) {
-            if (!mayWait || !isUnreachable(e)) {
+            Optional<String> tls = ConnectionFailures.tls(e);
+            if (tls.isPresent() || !mayWait || !ConnectionFailures.unreachable(e)) {
                 dataSource.close();
-                throw e;
+                throw tls.isPresent() ? new ConfigException(Setting.DATABASE_URL.env() + ": " + tls.get()) : e;
             }
             LOG.warn("database {} is unreachable; starting not ready and retrying migrations every {} ms",
                     description, RETRY_MILLIS);
@@ -188,7 +214,7 @@ public final class Database implements AutoCloseable {
             migrate();
             LOG.info("database {} reachable; migrations applied", description);
         } catch (RuntimeException e) {
-            if (!isUnreachable(e)) {
+            if (!ConnectionFailures.unreachable(e)) {
                 LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS, e.getMessage());
             }
             retrier.schedule(this::retryMigrations, RETRY_MILLIS, TimeUnit.MILLISECONDS);
@@ -221,26 +247,13 @@ public final class Database implements AutoCloseable {
         return migrations;
     }
 
-    /** True when {@code e} comes from not reaching the database at all (as opposed to a bad migration). */
-    static boolean isUnreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLTransientConnectionException || t instanceof java.net.ConnectException) {
-                return true;
-            }
-            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static void closeQuietly(EmbeddedPostgresServer embedded) {
-        if (embedded != null) {
-            try {
+        try {
+            if (embedded != null) {
                 embedded.close();
-            } catch (IOException e) {
-                // shutting down anyway
             }
+        } catch (IOException e) {
+            // shutting down anyway
         }
     }
 }

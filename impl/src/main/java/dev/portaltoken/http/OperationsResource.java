@@ -6,6 +6,7 @@ import dev.portaltoken.api.model.CheckStatus;
 import dev.portaltoken.api.model.Health;
 import dev.portaltoken.api.model.Readiness;
 import dev.portaltoken.api.model.ReadinessChecks;
+import dev.portaltoken.api.model.ShutdownStatus;
 import dev.portaltoken.metrics.Metrics;
 import jakarta.ws.rs.core.Response;
 
@@ -32,9 +33,14 @@ final class OperationsResource implements OperationsApi {
         Readiness body = new Readiness(
                 state.ready() ? Readiness.StatusEnum.READY : Readiness.StatusEnum.NOT_READY,
                 new ReadinessChecks(check(state.database()), check(state.migrations()), check(state.signingKey()))
-                        .changeListener(state.changeListener() ? ChangeListenerStatus.OK : ChangeListenerStatus.RECONNECTING)
+                        .changeListener(switch (state.changeListener()) {
+                            case OK -> ChangeListenerStatus.OK;
+                            case RECONNECTING -> ChangeListenerStatus.RECONNECTING;
+                            case NOT_DELIVERING -> ChangeListenerStatus.NOT_DELIVERING;
+                        })
                         .backgroundTasks(check(state.stoppedTasks().isEmpty()))
-                        .stoppedTasks(state.stoppedTasks().isEmpty() ? null : state.stoppedTasks()));
+                        .stoppedTasks(state.stoppedTasks().isEmpty() ? null : state.stoppedTasks())
+                        .shutdown(state.draining() ? ShutdownStatus.DRAINING : ShutdownStatus.RUNNING));
         return Response.status(state.ready() ? 200 : 503).entity(body).build();
     }
 

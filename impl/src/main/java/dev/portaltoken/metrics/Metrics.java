@@ -142,13 +142,24 @@ public final class Metrics implements AutoCloseable {
     }
 
     /**
-     * Reports the change listener: {@code portal_change_listener_up} (1 while confirmed alive, else 0)
-     * and {@code portal_change_listener_failures_total} (connections lost or not made).
+     * Reports the change listener: {@code portal_change_listener_up} (1 while notifications are
+     * confirmed to arrive, else 0), {@code portal_change_listener_status{status}} (1 for its current
+     * status: {@code ok}, {@code reconnecting} or {@code not_delivering}; 0 for the others) and
+     * {@code portal_change_listener_failures_total} (connections lost or not made).
      */
-    public void changeListener(java.util.function.BooleanSupplier alive, java.util.function.LongSupplier failures) {
+    public void changeListener(java.util.function.Supplier<dev.portaltoken.db.ChangeListener.Status> status,
+                               java.util.function.LongSupplier failures) {
         observed.add(failures); // Micrometer holds what a function counter reads only weakly
-        io.micrometer.core.instrument.Gauge.builder("portal.change.listener.up", () -> alive.getAsBoolean() ? 1 : 0)
-                .description("1 while the connection that listens for changes is confirmed alive").register(registry);
+        observed.add(status);
+        io.micrometer.core.instrument.Gauge.builder("portal.change.listener.up",
+                        () -> status.get() == dev.portaltoken.db.ChangeListener.Status.OK ? 1 : 0)
+                .description("1 while notifications are confirmed to arrive on the connection that listens for changes")
+                .register(registry);
+        for (dev.portaltoken.db.ChangeListener.Status each : dev.portaltoken.db.ChangeListener.Status.values()) {
+            io.micrometer.core.instrument.Gauge.builder("portal.change.listener.status", () -> status.get() == each ? 1 : 0)
+                    .description("1 for the change listener's current status (ok, reconnecting, not_delivering)")
+                    .tag("status", each.name().toLowerCase(java.util.Locale.ROOT)).register(registry);
+        }
         io.micrometer.core.instrument.FunctionCounter.builder("portal.change.listener.failures", failures,
                         f -> (double) f.getAsLong())
                 .description("Times the connection that listens for changes was lost or could not be made")

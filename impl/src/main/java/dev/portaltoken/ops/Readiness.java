@@ -1,21 +1,24 @@
 package dev.portaltoken.ops;
 
+import dev.portaltoken.db.ChangeListener;
 import dev.portaltoken.util.BackgroundTasks;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Whether this instance can serve tokens: database reachable, migrations applied, signing key
- * loaded, and every background task running (one that ended would leave caches or revocations
- * stale for good). Whether it hears about changes (its change listener) is reported beside them but
- * does not decide readiness: without it the caches only trust recent entries. The database is
- * probed in the background every {@link #PROBE_INTERVAL} so that {@code /readyz} answers at once,
- * even while the database hangs. Thread-safe.
+ * loaded, every background task running (one that ended would leave caches or revocations stale for
+ * good), and not shutting down ({@link #startDraining()}: a load balancer must stop sending requests
+ * before the instance stops accepting them). Whether it hears about changes (its change listener) is
+ * reported beside them but does not decide readiness: without it the caches only trust recent
+ * entries. The database is probed in the background every {@link #PROBE_INTERVAL} so that
+ * {@code /readyz} answers at once, even while the database hangs. Thread-safe.
  */
 public final class Readiness implements AutoCloseable {
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -26,29 +29,31 @@ public final class Readiness implements AutoCloseable {
      *
      * @param changeListener informational: not part of {@link #ready()}
      * @param stoppedTasks   the background tasks that ended without being stopped; none when all run
+     * @param draining       shutting down: not ready, whatever the other checks say
      */
-    public record State(boolean database, boolean migrations, boolean signingKey, boolean changeListener,
-                        List<String> stoppedTasks) {
+    public record State(boolean database, boolean migrations, boolean signingKey, ChangeListener.Status changeListener,
+                        List<String> stoppedTasks, boolean draining) {
         public boolean ready() {
-            return database && migrations && signingKey && stoppedTasks.isEmpty();
+            return database && migrations && signingKey && stoppedTasks.isEmpty() && !draining;
         }
     }
 
     private final DataSource dataSource;
     private final BooleanSupplier migrated;
     private final BooleanSupplier signingKeyLoaded;
-    private final BooleanSupplier listening;
+    private final Supplier<ChangeListener.Status> listening;
     private final BackgroundTasks tasks;
     private final BackgroundTasks.Task prober;
     private volatile boolean databaseReachable;
+    private volatile boolean draining;
 
     /**
      * Probes the database now, then every {@link #PROBE_INTERVAL} as a task of {@code tasks}.
      *
-     * @param listening whether changes are being heard about (the change listener is alive)
+     * @param listening whether changes are being heard about (the change listener's status)
      */
     public Readiness(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded,
-                     BooleanSupplier listening, BackgroundTasks tasks) {
+                     Supplier<ChangeListener.Status> listening, BackgroundTasks tasks) {
         this.dataSource = dataSource;
         this.migrated = migrated;
         this.signingKeyLoaded = signingKeyLoaded;
@@ -60,7 +65,12 @@ public final class Readiness implements AutoCloseable {
 
     public State state() {
         return new State(databaseReachable, migrated.getAsBoolean(), signingKeyLoaded.getAsBoolean(),
-                listening.getAsBoolean(), tasks.stopped());
+                listening.get(), tasks.stopped(), draining);
+    }
+
+    /** From now on the instance reports not ready: it is shutting down. */
+    public void startDraining() {
+        draining = true;
     }
 
     private void probe() {

@@ -22,6 +22,7 @@ import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ops.Readiness;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
+import dev.portaltoken.ratelimit.ClusterRateLimits;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
 import dev.portaltoken.token.PortalTokenIssuer;
 import dev.portaltoken.token.PortalTokenService;
@@ -65,13 +66,18 @@ public final class PortalTokenServer implements AutoCloseable {
 
     private final Lifecycle lifecycle;
     private final Listeners listeners;
+    private final Readiness readiness;
+    private final java.time.Duration drainDelay;
     private final Supplier<Summary> summary;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** @param summary the banner's facts as they are when asked (the keys may load later) */
-    private PortalTokenServer(Lifecycle lifecycle, Listeners listeners, Supplier<Summary> summary) {
+    private PortalTokenServer(Lifecycle lifecycle, Listeners listeners, Readiness readiness,
+                              java.time.Duration drainDelay, Supplier<Summary> summary) {
         this.lifecycle = lifecycle;
         this.listeners = listeners;
+        this.readiness = readiness;
+        this.drainDelay = drainDelay;
         this.summary = summary;
     }
 
@@ -158,16 +164,20 @@ public final class PortalTokenServer implements AutoCloseable {
                     authenticator.forgetAll();
                     revocations.reload();
                 }, tasks));
-        metrics.changeListener(changes::alive, changes::failures);
+        metrics.changeListener(changes::status, changes::failures);
         metrics.revocations(revocations::footprint);
         Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded,
-                changes::alive, tasks));
+                changes::status, tasks));
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
                 config.signing().refreshInterval(), readiness);
+        KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits(), rateLimitTime);
+        if (config.rateLimits().cluster() && keyLimits.enabled()) {
+            lifecycle.add(ClusterRateLimits.start(keyLimits, database.dataSource(), tasks));
+        }
         ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
-                new KeyRateLimiter(config.rateLimits(), rateLimitTime));
+                keyLimits);
         main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
@@ -175,8 +185,9 @@ public final class PortalTokenServer implements AutoCloseable {
         Listeners listening = new Listeners(drain, listeners);
         String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
                 : signer.configName() + " (" + Signers.describe(signer) + ")";
-        return new PortalTokenServer(lifecycle, listening, () -> new Summary(listening.api(), listening.management(),
-                database.description(), signing(keys), signerName, notReady(readiness.state(), database)));
+        return new PortalTokenServer(lifecycle, listening, readiness, config.drainDelay(), () -> new Summary(
+                listening.api(), listening.management(), database.description(), signing(keys), signerName,
+                notReady(readiness.state(), database)));
     }
 
     /** Why the server is not ready, in the order the checks depend on each other; empty when it is. */
@@ -185,7 +196,10 @@ public final class PortalTokenServer implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(!state.database() ? "database " + database.description() + " is unreachable (retrying)"
-                : !state.migrations() ? "database migrations not applied yet" : "signing keys not loaded yet");
+                : !state.migrations() ? "database migrations not applied yet"
+                : !state.signingKey() ? "signing keys not loaded yet"
+                : !state.stoppedTasks().isEmpty() ? "background tasks stopped: " + String.join(", ", state.stoppedTasks())
+                : "shutting down");
     }
 
     /** What the banner says the server signs with. */
@@ -219,9 +233,11 @@ public final class PortalTokenServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting connections, keeps serving requests on the open ones (each answer then closes
-     * its connection) until none has been in progress for a moment (at most 10 s), then closes
-     * everything it started, in reverse. Idempotent.
+     * Reports not ready at once and keeps serving for the drain delay ({@code PORTAL_DRAIN_DELAY_SECONDS},
+     * the time a load balancer takes to notice; each answer meanwhile closes its connection, so that
+     * clients reconnect elsewhere), then stops accepting connections, keeps serving requests on the
+     * open ones until none has been in progress for a moment (at most 10 s), and closes everything it
+     * started, in reverse. Idempotent.
      */
     @Override
     public void close() {
@@ -229,6 +245,9 @@ public final class PortalTokenServer implements AutoCloseable {
             return;
         }
         try {
+            readiness.startDraining();
+            listeners.drain().start();
+            Thread.sleep(drainDelay.toMillis());
             listeners.drain(QUIET_MILLIS, DRAIN_MAX_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -56,6 +56,8 @@ class ConfigLoaderTest {
             "PORT|http|PORT: must be a whole number from 0 to 65535 (got 'http')",
             "PORT|70000|PORT: must be a whole number from 0 to 65535",
             "DATABASE_URL|mysql://x|DATABASE_URL: must be a PostgreSQL JDBC URL",
+            "DATABASE_URL|postgres://|DATABASE_URL: must be a PostgreSQL JDBC URL",
+            "PORTAL_DRAIN_DELAY_SECONDS|121|PORTAL_DRAIN_DELAY_SECONDS: must be a whole number of seconds from 0 to 120",
             "PORTAL_URL|portal.example.com|PORTAL_URL: must be an absolute http(s) URL",
             "PORTAL_URL|ftp://portal.example.com|PORTAL_URL: must be an absolute http(s) URL",
             "PUBLIC_URL|api.example.com|PUBLIC_URL: must be an absolute http(s) URL (got 'api.example.com')",
@@ -122,20 +124,47 @@ class ConfigLoaderTest {
 
     @Test
     void aDatabaseUrlIsShownWithoutItsPassword() {
-        for (String url : new String[] {"postgres://app:" + URL_PASSWORD + "@db/x",
-                "mysql://db/x?user=app&password=" + URL_PASSWORD, "postgresql://app:p@" + URL_PASSWORD + "@db:5432/x"}) {
+        for (String url : new String[] {"mysql://db/x?user=app&password=" + URL_PASSWORD,
+                "postgres://app:" + URL_PASSWORD + "@db:port/x", "postgresql://app:" + URL_PASSWORD + "@/x"}) {
             ConfigException e = assertThrows(ConfigException.class, () -> load(Map.of(), Map.of("DATABASE_URL", url)));
             assertTrue(e.getMessage().startsWith("DATABASE_URL: must be a PostgreSQL JDBC URL"), e.getMessage());
             assertFalse(e.getMessage().contains(URL_PASSWORD), e.getMessage());
             assertTrue(e.getMessage().contains("***"), "the rest of the URL is still shown: " + e.getMessage());
         }
         ConfigException e = assertThrows(ConfigException.class,
-                () -> load(Map.of(), Map.of("DATABASE_URL", "postgres://app:" + URL_PASSWORD + "@db/x")));
-        assertEquals("DATABASE_URL: must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db) (got 'postgres://app:***@db/x')",
+                () -> load(Map.of(), Map.of("DATABASE_URL", "postgres://app:" + URL_PASSWORD + "@db:port/x")));
+        assertEquals("DATABASE_URL: must be a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/db) or a postgres:// URL"
+                + " (postgres://user:password@host:5432/db?sslmode=require) (got 'postgres://app:***@db:port/x')",
                 e.getMessage());
         ConfigException portal = assertThrows(ConfigException.class,
                 () -> load(Map.of(), Map.of("PORTAL_URL", "ftp://ops:" + URL_PASSWORD + "@portal.example")));
         assertFalse(portal.getMessage().contains(URL_PASSWORD), portal.getMessage());
+    }
+
+    @Test
+    void aPlatformUrlGivesTheJdbcUrlAndItsCredentialsUnlessTheyAreSetApart() {
+        DatabaseConfig heroku = load(Map.of(), Map.of("DATABASE_URL",
+                "postgres://app:" + URL_PASSWORD + "@db.example.com:5433/billing?sslmode=require")).database();
+        assertEquals(Optional.of("jdbc:postgresql://db.example.com:5433/billing?sslmode=require"), heroku.jdbcUrl());
+        assertEquals(Optional.of("app"), heroku.user());
+        assertEquals(URL_PASSWORD, heroku.password().orElseThrow().reveal());
+        assertFalse(heroku.toString().contains(URL_PASSWORD), heroku::toString);
+
+        DatabaseConfig explicit = load(Map.of(), Map.of("DATABASE_URL", "postgresql://app:" + URL_PASSWORD + "@db/billing",
+                "DATABASE_USER", "other", "DATABASE_PASSWORD", "another-password")).database();
+        assertEquals(Optional.of("jdbc:postgresql://db/billing"), explicit.jdbcUrl());
+        assertEquals(Optional.of("other"), explicit.user(), "DATABASE_USER wins");
+        assertEquals("another-password", explicit.password().orElseThrow().reveal(), "DATABASE_PASSWORD wins");
+
+        DatabaseConfig listening = load(Map.of(), Map.of("DATABASE_URL", "postgres://app:" + URL_PASSWORD
+                + "@pooler:6432/billing", "DATABASE_LISTEN_URL", "jdbc:postgresql://db:5432/billing")).database();
+        assertEquals("jdbc:postgresql://db:5432/billing", listening.listenUrl().orElseThrow().jdbcUrl());
+        assertTrue(listening.listenUrl().orElseThrow().password().isEmpty(), "the pool's credentials are used then");
+
+        ConfigException alone = assertThrows(ConfigException.class,
+                () -> load(Map.of(), Map.of("DATABASE_LISTEN_URL", "jdbc:postgresql://db:5432/billing")));
+        assertEquals("DATABASE_URL: required when DATABASE_LISTEN_URL is set (it is for an external database)",
+                alone.getMessage());
     }
 
     @Test

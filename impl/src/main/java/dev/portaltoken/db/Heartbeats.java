@@ -1,0 +1,63 @@
+package dev.portaltoken.db;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a {@link ChangeListener}'s heartbeat notifications: to a channel of its own, through the
+ * pool (from another session, as every change is announced), on a thread of its own, so that a pool
+ * waiting for a connection never holds up the listener. Thread-safe.
+ */
+final class Heartbeats implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
+    private static final String SEND = "SELECT pg_notify(?, ?)";
+
+    private final DataSource pool;
+    private final String channel;
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "change-listener-heartbeat");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    Heartbeats(DataSource pool) {
+        this.pool = pool;
+        byte[] random = new byte[8];
+        new SecureRandom().nextBytes(random);
+        this.channel = "portal_heartbeat_" + HexFormat.of().formatHex(random);
+    }
+
+    /** The channel only this listener listens on (a plain identifier). */
+    String channel() {
+        return channel;
+    }
+
+    /** Sends {@code beat}; completes with false when the pool cannot reach the database now. */
+    CompletableFuture<Boolean> send(String beat) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Connection connection = pool.getConnection(); PreparedStatement notify = connection.prepareStatement(SEND)) {
+                notify.setString(1, channel);
+                notify.setString(2, beat);
+                notify.execute();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("cannot send a heartbeat notification: {}", e.getMessage());
+                return false;
+            }
+        }, sender);
+    }
+
+    @Override
+    public void close() {
+        sender.shutdownNow();
+    }
+}

@@ -15,19 +15,40 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The house keeps the shape issue 14 gave it: small files, a thin bench wrapper, a Layout that tells the pipeline's order. */
+/** The house keeps the shape issue 14 gave it: small files in every module, a thin bench wrapper, a Layout that tells the pipeline's order. */
 class StructureTest {
     private static final Path MAIN = Path.of("src", "main", "java");
+    private static final Path REPOSITORY = Path.of("..");
     private static final Path API_APPLICATION = MAIN.resolve("dev/portaltoken/http/ApiApplication.java");
+
+    /** Every module's main Java sources ({@code */src/main/java} under the repository), generated ones aside. */
+    static List<Path> mainSourceTrees() throws IOException {
+        try (Stream<Path> dirs = Files.walk(REPOSITORY, 5)) { // clients/java/src/main/java is the deepest
+            return dirs.filter(Files::isDirectory)
+                    .filter(d -> d.endsWith(MAIN) && !d.toString().contains("node_modules")
+                            && !REPOSITORY.relativize(d).toString().contains("target"))
+                    .map(REPOSITORY::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyModulesMainSourcesAreFound() throws IOException {
+        List<Path> trees = mainSourceTrees();
+        for (String module : List.of("impl", "contract", "bench", "benchmarks")) {
+            assertTrue(trees.contains(Path.of(module).resolve(MAIN)), module + " among " + trees);
+        }
+    }
 
     @Test
     void noMainSourceFileIsOver250Lines() throws IOException {
         List<String> over = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(MAIN)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                long lines = Files.readAllLines(file).size();
-                if (lines > 250) {
-                    over.add(file + ": " + lines);
+        for (Path tree : mainSourceTrees()) {
+            try (Stream<Path> files = Files.walk(REPOSITORY.resolve(tree))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    long lines = Files.readAllLines(file).size();
+                    if (lines > 250) {
+                        over.add(REPOSITORY.relativize(file) + ": " + lines);
+                    }
                 }
             }
         }

@@ -21,7 +21,7 @@ class StructureTest {
     private static final Path REPOSITORY = Path.of("..");
     private static final Path API_APPLICATION = MAIN.resolve("dev/portaltoken/http/ApiApplication.java");
 
-    /** Every module's main Java sources ({@code */src/main/java} under the repository), generated ones aside. */
+    /** Every module's main Java sources (each {@code src/main/java} in the repository), generated ones aside. */
     static List<Path> mainSourceTrees() throws IOException {
         try (Stream<Path> dirs = Files.walk(REPOSITORY, 5)) { // clients/java/src/main/java is the deepest
             return dirs.filter(Files::isDirectory)

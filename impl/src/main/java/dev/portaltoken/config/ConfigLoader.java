@@ -49,6 +49,7 @@ public final class ConfigLoader {
                 signing(),
                 required(Setting.API_KEY_CACHE_SECONDS),
                 required(Setting.CUSTOMER_CACHE_SECONDS),
+                required(Setting.REVOCATIONS_REREAD_SECONDS),
                 new RateLimitConfig(required(Setting.RATE_LIMIT_PER_SECOND), required(Setting.RATE_LIMIT_BURST),
                         required(Setting.AUTH_FAILURES_PER_MINUTE), required(Setting.INSTANCES)),
                 optional(Setting.TRUSTED_PROXIES).orElse(List.of()),
@@ -67,7 +68,8 @@ public final class ConfigLoader {
             }
         }
         return new DatabaseConfig(url, optional(Setting.DATABASE_USER), optional(Setting.DATABASE_PASSWORD),
-                required(Setting.DATA_DIR), required(Setting.DATABASE_POOL_SIZE));
+                required(Setting.DATA_DIR), required(Setting.DATABASE_POOL_SIZE),
+                required(Setting.DATABASE_CONNECTION_TIMEOUT_SECONDS));
     }
 
     /** How tokens are signed (also what {@code keys} and {@code token verify} need). */

@@ -13,6 +13,7 @@ import java.util.OptionalInt;
  * @param portalUrl      the portal's base URL; empty: this server's own URL
  * @param trustedProxies address blocks whose {@code X-Forwarded-For} is believed; empty: none
  * @param publicUrl      this server's public base URL as clients reach it; empty: its own address
+ * @param revocationsReread how often the revocations recorded elsewhere are re-read, should a notification be lost
  */
 public record ServerConfig(
         String host,
@@ -27,6 +28,7 @@ public record ServerConfig(
         SigningConfig signing,
         Duration apiKeyCacheTtl,
         Duration customerCacheTtl,
+        Duration revocationsReread,
         RateLimitConfig rateLimits,
         List<Cidr> trustedProxies,
         int workerThreads) {

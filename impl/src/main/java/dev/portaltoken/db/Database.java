@@ -71,7 +71,7 @@ public final class Database implements AutoCloseable {
             hikari.setMaximumPoolSize(config.poolSize());
             hikari.setMinimumIdle(Math.min(2, config.poolSize()));
             // A server fails requests fast while the database is away; a one-off admin command waits longer.
-            hikari.setConnectionTimeout(forServer ? 3_000 : 15_000);
+            hikari.setConnectionTimeout(forServer ? config.connectionTimeout().toMillis() : 15_000);
             hikari.setValidationTimeout(1_000);
             String description;
             if (config.embedded()) {
@@ -90,7 +90,7 @@ public final class Database implements AutoCloseable {
                     hikari.setInitializationFailTimeout(-1);
                 }
             }
-            hikari.addDataSourceProperty("connectTimeout", "3");
+            hikari.addDataSourceProperty("connectTimeout", Long.toString(config.connectionTimeout().toSeconds()));
             hikari.addDataSourceProperty("socketTimeout", "10");
             hikari.addDataSourceProperty("tcpKeepAlive", "true");
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");

@@ -50,8 +50,6 @@ public final class PortalTokenServer implements AutoCloseable {
     private static final long DRAIN_MAX_MILLIS = 10_000;
     /** The management port serves three cheap operations: two workers are plenty. */
     private static final int MANAGEMENT_WORKERS = 2;
-    /** How often revocations recorded elsewhere are re-read, should an announcement have been lost. */
-    private static final java.time.Duration REVOCATIONS_REREAD = java.time.Duration.ofSeconds(5);
 
     /** What the start-up banner shows; {@code signer} names what computes the signatures. */
     public record Summary(URI baseUri, URI managementUri, String database, String signing, String signer) {
@@ -126,7 +124,7 @@ public final class PortalTokenServer implements AutoCloseable {
                         .register(metrics.registry())::increment, metrics.customerLookups("cache")::increment);
         TokenIds tokenIds = new TokenIds(clock);
         Revocations revocations = lifecycle.add(Revocations.start(database.dataSource(), Clock.systemUTC(),
-                REVOCATIONS_REREAD));
+                config.revocationsReread()));
         PortalTokenService tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), tokenIds),
                 revocations, config.portalUrl().orElse(publicUrl.uri()), publicUrl.uri(), // unset PORTAL_URL: the page served here

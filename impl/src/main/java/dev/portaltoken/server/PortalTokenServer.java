@@ -82,9 +82,14 @@ public final class PortalTokenServer implements AutoCloseable {
      * expired ones) and refilling the rate limits by {@code rateLimitTime} (tests advance their own).
      */
     public static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime) {
+        return start(config, clock, rateLimitTime, HttpLimits.DEFAULT);
+    }
+
+    /** As {@link #start(ServerConfig, Clock, TimeMeter)}, with other HTTP limits (tests shorten the timeouts). */
+    public static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime, HttpLimits limits) {
         Lifecycle lifecycle = new Lifecycle();
         try {
-            return start(config, clock, rateLimitTime, lifecycle);
+            return start(config, clock, rateLimitTime, limits, lifecycle);
         } catch (SQLException e) {
             lifecycle.close();
             throw new DataAccessException(e);
@@ -94,7 +99,7 @@ public final class PortalTokenServer implements AutoCloseable {
         }
     }
 
-    private static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime,
+    private static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime, HttpLimits limits,
             Lifecycle lifecycle) throws SQLException {
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
@@ -112,7 +117,7 @@ public final class PortalTokenServer implements AutoCloseable {
         // The API port is bound first: unless PUBLIC_URL is set, the public URL is its address.
         Drain drain = new Drain();
         HttpListener main = lifecycle.add(HttpListener.bind(config.host(), config.port(), config.workerThreads(),
-                HttpLimits.DEFAULT, drain, errors));
+                limits, drain, errors));
         PublicUrl publicUrl = PublicUrl.of(config.publicUrl(), main.uri());
 
         ChangeListener changes = new ChangeListener(database);
@@ -146,7 +151,7 @@ public final class PortalTokenServer implements AutoCloseable {
         Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded,
                 changes::alive));
 
-        ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
+        ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, limits,
                 config.signing().refreshInterval(), readiness);
         ApiApplication.Api api = new ApiApplication.Api(tokens, tokenLifecycle, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
@@ -154,7 +159,7 @@ public final class PortalTokenServer implements AutoCloseable {
         main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
-                        ApiApplication.management(pipeline), MANAGEMENT_WORKERS, HttpLimits.DEFAULT, drain, errors)));
+                        ApiApplication.management(pipeline), MANAGEMENT_WORKERS, limits, drain, errors)));
         Listeners listening = new Listeners(drain, listeners);
         String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
                 : signer.configName() + " (" + Signers.describe(signer) + ")";

@@ -6,6 +6,7 @@ import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.db.Database;
+import dev.portaltoken.http.HttpLimits;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.server.PortalTokenServer;
 import io.github.bucket4j.TimeMeter;
@@ -71,6 +72,16 @@ public final class TestServer implements AutoCloseable {
         return start(dataDir, extraEnv, Clock.systemUTC(), TimeMeter.SYSTEM_MILLISECONDS);
     }
 
+    /** A server with other HTTP limits than the production ones (shorter timeouts, to time them). */
+    public static TestServer start(Map<String, String> extraEnv, HttpLimits limits) {
+        try {
+            return start(Files.createTempDirectory("portal-token-test"), extraEnv, Clock.systemUTC(),
+                    TimeMeter.SYSTEM_MILLISECONDS, limits);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A server that mints tokens on {@code clock} (set back: tokens that are already expired). */
     public static TestServer start(Map<String, String> extraEnv, Clock clock) {
         try {
@@ -81,6 +92,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private static TestServer start(Path dataDir, Map<String, String> extraEnv, Clock clock, TimeMeter rateLimitTime) {
+        return start(dataDir, extraEnv, clock, rateLimitTime, HttpLimits.DEFAULT);
+    }
+
+    private static TestServer start(Path dataDir, Map<String, String> extraEnv, Clock clock, TimeMeter rateLimitTime,
+                                    HttpLimits limits) {
         Map<String, String> env = new HashMap<>();
         env.put(Setting.DATA_DIR.env(), dataDir.toString());
         env.put(Setting.HOST.env(), "127.0.0.1");
@@ -94,7 +110,8 @@ public final class TestServer implements AutoCloseable {
         env.put(Setting.CUSTOMER_CACHE_SECONDS.env(), "0");
         env.putAll(extraEnv);
         RuntimeSecrets.recordSecretSettings(env);
-        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load(), clock, rateLimitTime);
+        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load(), clock, rateLimitTime,
+                limits);
         return new TestServer(dataDir, Map.copyOf(env), server);
     }
 

@@ -139,8 +139,13 @@ public final class JarProcess {
      * 20 ms while it runs.
      */
     public static Measured runMeasured(Map<String, String> env, Path stdout, String... args) {
+        return runMeasured(List.of(), env, stdout, args);
+    }
+
+    /** {@link #runMeasured(Map, Path, String...)} with options for the JVM (before {@code -jar}), e.g. a pinned heap. */
+    public static Measured runMeasured(List<String> jvmOptions, Map<String, String> env, Path stdout, String... args) {
         try {
-            Process process = builder(List.of(), env, List.of(args)).redirectOutput(stdout.toFile()).start();
+            Process process = builder(jvmOptions, env, List.of(args)).redirectOutput(stdout.toFile()).start();
             CompletableFuture<String> err = drain(process.getErrorStream())
                     .thenApply(text -> keep(text, String.join("-", List.of(args).subList(0, Math.min(2, args.length)))));
             Path status = Path.of("/proc", Long.toString(process.pid()), "status");

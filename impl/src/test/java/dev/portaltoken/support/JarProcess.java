@@ -37,6 +37,8 @@ public final class JarProcess {
     private static ProcessBuilder builder(List<String> jvmOptions, Map<String, String> env, List<String> args) {
         RuntimeSecrets.recordSecretSettings(env);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // The build's own temporary directory (TempDirectoryCheck), which the JVM would not take from TMPDIR.
+        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);

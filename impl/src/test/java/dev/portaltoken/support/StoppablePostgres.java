@@ -16,8 +16,9 @@ public final class StoppablePostgres implements AutoCloseable {
     /**
      * Where zonky unpacks its PostgreSQL binaries once (by default {@code java.io.tmpdir/embedded-pg},
      * which the build keeps empty): beside the server's own unpacked binaries, in this user's cache.
+     * Every test that starts zonky's server sets it ({@code setOverrideWorkingDirectory}).
      */
-    private static final Path BINARIES = Path.of(System.getProperty("user.home"), ".cache", "portal-token-server",
+    public static final Path BINARIES = Path.of(System.getProperty("user.home"), ".cache", "portal-token-server",
             "zonky-test");
     private final Path dataDir;
     private final int port;

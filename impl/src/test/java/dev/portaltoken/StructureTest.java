@@ -9,29 +9,127 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The house keeps the shape issue 14 gave it: small files, a thin bench wrapper, a Layout that tells the pipeline's order. */
+/** The house keeps the shape issue 14 gave it: small files in every module, a thin bench wrapper, a Layout that tells the pipeline's order. */
 class StructureTest {
     private static final Path MAIN = Path.of("src", "main", "java");
+    private static final Path REPOSITORY = Path.of("..");
     private static final Path API_APPLICATION = MAIN.resolve("dev/portaltoken/http/ApiApplication.java");
+
+    /** Every module's main Java sources (each {@code src/main/java} in the repository), generated ones aside. */
+    static List<Path> mainSourceTrees() throws IOException {
+        try (Stream<Path> dirs = Files.walk(REPOSITORY, 5)) { // clients/java/src/main/java is the deepest
+            return dirs.filter(Files::isDirectory)
+                    .filter(d -> d.endsWith(MAIN) && !d.toString().contains("node_modules")
+                            && !REPOSITORY.relativize(d).toString().contains("target"))
+                    .map(REPOSITORY::relativize).sorted().toList();
+        }
+    }
+
+    @Test
+    void everyModulesMainSourcesAreFound() throws IOException {
+        List<Path> trees = mainSourceTrees();
+        for (String module : List.of("impl", "contract", "bench", "benchmarks")) {
+            assertTrue(trees.contains(Path.of(module).resolve(MAIN)), module + " among " + trees);
+        }
+    }
 
     @Test
     void noMainSourceFileIsOver250Lines() throws IOException {
         List<String> over = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(MAIN)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                long lines = Files.readAllLines(file).size();
-                if (lines > 250) {
-                    over.add(file + ": " + lines);
+        for (Path tree : mainSourceTrees()) {
+            try (Stream<Path> files = Files.walk(REPOSITORY.resolve(tree))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    long lines = Files.readAllLines(file).size();
+                    if (lines > 250) {
+                        over.add(REPOSITORY.relativize(file) + ": " + lines);
+                    }
                 }
             }
         }
         assertEquals(List.of(), over, "main source files over 250 lines");
+    }
+
+    /**
+     * No package of a module depends on itself through others (issue 29: keys used token while token
+     * used keys). Dependencies are the {@code dev.portaltoken} packages a file imports or names fully
+     * qualified; the generated {@code api} packages are leaves.
+     */
+    @Test
+    void noPackageCycle() throws IOException {
+        List<String> cycles = new ArrayList<>();
+        for (Path tree : mainSourceTrees()) {
+            Map<String, Set<String>> uses = new TreeMap<>();
+            try (Stream<Path> files = Files.walk(REPOSITORY.resolve(tree))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    String source = Files.readString(file);
+                    Matcher declared = Pattern.compile("(?m)^package ([\\w.]+);").matcher(source);
+                    if (!declared.find()) {
+                        continue;
+                    }
+                    String own = declared.group(1);
+                    Set<String> used = uses.computeIfAbsent(own, p -> new TreeSet<>());
+                    Matcher named = Pattern.compile("\\b(dev\\.portaltoken(?:\\.[a-z]\\w*)*)\\.[A-Z]").matcher(source);
+                    while (named.find()) {
+                        String other = named.group(1);
+                        if (!other.equals(own) && !other.startsWith("dev.portaltoken.api")) {
+                            used.add(other);
+                        }
+                    }
+                }
+            }
+            for (String start : uses.keySet()) {
+                List<String> path = cycleThrough(start, start, uses, new ArrayList<>(List.of(start)), new TreeSet<>());
+                if (path != null) {
+                    cycles.add(tree + ": " + String.join(" -> ", path));
+                }
+            }
+        }
+        assertEquals(List.of(), cycles, "package cycles");
+    }
+
+    /** A path from {@code at} back to {@code start}, if there is one. */
+    private static List<String> cycleThrough(String start, String at, Map<String, Set<String>> uses, List<String> path,
+                                             Set<String> seen) {
+        for (String next : uses.getOrDefault(at, Set.of())) {
+            if (next.equals(start)) {
+                List<String> cycle = new ArrayList<>(path);
+                cycle.add(start);
+                return cycle;
+            }
+            if (seen.add(next)) {
+                path.add(next);
+                List<String> found = cycleThrough(start, next, uses, path, seen);
+                if (found != null) {
+                    return found;
+                }
+                path.remove(path.size() - 1);
+            }
+        }
+        return null;
+    }
+
+    /** The admin CLI goes through the services the server uses, never a repository (issue 29). */
+    @Test
+    void theCliUsesNoRepository() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN.resolve("dev/portaltoken/cli"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher repository = Pattern.compile("\\b\\w+Repository\\b").matcher(Files.readString(file));
+                while (repository.find()) {
+                    found.add(file.getFileName() + ": " + repository.group());
+                }
+            }
+        }
+        assertEquals(List.of(), found);
     }
 
     @Test
@@ -47,7 +145,7 @@ class StructureTest {
     @Test
     void theReadmeLayoutNamesThePipelineInTheOrderApiApplicationRegistersIt() throws IOException {
         List<String> registered = new ArrayList<>();
-        Matcher registration = Pattern.compile("(?:register|ContractResources\\.of)\\(new (\\w+)\\(")
+        Matcher registration = Pattern.compile("(?:register|ContractResources\\.(?:of|authenticated))\\(new (\\w+)\\(")
                 .matcher(Files.readString(API_APPLICATION));
         while (registration.find()) {
             String name = registration.group(1);

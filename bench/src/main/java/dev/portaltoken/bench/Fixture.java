@@ -11,9 +11,6 @@ import dev.portaltoken.tenant.TenantRepository;
 import dev.portaltoken.tenant.Tenants;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.io.StringReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -126,52 +123,16 @@ final class Fixture implements AutoCloseable {
     }
 
     /**
-     * The requests of the introspect scenario against {@code server}: {@value Plan#INTROSPECTED_TOKENS}
-     * active tokens it minted for hot customers, each with an API key of the token's tenant (written
-     * once per server, as {@code I KEY TOKEN} lines).
+     * The requests of the introspect scenario against {@code server} ({@link IntrospectRequests}),
+     * written once per server.
      */
     Path introspectFile(URI server) throws IOException, InterruptedException {
         Path existing = introspectFiles.get(server);
         if (existing != null) {
             return existing;
         }
-        Map<String, String> keyOfTenant = new HashMap<>();
-        List<String> customers = new ArrayList<>();
-        for (String line : Files.readAllLines(hotFile(), StandardCharsets.UTF_8)) {
-            String[] f = line.split(" ");
-            if (f[0].equals("K")) {
-                keyOfTenant.putIfAbsent(f[1], f[2]);
-            } else if (customers.size() < Plan.INTROSPECTED_TOKENS * 3 && f[0].equals("C")) {
-                customers.add(f[1] + " " + f[2]);
-            }
-        }
-        HttpClient http = HttpClient.newHttpClient();
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < customers.size() && lines.size() < Plan.INTROSPECTED_TOKENS; i += 3) {
-            String[] tenantAndCustomer = customers.get(i).split(" ");
-            String key = keyOfTenant.get(tenantAndCustomer[0]);
-            HttpResponse<String> minted = http.send(HttpRequest.newBuilder(
-                            server.resolve("/api/v1/customers/" + tenantAndCustomer[1] + "/portal-token"))
-                    .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (minted.statusCode() != 200) {
-                throw new IllegalStateException("minting a token to introspect: HTTP " + minted.statusCode());
-            }
-            String token = minted.body().replaceFirst("(?s).*\"token\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-            lines.add("I " + key + " " + token);
-            if (lines.size() == 1) { // the scenario measures active tokens: an inactive answer is a 200 too
-                HttpResponse<String> active = http.send(HttpRequest.newBuilder(
-                                server.resolve("/api/v1/portal-tokens/introspect"))
-                        .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"" + token + "\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (active.statusCode() != 200 || !active.body().contains("\"active\":true")) {
-                    throw new IllegalStateException("a freshly minted token is not active: HTTP " + active.statusCode());
-                }
-            }
-        }
         Path file = dir.resolve("introspect-" + (introspectFiles.size() + 1) + ".txt");
-        writePrivate(file, lines);
+        writePrivate(file, IntrospectRequests.mint(server, hotFile()));
         introspectFiles.put(server, file);
         return file;
     }
@@ -251,7 +212,8 @@ final class Fixture implements AutoCloseable {
         }
     }
 
-    private static void writePrivate(Path file, List<String> lines) throws IOException {
+    /** Writes {@code lines} into a new file only this user can read (it holds API keys). */
+    static void writePrivate(Path file, List<String> lines) throws IOException {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             for (String line : lines) {

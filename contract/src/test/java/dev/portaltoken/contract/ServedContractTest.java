@@ -160,6 +160,73 @@ class ServedContractTest {
         assertTrue(e.getMessage().contains(violation), e.getMessage());
     }
 
+    /**
+     * The served contract must be a superset: every request the vendored contract allows is still
+     * allowed, every answer it promises is still given. One case per kind of breaking change, each
+     * refused by the additions-only rule (whatever openapi-diff makes of it) and so by the build.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', ignoreLeadingAndTrailingWhitespace = false, value = {
+            "request: a property made required|  - target: $.components.schemas.CustomerPortalTokenRequest\\n    update: {required: [expires_in_seconds]}\\n|/components/schemas/CustomerPortalTokenRequest/required was added",
+            "request: a maximum|  - target: $.components.schemas.CustomerPortalTokenRequest.properties.expires_in_seconds\\n    update: {maximum: 100}\\n|expires_in_seconds/maximum was added",
+            "request: an exclusive minimum|  - target: $.components.schemas.CustomerPortalTokenRequest.properties.expires_in_seconds\\n    update: {exclusiveMinimum: 59}\\n|expires_in_seconds/exclusiveMinimum was added",
+            "request: a multiple|  - target: $.components.schemas.CustomerPortalTokenRequest.properties.expires_in_seconds\\n    update: {multipleOf: 60}\\n|expires_in_seconds/multipleOf was added",
+            "request: a raised minimum|  - target: $.components.schemas.CustomerPortalTokenRequest.properties.expires_in_seconds\\n    update: {minimum: 60}\\n|expires_in_seconds/minimum changed from 0 to 60",
+            "request: a maximum length|  - target: $.paths['/api/v1/customers/{id_or_alias}/portal-token'].post.parameters[0].schema\\n    update: {maxLength: 64}\\n|/parameters/0/schema/maxLength was added",
+            "request: a pattern|  - target: $.paths['/api/v1/customers/{id_or_alias}/portal-token'].post.parameters[0].schema\\n    update: {pattern: '^cus_'}\\n|/parameters/0/schema/pattern was added",
+            "request: a format|  - target: $.paths['/api/v1/customers/{id_or_alias}/portal-token'].post.parameters[0].schema\\n    update: {format: uuid}\\n|/parameters/0/schema/format was added",
+            "request: an enum|  - target: $.components.schemas.CustomerPortalTokenRequest.properties.expires_in_seconds\\n    update: {enum: [3600, 86400]}\\n|expires_in_seconds/enum was added",
+            "request: a const|  - target: $.components.schemas.CustomerPortalTokenRequest.properties.expires_in_seconds\\n    update: {const: 3600}\\n|expires_in_seconds/const was added",
+            "request: additionalProperties false|  - target: $.components.schemas.CustomerPortalTokenRequest\\n    update: {additionalProperties: false}\\n|/components/schemas/CustomerPortalTokenRequest/additionalProperties was added",
+            "request: at most one property|  - target: $.components.schemas.CustomerPortalTokenRequest\\n    update: {maxProperties: 1}\\n|/components/schemas/CustomerPortalTokenRequest/maxProperties was added",
+            "request: a type narrowed|  - target: $.components.schemas.CustomerPortalTokenRequest.properties.expires_in_seconds\\n    update: {type: integer}\\n|expires_in_seconds/type changed from [\"integer\",\"null\"] to \"integer\"",
+            "request: a null body no longer allowed|  - target: $.paths['/api/v1/customers/{id_or_alias}/portal-token'].post.requestBody.content['application/json'].schema.oneOf[0]\\n    remove: true\\n|/schema/oneOf changed",
+            "request: a composition added|  - target: $.components.schemas.CustomerPortalTokenRequest\\n    update: {allOf: [{required: [scopes]}]}\\n|/components/schemas/CustomerPortalTokenRequest/allOf was added",
+            "request: a pattern-matched property constrained|  - target: $.components.schemas.CustomerPortalTokenRequest\\n    update: {patternProperties: {'^x_': {type: string}}}\\n|/components/schemas/CustomerPortalTokenRequest/patternProperties was added",
+            "response: a required member removed|  - target: $.components.schemas.CustomerPortalTokenResponse.required[1]\\n    remove: true\\n|/components/schemas/CustomerPortalTokenResponse/required/1 changed from \"portal_url\"",
+            "response: a property removed|  - target: $.components.schemas.CustomerPortalTokenResponse.properties.portal_url\\n    remove: true\\n|/components/schemas/CustomerPortalTokenResponse/properties/portal_url was removed",
+            "response: a status removed|  - target: $.paths['/api/v1/customers/{id_or_alias}/portal-token'].post.responses['404']\\n    remove: true\\n|/responses/404 was removed",
+            "response: an error code added|  - target: $.components.schemas.ErrorCode.enum\\n    update: TEAPOT\\n|/components/schemas/ErrorCode/enum gained entries: widens what clients may be answered",
+            "response: a type widened|  - target: $.components.schemas.RestErrorResponse.properties.message\\n    update: {type: [string, 'null']}\\n|/components/schemas/RestErrorResponse/properties/message/type changed",
+    })
+    void theGateRefusesEveryKindOfBreakingChange(String what, String actions, String violation, @TempDir Path dir)
+            throws Exception {
+        Path served = servedWith(dir, actions);
+        List<String> found = AdditionsOnly.violations(yaml(SOURCES.resolve(ServedContract.VENDORED)), yaml(served));
+        assertTrue(found.stream().anyMatch(v -> v.contains(violation)), what + ": " + found);
+        assertThrows(ServedContract.IncompatibleContract.class,
+                () -> ServedContract.build(served.getParent(), dir.resolve("out")), what);
+    }
+
+    /**
+     * What the rule lets through, on a small contract whose schemas are used by a request, by a
+     * response and by both: annotations and new optional properties anywhere, more accepted values
+     * in a request, more promised in a response.
+     */
+    @Test
+    void additionsThatBreakNoClientPass() throws Exception {
+        String contract = "{paths: {/a: {post: {requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/In'}}}},"
+                + " responses: {'200': {content: {application/json: {schema: {$ref: '#/components/schemas/Out'}}}}}}}},"
+                + " components: {schemas: {In: {type: object, required: [a], properties: {a: {type: [string], enum: [x]},"
+                + " b: {$ref: '#/components/schemas/Both'}}}, Out: {type: object, required: [a], properties: {a: {$ref:"
+                + " '#/components/schemas/Both'}, n: {type: integer}}}, Both: {type: string, enum: [p, q]}}}}";
+        JsonNode vendored = YAML.readTree(contract);
+        JsonNode served = YAML.readTree(contract
+                .replace("enum: [x]", "enum: [x, y], description: more values are accepted, x-note: 1")
+                .replace("type: [string]", "type: [string, 'null']")
+                .replace("b: {$ref", "c: {type: string, maxLength: 3}, b: {$ref")
+                .replace("Out: {type: object, required: [a]", "Out: {type: object, required: [a, n], additionalProperties: false")
+                .replace("n: {type: integer}", "n: {type: integer, minimum: 0, format: int32}")
+                .replace("Both: {type: string,", "Both: {type: string, examples: [p], deprecated: false,"));
+        assertEquals(List.of(), AdditionsOnly.violations(vendored, served));
+
+        JsonNode narrowed = YAML.readTree(contract.replace("Both: {type: string,", "Both: {type: string, maxLength: 2,")
+                .replace("enum: [p, q]", "enum: [p, q, r]"));
+        assertEquals(List.of("/components/schemas/Both/enum gained entries: widens what clients may be answered",
+                "/components/schemas/Both/maxLength was added: a new constraint on what clients may send"),
+                AdditionsOnly.violations(vendored, narrowed), "a schema used both ways may neither narrow nor widen");
+    }
+
     /** The build runs main in its own JVM: a breaking overlay is exit status 1 and the reason on stderr. */
     @Test
     void theBuildStepFailsOnABreakingChange(@TempDir Path dir) throws Exception {

@@ -74,6 +74,7 @@ public final class ConfigLoader {
                 required(Setting.API_KEY_CACHE_SECONDS),
                 required(Setting.CUSTOMER_CACHE_SECONDS),
                 required(Setting.MAX_REVOKED_TOKENS_PER_TENANT),
+                required(Setting.REVOCATIONS_REREAD_SECONDS),
                 new RateLimitConfig(required(Setting.RATE_LIMIT_PER_SECOND), required(Setting.RATE_LIMIT_BURST),
                         required(Setting.AUTH_FAILURES_PER_MINUTE), required(Setting.INSTANCES),
                         required(Setting.RATE_LIMIT_MODE)),
@@ -98,7 +99,8 @@ public final class ConfigLoader {
         return new DatabaseConfig(url.map(DatabaseUrl::jdbcUrl),
                 optional(Setting.DATABASE_USER).or(() -> url.flatMap(DatabaseUrl::user)),
                 optional(Setting.DATABASE_PASSWORD).or(() -> url.flatMap(DatabaseUrl::password)),
-                required(Setting.DATA_DIR), required(Setting.DATABASE_POOL_SIZE), optional(Setting.DATABASE_LISTEN_URL));
+                required(Setting.DATA_DIR), required(Setting.DATABASE_POOL_SIZE),
+                required(Setting.DATABASE_CONNECTION_TIMEOUT_SECONDS), optional(Setting.DATABASE_LISTEN_URL));
     }
 
     /** How tokens are signed (also what {@code keys} and {@code token verify} need). */

@@ -15,6 +15,7 @@ import java.util.OptionalInt;
  * @param publicUrl      this server's public base URL as clients reach it; empty: its own address
  * @param maxRevokedTokensPerTenant how many unexpired revoked token ids one tenant may hold
  * @param drainDelay     how long it still serves, not ready, after it is told to stop
+ * @param revocationsReread how often the revocations recorded elsewhere are re-read, should a notification be lost
  */
 public record ServerConfig(
         String host,
@@ -30,6 +31,7 @@ public record ServerConfig(
         Duration apiKeyCacheTtl,
         Duration customerCacheTtl,
         int maxRevokedTokensPerTenant,
+        Duration revocationsReread,
         RateLimitConfig rateLimits,
         List<Cidr> trustedProxies,
         int workerThreads,

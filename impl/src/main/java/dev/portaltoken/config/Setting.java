@@ -51,6 +51,10 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
                     + " for the one connection that listens for changes, when DATABASE_URL goes through a"
                     + " transaction-mode pooler, which cannot deliver notifications. Its user and password, if it names"
                     + " none: those of DATABASE_URL. Unset: DATABASE_URL.");
+    public static final Setting<Duration> DATABASE_CONNECTION_TIMEOUT_SECONDS = plain(
+            "DATABASE_CONNECTION_TIMEOUT_SECONDS", "database-connection-timeout-seconds", "3", Parser.seconds(1, 60),
+            "How long a request waits for a database connection (and a new connection for its TCP handshake) before"
+                    + " it fails with 500 while the database is away; the admin commands wait 15 s.");
     public static final Setting<URI> PORTAL_URL = flag("PORTAL_URL", "portal-url", null, Parser.httpUrl(),
             "Base URL of the customer portal returned as portal_url (a tenant may override it). Unset: this server's"
                     + " public URL (PUBLIC_URL, such as http://localhost:8080), where it serves a reference portal page.");
@@ -93,6 +97,10 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
             "How many unexpired revoked token ids one tenant may hold; revoking more answers 429 and points to the"
                     + " customer-wide revocation, which costs one row. Every instance holds each in memory, 25 to 32"
                     + " bytes: 100000 is at most 3.2 MB per tenant.");
+    public static final Setting<Duration> REVOCATIONS_REREAD_SECONDS = plain("PORTAL_REVOCATIONS_REREAD_SECONDS",
+            "revocations-reread-seconds", "5", Parser.seconds(1, 3600), "How often a server re-reads the token"
+                    + " revocations recorded since its last read. Revocations reach every instance at once through"
+                    + " PostgreSQL notifications; this is the longest delay should one be missed.");
     public static final Setting<Integer> RATE_LIMIT_PER_SECOND = plain("PORTAL_RATE_LIMIT_PER_SECOND",
             "rate-limit-per-second", "50", Parser.integer(0, 1_000_000),
             "Sustained requests per second allowed per API key, across all instances (0 disables the limit).");

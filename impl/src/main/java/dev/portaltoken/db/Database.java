@@ -3,13 +3,10 @@ package dev.portaltoken.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
-import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.DatabaseUrl;
 import dev.portaltoken.config.Urls;
 import dev.portaltoken.config.Secret;
-import dev.portaltoken.config.Setting;
-import dev.portaltoken.util.DaemonThreads;
 import dev.portaltoken.util.SecretFile;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -21,12 +18,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,28 +27,27 @@ import org.slf4j.LoggerFactory;
  * one HikariCP pool, with the schema migrated by Flyway.
  *
  * <p>A server on an external database starts even when that database is down: the pool connects
- * lazily, migrations are retried in the background every {@link #RETRY_MILLIS} ms, and
+ * lazily, migrations are retried in the background every {@link Migrations#RETRY_MILLIS} ms, and
  * {@link #migrated()} stays false (the server reports not-ready) until they succeed. Admin commands
  * fail at once instead. Connections time out after a few seconds so that requests fail fast while
  * the database is away, and the pool recovers by itself when it returns. Thread-safe.
  */
 public final class Database implements AutoCloseable {
-    static final long RETRY_MILLIS = 2_000;
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final EmbeddedPostgresServer embedded;
     private final HikariDataSource dataSource;
     private final String description;
     private final Optional<DatabaseUrl> listenUrl;
-    private final AtomicBoolean migrated = new AtomicBoolean();
-    private final ScheduledExecutorService retrier = DaemonThreads.scheduler("database-migrations");
+    private final Migrations migrations;
 
     private Database(EmbeddedPostgresServer embedded, HikariDataSource dataSource, String description,
-                     Optional<DatabaseUrl> listenUrl) {
+                     Optional<DatabaseUrl> listenUrl, Migrations migrations) {
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.description = description;
         this.listenUrl = listenUrl;
+        this.migrations = migrations;
     }
 
     /**
@@ -75,7 +66,7 @@ public final class Database implements AutoCloseable {
             hikari.setMaximumPoolSize(config.poolSize());
             hikari.setMinimumIdle(Math.min(2, config.poolSize()));
             // A server fails requests fast while the database is away; a one-off admin command waits longer.
-            hikari.setConnectionTimeout(forServer ? 3_000 : 15_000);
+            hikari.setConnectionTimeout(forServer ? config.connectionTimeout().toMillis() : 15_000);
             hikari.setValidationTimeout(1_000);
             String description;
             if (config.embedded()) {
@@ -94,7 +85,7 @@ public final class Database implements AutoCloseable {
                     hikari.setInitializationFailTimeout(-1);
                 }
             }
-            hikari.addDataSourceProperty("connectTimeout", "3");
+            hikari.addDataSourceProperty("connectTimeout", Long.toString(config.connectionTimeout().toSeconds()));
             hikari.addDataSourceProperty("socketTimeout", "10");
             hikari.addDataSourceProperty("tcpKeepAlive", "true");
             hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -104,9 +95,15 @@ public final class Database implements AutoCloseable {
             if (registry != null) {
                 hikari.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
             }
-            Database database = new Database(embedded, new HikariDataSource(hikari), description, config.listenUrl());
-            database.migrateFirst(forServer && !config.embedded());
-            return database;
+            HikariDataSource pool = new HikariDataSource(hikari);
+            Migrations migrations = new Migrations(pool, description);
+            try {
+                migrations.migrateFirst(forServer && !config.embedded());
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
+            return new Database(embedded, pool, description, config.listenUrl(), migrations);
         } catch (IOException e) {
             closeQuietly(embedded);
             throw new UncheckedIOException(e);
@@ -184,67 +181,14 @@ public final class Database implements AutoCloseable {
 
     /** True once the schema is known to be up to date. */
     public boolean migrated() {
-        return migrated.get();
+        return migrations.done();
     }
 
     @Override
     public void close() {
-        retrier.shutdownNow();
+        migrations.close();
         dataSource.close();
         closeQuietly(embedded);
-    }
-
-    private void migrateFirst(boolean mayWait) {
-        try {
-            migrate();
-        } catch (RuntimeException e) {
-            Optional<String> tls = ConnectionFailures.tls(e);
-            if (tls.isPresent() || !mayWait || !ConnectionFailures.unreachable(e)) {
-                dataSource.close();
-                throw tls.isPresent() ? new ConfigException(Setting.DATABASE_URL.env() + ": " + tls.get()) : e;
-            }
-            LOG.warn("database {} is unreachable; starting not ready and retrying migrations every {} ms",
-                    description, RETRY_MILLIS);
-            retrier.schedule(this::retryMigrations, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void retryMigrations() {
-        try {
-            migrate();
-            LOG.info("database {} reachable; migrations applied", description);
-        } catch (RuntimeException e) {
-            if (!ConnectionFailures.unreachable(e)) {
-                LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS, e.getMessage());
-            }
-            retrier.schedule(this::retryMigrations, RETRY_MILLIS, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void migrate() {
-        Flyway.configure().dataSource(migrationDataSource()).locations("classpath:db/migration").load().migrate();
-        migrated.set(true);
-    }
-
-    /**
-     * The pool's database and settings for Flyway's own connections, but with the socket timeout of
-     * {@link Bulk} work: a migration that builds an index on a large table runs far longer than the
-     * request path's socket timeout allows.
-     */
-    private DataSource migrationDataSource() {
-        PGSimpleDataSource migrations = new PGSimpleDataSource();
-        migrations.setURL(dataSource.getJdbcUrl());
-        try {
-            for (String name : dataSource.getDataSourceProperties().stringPropertyNames()) {
-                migrations.setProperty(name, dataSource.getDataSourceProperties().getProperty(name));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("a pool property pgjdbc does not know", e);
-        }
-        migrations.setSocketTimeout(Math.toIntExact(Bulk.SOCKET_TIMEOUT.toSeconds()));
-        migrations.setUser(dataSource.getUsername());
-        migrations.setPassword(dataSource.getPassword());
-        return migrations;
     }
 
     private static void closeQuietly(EmbeddedPostgresServer embedded) {

@@ -5,6 +5,7 @@ import dev.portaltoken.util.BackgroundTasks;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -35,6 +36,18 @@ public final class Readiness implements AutoCloseable {
                         List<String> stoppedTasks, boolean draining) {
         public boolean ready() {
             return database && migrations && signingKey && stoppedTasks.isEmpty() && !draining;
+        }
+
+        /** Why it is not ready, the first failing check in the order they depend on each other; empty when it is. */
+        public Optional<String> whyNot(String databaseDescription) {
+            if (ready()) {
+                return Optional.empty();
+            }
+            return Optional.of(!database ? "database " + databaseDescription + " is unreachable (retrying)"
+                    : !migrations ? "database migrations not applied yet"
+                    : !signingKey ? "signing keys not loaded yet"
+                    : !stoppedTasks.isEmpty() ? "background tasks stopped: " + String.join(", ", stoppedTasks)
+                    : "shutting down");
         }
     }
 

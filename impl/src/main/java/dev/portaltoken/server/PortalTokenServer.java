@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.config.ServerConfig;
-import dev.portaltoken.config.Setting;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.ChangeListener;
-import dev.portaltoken.db.DataDirectoryLock;
 import dev.portaltoken.db.Database;
 import dev.portaltoken.errors.ErrorRenderer;
 import dev.portaltoken.http.ApiApplication;
@@ -53,8 +51,6 @@ public final class PortalTokenServer implements AutoCloseable {
     private static final long DRAIN_MAX_MILLIS = 10_000;
     /** The management port serves three cheap operations: two workers are plenty. */
     private static final int MANAGEMENT_WORKERS = 2;
-    /** How often revocations recorded elsewhere are re-read, should an announcement have been lost. */
-    private static final java.time.Duration REVOCATIONS_REREAD = java.time.Duration.ofSeconds(5);
 
     /**
      * What the start-up banner shows; {@code signer} names what computes the signatures, {@code
@@ -98,27 +94,23 @@ public final class PortalTokenServer implements AutoCloseable {
      * expired ones) and refilling the rate limits by {@code rateLimitTime} (tests advance their own).
      */
     public static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime) {
+        return start(config, clock, rateLimitTime, HttpLimits.DEFAULT);
+    }
+
+    /** As {@link #start(ServerConfig, Clock, TimeMeter)}, with other HTTP limits (tests shorten the timeouts). */
+    public static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime, HttpLimits limits) {
         Lifecycle lifecycle = new Lifecycle();
         try {
-            return start(config, clock, rateLimitTime, lifecycle);
+            return start(config, clock, rateLimitTime, limits, lifecycle);
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;
         }
     }
 
-    private static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime,
+    private static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime, HttpLimits limits,
             Lifecycle lifecycle) {
-        if (config.database().embedded()) {
-            DataDirectoryLock.refuseIfServed(config.database().dataDir());
-        }
-        HttpListener.checkAvailable(config.host(), config.port(), Setting.PORT);
-        config.managementPort().ifPresent(port -> HttpListener.checkAvailable(config.host(), port, Setting.MANAGEMENT_PORT));
-        // AWS-LC loads and runs its self-tests (about 0.2 s) while the database opens; a forced signer
-        // that cannot load fails before the database and the keys are created.
-        CompletableFuture<SignerProvider> signerChoice = config.signing().signer().isPresent()
-                ? CompletableFuture.completedFuture(Signers.select(config.signing().signer()))
-                : CompletableFuture.supplyAsync(() -> Signers.select(config.signing().signer()));
+        CompletableFuture<SignerProvider> signerChoice = StartChecks.beforeCreatingAnything(config);
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
         BackgroundTasks tasks = lifecycle.add(new BackgroundTasks());
@@ -134,7 +126,7 @@ public final class PortalTokenServer implements AutoCloseable {
         // The API port is bound first: unless PUBLIC_URL is set, the public URL is its address.
         Drain drain = new Drain();
         HttpListener main = lifecycle.add(HttpListener.bind(config.host(), config.port(), config.workerThreads(),
-                HttpLimits.DEFAULT, drain, errors));
+                limits, drain, errors));
         PublicUrl publicUrl = PublicUrl.of(config.publicUrl(), main.uri());
 
         ChangeListener changes = new ChangeListener(database);
@@ -146,7 +138,7 @@ public final class PortalTokenServer implements AutoCloseable {
                         .register(metrics.registry())::increment, metrics.customerLookups("cache")::increment);
         TokenIds tokenIds = new TokenIds(clock);
         Revocations revocations = lifecycle.add(Revocations.start(database.dataSource(), Clock.systemUTC(),
-                REVOCATIONS_REREAD, config.maxRevokedTokensPerTenant(), tasks));
+                config.revocationsReread(), config.maxRevokedTokensPerTenant(), tasks));
         PortalTokenService tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), tokenIds),
                 revocations, config.portalUrl().orElse(publicUrl.uri()), publicUrl.uri(), // unset PORTAL_URL: the page served here
@@ -169,7 +161,7 @@ public final class PortalTokenServer implements AutoCloseable {
         Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded,
                 changes::status, tasks));
 
-        ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, HttpLimits.DEFAULT,
+        ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, limits,
                 config.signing().refreshInterval(), readiness);
         KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits(), rateLimitTime);
         if (config.rateLimits().cluster() && keyLimits.enabled()) {
@@ -181,25 +173,13 @@ public final class PortalTokenServer implements AutoCloseable {
         main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
-                        ApiApplication.management(pipeline), MANAGEMENT_WORKERS, HttpLimits.DEFAULT, drain, errors)));
+                        ApiApplication.management(pipeline), MANAGEMENT_WORKERS, limits, drain, errors)));
         Listeners listening = new Listeners(drain, listeners);
         String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
                 : signer.configName() + " (" + Signers.describe(signer) + ")";
         return new PortalTokenServer(lifecycle, listening, readiness, config.drainDelay(), () -> new Summary(
                 listening.api(), listening.management(), database.description(), signing(keys), signerName,
-                notReady(readiness.state(), database)));
-    }
-
-    /** Why the server is not ready, in the order the checks depend on each other; empty when it is. */
-    private static Optional<String> notReady(Readiness.State state, Database database) {
-        if (state.ready()) {
-            return Optional.empty();
-        }
-        return Optional.of(!state.database() ? "database " + database.description() + " is unreachable (retrying)"
-                : !state.migrations() ? "database migrations not applied yet"
-                : !state.signingKey() ? "signing keys not loaded yet"
-                : !state.stoppedTasks().isEmpty() ? "background tasks stopped: " + String.join(", ", state.stoppedTasks())
-                : "shutting down");
+                readiness.state().whyNot(database.description())));
     }
 
     /** What the banner says the server signs with. */

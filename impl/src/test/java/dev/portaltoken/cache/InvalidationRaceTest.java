@@ -9,7 +9,6 @@ import dev.portaltoken.auth.ApiKeyRepository;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.CustomerRepository;
 import dev.portaltoken.customer.Customers;
-import dev.portaltoken.db.Database;
 import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.Sql;
@@ -39,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * thread, after its query, until the test lets it go (no sleeps).
  */
 class InvalidationRaceTest {
-    private static Database database;
+    private static EmbeddedDatabases.Opened database;
     private static ExecutorService lookups;
     private static Tenant tenant;
 
@@ -166,7 +165,7 @@ class InvalidationRaceTest {
 
     @Test
     void whileNotConfirmedListeningEntriesAreTrustedForOneHeartbeatOnly() {
-        dev.portaltoken.db.ChangeListener notStarted = new dev.portaltoken.db.ChangeListener(database);
+        dev.portaltoken.db.ChangeListener notStarted = new dev.portaltoken.db.ChangeListener(database.database());
         assertTrue(!notStarted.alive(), "not listening yet");
         assertTrue(notStarted.trusts(System.nanoTime()), "just loaded");
         assertTrue(!notStarted.trusts(System.nanoTime() - dev.portaltoken.db.ChangeListener.HEARTBEAT.toNanos() - 1_000_000),

@@ -3,7 +3,6 @@ package dev.portaltoken.customer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.portaltoken.db.Database;
 import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.Sql;
 import dev.portaltoken.tenant.TenantRepository;
@@ -35,7 +34,7 @@ class CustomerChangeNotificationsTest {
     private static final String CHANNEL = "customer_changed";
     private static final long WAIT_MILLIS = TimeUnit.SECONDS.toMillis(30);
 
-    private static Database database;
+    private static EmbeddedDatabases.Opened database;
     private static Connection listening;
     private static CustomerImporter importer;
     private static Customers customers;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.cache.Freshness;
-import dev.portaltoken.db.Database;
 import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.support.Await;
@@ -45,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class CustomerLookupsTest {
     private static final int QUEUED = 12;
 
-    private static Database database;
+    private static EmbeddedDatabases.Opened database;
     private static CustomerRepository repository;
     private static ExecutorService callers;
     private static UUID tenantA;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.support.Psql;
+import dev.portaltoken.support.TempDirectories;
 import dev.portaltoken.support.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class EmbeddedDatabaseAccessTest {
 
     @BeforeAll
     static void start() throws IOException {
-        dataDir = Files.createTempDirectory("portal-token-access");
+        dataDir = TempDirectories.create("portal-token-access");
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         server = TestServer.start(dataDir, Map.of());
         // What postmaster.pid says: pid, data directory, start time, port, socket directory, ...
@@ -51,7 +52,11 @@ class EmbeddedDatabaseAccessTest {
 
     @AfterAll
     static void stop() {
-        server.close();
+        try {
+            server.close();
+        } finally {
+            TempDirectories.delete(dataDir);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.support.Psql;
+import dev.portaltoken.support.StoppablePostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,8 @@ class EmbeddedDatabaseLifecycleTest {
     @Test
     void aDataDirectoryAnEarlierVersionCreatedWithTrustGetsThePasswordAndKeepsItsData(@TempDir Path dataDir) throws Exception {
         // As versions before the Unix socket made it: zonky's initdb (trust for everyone) and a TCP port.
-        try (EmbeddedPostgres earlier = EmbeddedPostgres.builder().setDataDirectory(dataDir.resolve("postgres"))
+        try (EmbeddedPostgres earlier = EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(StoppablePostgres.BINARIES.toFile()).setDataDirectory(dataDir.resolve("postgres"))
                 .setCleanDataDirectory(false).start();
              Connection c = earlier.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             org.flywaydb.core.Flyway.configure().dataSource(earlier.getPostgresDatabase())

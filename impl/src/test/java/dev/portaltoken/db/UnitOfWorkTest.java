@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * isolation never outlives it on the pooled connection.
  */
 class UnitOfWorkTest {
-    private static Database database;
+    private static EmbeddedDatabases.Opened database;
     private static DataSource dataSource;
     private static Tenants tenants;
     private static ApiKeys keys;

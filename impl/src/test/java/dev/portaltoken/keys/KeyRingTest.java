@@ -12,7 +12,6 @@ import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
-import dev.portaltoken.db.Database;
 import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class KeyRingTest {
     private static final KeyEncryptionKey KEK =
             KeyEncryptionKey.resolve(Optional.of(Secret.ofBytes(java.util.Base64.getDecoder().decode(TestServer.newKeyEncryptionKey()))), Path.of("unused"), true);
-    private static Database database;
+    private static EmbeddedDatabases.Opened database;
     private static SigningKeyRepository repository;
     private static SigningKeyStore store;
 

@@ -14,10 +14,10 @@ import dev.portaltoken.db.Database;
 import dev.portaltoken.support.Sql;
 import dev.portaltoken.support.Await;
 import dev.portaltoken.support.CliRun;
+import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.Http;
 import dev.portaltoken.support.TestServer;
 import dev.portaltoken.support.Tokens;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,14 +41,13 @@ import org.junit.jupiter.api.Test;
  */
 class TwoInstancesTest {
     private static final String KEK = TestServer.newKeyEncryptionKey();
-    private static Database database;
+    private static EmbeddedDatabases.Opened database;
     private static Map<String, String> env;
 
     @BeforeAll
     static void emptyDatabase() throws Exception {
-        Path dataDir = Files.createTempDirectory("portal-token-shared-db");
-        database = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(), dataDir, 4),
-                "shared", true, null);
+        database = EmbeddedDatabases.open("shared");
+        Path dataDir = database.dataDir();
         env = Map.of("DATABASE_URL", reachable(dataDir).jdbcUrl().orElseThrow(), "DATABASE_USER", "postgres",
                 "DATABASE_PASSWORD", reachable(dataDir).password().orElseThrow().reveal(),
                 "PORTAL_KEY_ENCRYPTION_KEY", KEK, "PORTAL_KEY_REFRESH_SECONDS", "1");
@@ -112,9 +111,8 @@ class TwoInstancesTest {
 
     @Test
     void aRotatedInKeyIsPublishedEverywhereBeforeAnyInstanceSignsWithIt() throws Exception {
-        Path dataDir = Files.createTempDirectory("portal-token-publish-first");
-        try (Database own = Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-                dataDir, 4), "publish-first", true, null)) {
+        try (EmbeddedDatabases.Opened own = EmbeddedDatabases.open("publish-first")) {
+            Path dataDir = own.dataDir();
             Map<String, String> ownEnv = new java.util.HashMap<>(env);
             ownEnv.put("DATABASE_URL", reachable(dataDir).jdbcUrl().orElseThrow());
             ownEnv.put("DATABASE_PASSWORD", reachable(dataDir).password().orElseThrow().reveal());

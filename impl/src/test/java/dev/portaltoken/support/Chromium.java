@@ -26,12 +26,17 @@ import org.jsoup.nodes.Document;
  * person's browser does: scripts, fetches, WebCrypto and the server's Content-Security-Policy all real.
  * Each load is a fresh browser profile. Pages run in virtual time: timers and {@code Date.now()}
  * advance by the given budget as fast as the page lets them, so a countdown can be watched for a
- * minute in a few seconds. A test without the browser is skipped (a JUnit assumption), never passed.
+ * minute in a few seconds. Every load and screenshot fails when the page's console shows a
+ * Content-Security-Policy violation or an uncaught error. A test without the browser is skipped (a
+ * JUnit assumption), never passed; where the browser is required ({@value #REQUIRED}, which CI sets
+ * through {@code PORTAL_CHROMIUM_REQUIRED=true}) it fails instead.
  */
 public final class Chromium {
     private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome");
     /** Chromium logs the page's console as {@code INFO:CONSOLE(...)] "message", source: url (line)}. */
     private static final Pattern CONSOLE = Pattern.compile(":CONSOLE[^\\]]*\\] \"(.*)\", source: ");
+    /** The system property that makes a missing browser a failure (impl/pom.xml sets it from {@code chromium.required}). */
+    public static final String REQUIRED = "portal.chromium.required";
 
     private final Path executable;
 
@@ -39,9 +44,16 @@ public final class Chromium {
         this.executable = executable;
     }
 
-    /** The installed browser ({@code CHROMIUM} names another executable), or the calling test is skipped. */
+    /**
+     * The installed browser ({@code CHROMIUM} names another executable); without one the calling
+     * test is skipped, or fails when the browser is required.
+     */
     public static Chromium require() {
         Optional<Path> found = find();
+        if (found.isEmpty() && Boolean.getBoolean(REQUIRED)) {
+            throw new AssertionError("no headless Chromium installed, and the browser tests are required ("
+                    + REQUIRED + "=true; PORTAL_CHROMIUM_REQUIRED=true sets it): apt-get install chromium");
+        }
         assumeTrue(found.isPresent(), "no headless Chromium installed (apt-get install chromium; .ci/run does)");
         return new Chromium(found.get());
     }
@@ -75,6 +87,10 @@ public final class Chromium {
 
         /** Console lines reporting a Content-Security-Policy violation or an uncaught error. */
         public List<String> problems() {
+            return problems(console);
+        }
+
+        private static List<String> problems(List<String> console) {
             return console.stream()
                     .filter(line -> line.contains("Content Security Policy") || line.startsWith("Uncaught"))
                     .map(Redact::mask)
@@ -87,34 +103,46 @@ public final class Chromium {
         return executable;
     }
 
-    /** Loads {@code url} and lets the page run for {@code virtualTime}. */
+    /**
+     * Loads {@code url} and lets the page run for {@code virtualTime}.
+     *
+     * @throws AssertionError when the console shows a CSP violation or an uncaught error
+     */
     public Page load(URI url, Duration virtualTime) {
-        Output output = run(List.of("--dump-dom", "--virtual-time-budget=" + virtualTime.toMillis(), url.toString()));
-        List<String> console = new ArrayList<>();
-        for (String line : output.stderr().split("\n")) {
-            Matcher m = CONSOLE.matcher(line);
-            if (m.find()) {
-                console.add(m.group(1));
-            }
-        }
-        return new Page(Jsoup.parse(output.stdout(), url.toString()), List.copyOf(console));
+        Output output = run(url, List.of("--dump-dom", "--virtual-time-budget=" + virtualTime.toMillis(), url.toString()));
+        return new Page(Jsoup.parse(output.stdout(), url.toString()), output.console());
     }
 
-    /** Saves a PNG of {@code url} as a {@code width} x {@code height} window shows it after {@code virtualTime}. */
+    /**
+     * Saves a PNG of {@code url} as a {@code width} x {@code height} window shows it after {@code virtualTime}.
+     *
+     * @throws AssertionError when the console shows a CSP violation or an uncaught error
+     */
     public void screenshot(URI url, Path png, int width, int height, Duration virtualTime) {
         try {
             Files.createDirectories(png.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        run(List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
+        run(url, List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
                 "--hide-scrollbars", "--virtual-time-budget=" + virtualTime.toMillis(), url.toString()));
     }
 
-    private record Output(String stdout, String stderr) {
+    /** What the browser printed, and the page's console lines (from its log on stderr). */
+    private record Output(String stdout, String stderr, List<String> console) {
+        static Output of(String stdout, String stderr) {
+            List<String> console = new ArrayList<>();
+            for (String line : stderr.split("\n")) {
+                Matcher m = CONSOLE.matcher(line);
+                if (m.find()) {
+                    console.add(m.group(1));
+                }
+            }
+            return new Output(stdout, stderr, List.copyOf(console));
+        }
     }
 
-    private Output run(List<String> args) {
+    private Output run(URI url, List<String> args) {
         Path profile = null;
         try {
             profile = Files.createTempDirectory("chromium-profile");
@@ -131,9 +159,14 @@ public final class Chromium {
                 process.destroyForcibly();
                 throw new AssertionError("chromium did not finish within 2 minutes");
             }
-            Output output = new Output(out.join(), err.join());
+            Output output = Output.of(out.join(), err.join());
             if (process.exitValue() != 0) {
                 throw new AssertionError("chromium exited " + process.exitValue() + ":\n" + Redact.mask(output.stderr()));
+            }
+            List<String> problems = Page.problems(output.console());
+            if (!problems.isEmpty()) {
+                throw new AssertionError("CSP violations or uncaught errors on " + Redact.mask(url.toString()) + ": "
+                        + problems);
             }
             return output;
         } catch (IOException e) {

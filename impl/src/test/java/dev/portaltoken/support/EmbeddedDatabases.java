@@ -2,24 +2,40 @@ package dev.portaltoken.support;
 
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.db.Database;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /** A migrated embedded PostgreSQL of a test's own, in a fresh temporary data directory, as a server opens it. */
 public final class EmbeddedDatabases {
     private EmbeddedDatabases() {
     }
 
+    /** A test's own database; closing it stops PostgreSQL and deletes its data directory. */
+    public record Opened(Database database, Path dataDir) implements AutoCloseable {
+        public DataSource dataSource() {
+            return database.dataSource();
+        }
+
+        @Override
+        public void close() {
+            try {
+                database.close();
+            } finally {
+                TempDirectories.delete(dataDir);
+            }
+        }
+    }
+
     /** Opens one with a pool of 4 named {@code role}; the caller closes it. */
-    public static Database open(String role) {
+    public static Opened open(String role) {
+        Path dataDir = TempDirectories.create("portal-token-" + role);
         try {
-            return Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
-                    Files.createTempDirectory("portal-token-" + role), 4), role, true, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return new Opened(Database.open(new DatabaseConfig(Optional.empty(), Optional.empty(), Optional.empty(),
+                    dataDir, 4), role, true, null), dataDir);
+        } catch (RuntimeException e) {
+            TempDirectories.delete(dataDir);
+            throw e;
         }
     }
 

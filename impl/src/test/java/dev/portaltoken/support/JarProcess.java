@@ -37,6 +37,8 @@ public final class JarProcess {
     private static ProcessBuilder builder(List<String> jvmOptions, Map<String, String> env, List<String> args) {
         RuntimeSecrets.recordSecretSettings(env);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // The build's own temporary directory (TempDirectoryCheck), which the JVM would not take from TMPDIR.
+        command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar().toString()));
         command.addAll(args);
@@ -139,8 +141,13 @@ public final class JarProcess {
      * 20 ms while it runs.
      */
     public static Measured runMeasured(Map<String, String> env, Path stdout, String... args) {
+        return runMeasured(List.of(), env, stdout, args);
+    }
+
+    /** {@link #runMeasured(Map, Path, String...)} with options for the JVM (before {@code -jar}), e.g. a pinned heap. */
+    public static Measured runMeasured(List<String> jvmOptions, Map<String, String> env, Path stdout, String... args) {
         try {
-            Process process = builder(List.of(), env, List.of(args)).redirectOutput(stdout.toFile()).start();
+            Process process = builder(jvmOptions, env, List.of(args)).redirectOutput(stdout.toFile()).start();
             CompletableFuture<String> err = drain(process.getErrorStream())
                     .thenApply(text -> keep(text, String.join("-", List.of(args).subList(0, Math.min(2, args.length)))));
             Path status = Path.of("/proc", Long.toString(process.pid()), "status");

@@ -1,5 +1,6 @@
 package dev.portaltoken.support;
 
+import dev.portaltoken.http.HttpLimits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class ServerFixture implements BeforeAllCallback, AfterAllCallback 
     private boolean withKey;
     private boolean withCustomer;
     private String customerAlias;
+    private HttpLimits limits = HttpLimits.DEFAULT;
     private TestServer server;
     private String key;
     private String customer;
@@ -48,6 +50,12 @@ public final class ServerFixture implements BeforeAllCallback, AfterAllCallback 
         return fixture;
     }
 
+    /** Serves with {@code limits} rather than the production ones (shorter timeouts, to time them). */
+    public ServerFixture limits(HttpLimits limits) {
+        this.limits = limits;
+        return this;
+    }
+
     /** Creates tenant {@code slug} as well (after those asked for earlier). */
     public ServerFixture tenant(String slug) {
         tenants.add(slug);
@@ -56,7 +64,7 @@ public final class ServerFixture implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        server = TestServer.start(env);
+        server = TestServer.start(env, limits);
         tenants.forEach(server::createTenant);
         if (withKey) {
             key = server.createApiKey(tenants.get(0));

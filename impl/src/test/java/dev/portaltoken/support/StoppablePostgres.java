@@ -4,7 +4,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -14,13 +13,20 @@ import java.nio.file.Path;
  * server's own embedded one.
  */
 public final class StoppablePostgres implements AutoCloseable {
+    /**
+     * Where zonky unpacks its PostgreSQL binaries once (by default {@code java.io.tmpdir/embedded-pg},
+     * which the build keeps empty): beside the server's own unpacked binaries, in this user's cache.
+     * Every test that starts zonky's server sets it ({@code setOverrideWorkingDirectory}).
+     */
+    public static final Path BINARIES = Path.of(System.getProperty("user.home"), ".cache", "portal-token-server",
+            "zonky-test");
     private final Path dataDir;
     private final int port;
     private EmbeddedPostgres running;
 
     public StoppablePostgres() {
         try {
-            this.dataDir = Files.createTempDirectory("external-pg");
+            this.dataDir = TempDirectories.create("external-pg");
             try (ServerSocket socket = new ServerSocket(0)) {
                 this.port = socket.getLocalPort();
             }
@@ -42,7 +48,7 @@ public final class StoppablePostgres implements AutoCloseable {
         if (running == null) {
             try {
                 running = EmbeddedPostgres.builder().setDataDirectory(dataDir.toFile()).setCleanDataDirectory(false)
-                        .setPort(port).start();
+                        .setOverrideWorkingDirectory(BINARIES.toFile()).setPort(port).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -61,8 +67,13 @@ public final class StoppablePostgres implements AutoCloseable {
         }
     }
 
+    /** Stops it and deletes its data. */
     @Override
     public void close() {
-        stop();
+        try {
+            stop();
+        } finally {
+            TempDirectories.delete(dataDir);
+        }
     }
 }

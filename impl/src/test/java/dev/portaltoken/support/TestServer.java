@@ -6,6 +6,7 @@ import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.db.Database;
+import dev.portaltoken.http.HttpLimits;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.server.PortalTokenServer;
 import io.github.bucket4j.TimeMeter;
@@ -27,13 +28,16 @@ import java.util.Optional;
  */
 public final class TestServer implements AutoCloseable {
     private final Path dataDir;
+    /** Whether {@link #close} deletes the data directory (it was created for this server). */
+    private final boolean ownsDataDir;
     private final Map<String, String> env;
     private final PortalTokenServer server;
     private final Http http;
     private final Http managementHttp;
 
-    private TestServer(Path dataDir, Map<String, String> env, PortalTokenServer server) {
+    private TestServer(Path dataDir, boolean ownsDataDir, Map<String, String> env, PortalTokenServer server) {
         this.dataDir = dataDir;
+        this.ownsDataDir = ownsDataDir;
         this.env = env;
         this.server = server;
         MintedTokens.Server minting = new MintedTokens.Server(Optional.ofNullable(env.get(Setting.JWT_SECRET.env())),
@@ -49,38 +53,47 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** Starts a server; {@code extraEnv} adds or overrides settings by environment variable name. */
+    /**
+     * Starts a server in a new temporary data directory, deleted when it closes; {@code extraEnv}
+     * adds or overrides settings by environment variable name.
+     */
     public static TestServer start(Map<String, String> extraEnv) {
-        try {
-            return start(Files.createTempDirectory("portal-token-test"), extraEnv);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return start(extraEnv, Clock.systemUTC(), TimeMeter.SYSTEM_MILLISECONDS, HttpLimits.DEFAULT);
     }
 
     /** Starts a server whose rate limits refill by {@code rateLimitTime} (a {@link ManualTime} the test advances). */
     public static TestServer start(Map<String, String> extraEnv, TimeMeter rateLimitTime) {
-        try {
-            return start(Files.createTempDirectory("portal-token-test"), extraEnv, Clock.systemUTC(), rateLimitTime);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return start(extraEnv, Clock.systemUTC(), rateLimitTime, HttpLimits.DEFAULT);
     }
 
+    /** Starts a server in {@code dataDir}, which the caller owns (and deletes). */
     public static TestServer start(Path dataDir, Map<String, String> extraEnv) {
-        return start(dataDir, extraEnv, Clock.systemUTC(), TimeMeter.SYSTEM_MILLISECONDS);
+        return start(dataDir, false, extraEnv, Clock.systemUTC(), TimeMeter.SYSTEM_MILLISECONDS, HttpLimits.DEFAULT);
+    }
+
+    /** A server with other HTTP limits than the production ones (shorter timeouts, to time them). */
+    public static TestServer start(Map<String, String> extraEnv, HttpLimits limits) {
+        return start(extraEnv, Clock.systemUTC(), TimeMeter.SYSTEM_MILLISECONDS, limits);
     }
 
     /** A server that mints tokens on {@code clock} (set back: tokens that are already expired). */
     public static TestServer start(Map<String, String> extraEnv, Clock clock) {
+        return start(extraEnv, clock, TimeMeter.SYSTEM_MILLISECONDS, HttpLimits.DEFAULT);
+    }
+
+    private static TestServer start(Map<String, String> extraEnv, Clock clock, TimeMeter rateLimitTime,
+                                    HttpLimits limits) {
+        Path dataDir = TempDirectories.create("portal-token-test");
         try {
-            return start(Files.createTempDirectory("portal-token-test"), extraEnv, clock, TimeMeter.SYSTEM_MILLISECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return start(dataDir, true, extraEnv, clock, rateLimitTime, limits);
+        } catch (RuntimeException | Error e) {
+            TempDirectories.delete(dataDir);
+            throw e;
         }
     }
 
-    private static TestServer start(Path dataDir, Map<String, String> extraEnv, Clock clock, TimeMeter rateLimitTime) {
+    private static TestServer start(Path dataDir, boolean ownsDataDir, Map<String, String> extraEnv, Clock clock,
+                                    TimeMeter rateLimitTime, HttpLimits limits) {
         Map<String, String> env = new HashMap<>();
         env.put(Setting.DATA_DIR.env(), dataDir.toString());
         env.put(Setting.HOST.env(), "127.0.0.1");
@@ -94,8 +107,9 @@ public final class TestServer implements AutoCloseable {
         env.put(Setting.CUSTOMER_CACHE_SECONDS.env(), "0");
         env.putAll(extraEnv);
         RuntimeSecrets.recordSecretSettings(env);
-        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load(), clock, rateLimitTime);
-        return new TestServer(dataDir, Map.copyOf(env), server);
+        PortalTokenServer server = PortalTokenServer.start(new ConfigLoader(Map.of(), env).load(), clock, rateLimitTime,
+                limits);
+        return new TestServer(dataDir, ownsDataDir, Map.copyOf(env), server);
     }
 
     /** A client for the API port; its answers are checked against the documents that port serves. */
@@ -216,13 +230,22 @@ public final class TestServer implements AutoCloseable {
         return encoded;
     }
 
-    /** Stops the server, after noting its key encryption key and signing keys for the log scan. */
+    /**
+     * Stops the server, after noting its key encryption key and signing keys for the log scan, and
+     * deletes its data directory when it was created for it.
+     */
     @Override
     public void close() {
         try {
             recordSecrets();
         } finally {
-            server.close();
+            try {
+                server.close();
+            } finally {
+                if (ownsDataDir) {
+                    TempDirectories.delete(dataDir);
+                }
+            }
         }
     }
 

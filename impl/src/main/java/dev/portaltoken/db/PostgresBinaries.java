@@ -1,6 +1,5 @@
 package dev.portaltoken.db;
 
-import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +37,7 @@ final class PostgresBinaries {
     /** The directory holding {@code bin/initdb}, {@code bin/pg_ctl} and {@code bin/postgres}. */
     static Path locate(Path dataDir) throws IOException {
         byte[] archive;
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system(), architecture())) {
+        try (InputStream in = archive()) {
             archive = in.readAllBytes();
         }
         String name = "postgres-" + HexFormat.of().formatHex(sha256(archive), 0, 12);
@@ -140,6 +139,24 @@ final class PostgresBinaries {
                 Files.deleteIfExists(path);
             }
         }
+    }
+
+    /**
+     * zonky's archive for this system, read from the classpath as zonky's resolver names it
+     * ({@code postgres-linux-x86_64.txz}, with {@code -alpine_linux} on Alpine). Not through that
+     * resolver: it writes a shell script into the temporary directory to tell the Linux distribution,
+     * on every start, and leaves it there whenever the process is killed.
+     */
+    private static InputStream archive() throws IOException {
+        boolean alpine = "Linux".equals(system()) && Files.exists(Path.of("/etc/alpine-release"));
+        String name = "postgres-" + system().toLowerCase(Locale.ROOT) + "-" + architecture()
+                + (alpine ? "-alpine_linux" : "") + ".txz";
+        InputStream in = PostgresBinaries.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException("no embedded PostgreSQL for this system (" + name + " is not in the jar): set"
+                    + " DATABASE_URL to a PostgreSQL of your own");
+        }
+        return in;
     }
 
     private static String system() {

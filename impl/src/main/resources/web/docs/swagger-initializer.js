@@ -1,6 +1,8 @@
 // Swagger UI's configuration for /docs (in a file, not inline, so the page's Content-Security-Policy
 // can forbid inline scripts). Every document is served by this server under /docs/specs/; their
-// relative $refs resolve there too. No validator badge: it would call validator.swagger.io.
+// relative $refs resolve there too. The definition menu comes from swagger-config.json, which the
+// server writes from its one list of served documents (http.ServedDocuments). No validator badge:
+// it would call validator.swagger.io.
 
 // The served contract is upstream's document with the operations this server serves: it keeps the
 // tag list of upstream's whole API (21 tags), and Swagger UI would show every tag as a section, most
@@ -19,14 +21,7 @@ const OnlyTagsWithOperations = () => ({
 
 window.addEventListener('load', () => {
   window.ui = SwaggerUIBundle({
-    urls: [
-      { name: 'Portal token API (served contract)', url: '/docs/specs/portal-token.openapi.yaml' },
-      { name: 'Portal token API as upstream publishes it (Meteroid contract)', url: '/docs/specs/meteroid-portal-token.openapi.yaml' },
-      { name: 'JWKS and these documents', url: '/docs/specs/portal-token-server.openapi.yaml' },
-      { name: 'Operations: health, readiness, metrics', url: '/docs/specs/operations.openapi.yaml' },
-      { name: 'Pages: portal page and this reference', url: '/docs/specs/pages.openapi.yaml' },
-    ],
-    'urls.primaryName': 'Portal token API (served contract)',
+    configUrl: '/docs/assets/swagger-config.json',
     dom_id: '#swagger-ui',
     deepLinking: true,
     validatorUrl: null,

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,9 +18,6 @@ final class ContractDocuments {
     static final String DIRECTORY = "openapi/";
     static final String CONTRACT_YAML = "portal-token.openapi.yaml";
     static final String CONTRACT_JSON = "portal-token.openapi.json";
-    /** The source documents, as the path parameter of {@code /openapi/{document}} enumerates them. */
-    static final List<String> SOURCES = List.of("meteroid-portal-token.openapi.yaml", "portal-token.overlay.yaml",
-            "portal-token-server.openapi.yaml", "operations.openapi.yaml");
 
     private final String contractYaml;
     private final String contractJson;
@@ -36,8 +32,8 @@ final class ContractDocuments {
     /** @throws IllegalStateException when one is missing: the build that made this jar was incomplete */
     static ContractDocuments fromClasspath() {
         Map<String, String> sources = new LinkedHashMap<>();
-        for (String name : SOURCES) {
-            sources.put(name, read(name));
+        for (ServedDocuments.Document source : ServedDocuments.sources()) {
+            sources.put(source.file(), read(source.file()));
         }
         return new ContractDocuments(read(CONTRACT_YAML), read(CONTRACT_JSON), Map.copyOf(sources));
     }

@@ -1,6 +1,9 @@
 package dev.portaltoken.http;
 
 import dev.portaltoken.api.DocsApi;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,12 +15,8 @@ import org.webjars.WebJarVersionLocator;
  * served contract and the OpenAPI documents packaged from {@code openapi/}, all served by this server. Thread-safe.
  */
 final class DocsResource implements DocsApi {
-    /**
-     * The documents Swagger UI shows (web/docs/swagger-initializer.js lists the same): the served
-     * contract first, then the vendored one and ours.
-     */
-    static final List<String> SPECS = List.of(ContractDocuments.CONTRACT_YAML, "meteroid-portal-token.openapi.yaml",
-            "portal-token-server.openapi.yaml", "operations.openapi.yaml", "pages.openapi.yaml");
+    /** Swagger UI's definition menu, which web/docs/swagger-initializer.js loads by {@code configUrl}. */
+    static final String SWAGGER_CONFIG = "swagger-config.json";
 
     /**
      * Scripts and styles from this origin only, no inline script. Swagger UI draws icons from data:
@@ -31,6 +30,7 @@ final class DocsResource implements DocsApi {
     private final ClasspathFile page = new ClasspathFile("web/docs/index.html", ClasspathFile.HTML);
     private final Map<String, ClasspathFile> assets;
     private final Map<String, ClasspathFile> specs = new LinkedHashMap<>();
+    private final String swaggerConfig;
 
     DocsResource() {
         WebJarVersionLocator webjars = new WebJarVersionLocator();
@@ -43,8 +43,20 @@ final class DocsResource implements DocsApi {
                 "favicon-16x16.png", swaggerUi(webjars, "favicon-16x16.png", ClasspathFile.PNG),
                 "favicon-32x32.png", swaggerUi(webjars, "favicon-32x32.png", ClasspathFile.PNG),
                 "swagger-initializer.js", new ClasspathFile("web/docs/swagger-initializer.js", ClasspathFile.JAVASCRIPT));
-        for (String spec : SPECS) {
-            specs.put(spec, new ClasspathFile("openapi/" + spec, ClasspathFile.YAML));
+        for (ServedDocuments.Document shown : ServedDocuments.shown()) {
+            specs.put(shown.file(), new ClasspathFile(ContractDocuments.DIRECTORY + shown.file(), ClasspathFile.YAML));
+        }
+        swaggerConfig = swaggerConfig(ServedDocuments.shown());
+    }
+
+    /** {@code urls} and {@code urls.primaryName}: every shown document, the first the default. */
+    private static String swaggerConfig(List<ServedDocuments.Document> shown) {
+        List<Map<String, String>> urls = shown.stream()
+                .map(document -> Map.of("name", document.title(), "url", "/docs/specs/" + document.file())).toList();
+        try {
+            return new ObjectMapper().writeValueAsString(Map.of("urls", urls, "urls.primaryName", shown.get(0).title()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write Swagger UI's configuration", e);
         }
     }
 
@@ -63,6 +75,9 @@ final class DocsResource implements DocsApi {
 
     @Override
     public Response getDocsAsset(String file) {
+        if (file.equals(SWAGGER_CONFIG)) {
+            return Response.ok(swaggerConfig, MediaType.APPLICATION_JSON_TYPE).build();
+        }
         return ClasspathFile.serve(assets, file);
     }
 

@@ -80,6 +80,8 @@ class DocumentsTest {
         }
         assertEquals(List.of("meteroid-portal-token.openapi.yaml", "portal-token.overlay.yaml",
                 "portal-token-server.openapi.yaml", "operations.openapi.yaml"), served);
+        assertEquals(served, ServedDocuments.sources().stream().map(ServedDocuments.Document::file).toList(),
+                "the route's enum and the server's one list of documents name the same sources, in order");
     }
 
     @ParameterizedTest(name = "/openapi/{0} is a 404")

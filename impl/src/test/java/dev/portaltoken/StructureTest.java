@@ -132,6 +132,20 @@ class StructureTest {
         assertEquals(List.of(), found);
     }
 
+    /** The embedded PostgreSQL is its own package behind one public class (issue 29). */
+    @Test
+    void theEmbeddedPostgresHasOnePublicEntry() throws IOException {
+        List<String> publicTypes = new ArrayList<>();
+        try (Stream<Path> files = Files.list(MAIN.resolve("dev/portaltoken/embedded"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                if (Pattern.compile("(?m)^public\\s").matcher(Files.readString(file)).find()) {
+                    publicTypes.add(file.getFileName().toString());
+                }
+            }
+        }
+        assertEquals(List.of("EmbeddedPostgresServer.java"), publicTypes);
+    }
+
     @Test
     void theBenchWrapperStaysThin() throws IOException {
         long lines = Files.readAllLines(Path.of("..", "bench", "run.sh")).size();

@@ -7,7 +7,7 @@ import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.DatabaseUrl;
 import dev.portaltoken.config.Urls;
 import dev.portaltoken.config.Secret;
-import dev.portaltoken.util.SecretFile;
+import dev.portaltoken.embedded.EmbeddedPostgresServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,9 +71,10 @@ public final class Database implements AutoCloseable {
             String description;
             if (config.embedded()) {
                 embedded = EmbeddedPostgresServer.open(config.dataDir(), !forServer);
-                hikari.setJdbcUrl(embedded.jdbcUrl());
-                hikari.setUsername(embedded.user());
-                hikari.setPassword(embedded.password());
+                EmbeddedPostgresServer.Credentials credentials = embedded.credentials();
+                hikari.setJdbcUrl(credentials.jdbcUrl());
+                hikari.setUsername(credentials.user());
+                hikari.setPassword(credentials.password());
                 description = "embedded PostgreSQL in " + embedded.directory();
             } else {
                 String url = config.jdbcUrl().orElseThrow();
@@ -120,9 +121,9 @@ public final class Database implements AutoCloseable {
      * @throws IOException when the password file cannot be read (no embedded database was created there)
      */
     public static DatabaseConfig embeddedAsExternal(Path dataDir, int poolSize) throws IOException {
-        PostgresCluster cluster = new PostgresCluster(dataDir);
-        return new DatabaseConfig(Optional.of(cluster.jdbcUrl()), Optional.of(PostgresCluster.USER),
-                Optional.of(new Secret(SecretFile.read(cluster.passwordFile()))), dataDir, poolSize);
+        EmbeddedPostgresServer.Credentials credentials = EmbeddedPostgresServer.credentialsOf(dataDir);
+        return new DatabaseConfig(Optional.of(credentials.jdbcUrl()), Optional.of(credentials.user()),
+                Optional.of(new Secret(credentials.password())), dataDir, poolSize);
     }
 
     /**
@@ -131,7 +132,7 @@ public final class Database implements AutoCloseable {
      * rather than a new, empty database.
      */
     public static boolean embeddedExists(Path dataDir) {
-        return new PostgresCluster(dataDir).exists();
+        return EmbeddedPostgresServer.exists(dataDir);
     }
 
     public DataSource dataSource() {

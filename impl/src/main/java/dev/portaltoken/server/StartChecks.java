@@ -4,7 +4,7 @@ import dev.portaltoken.config.ServerConfig;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
-import dev.portaltoken.db.DataDirectoryLock;
+import dev.portaltoken.embedded.EmbeddedPostgresServer;
 import java.util.concurrent.CompletableFuture;
 
 /** What a server checks before it creates anything (a database, a key encryption key, a signing key). */
@@ -21,7 +21,7 @@ final class StartChecks {
      */
     static CompletableFuture<SignerProvider> beforeCreatingAnything(ServerConfig config) {
         if (config.database().embedded()) {
-            DataDirectoryLock.refuseIfServed(config.database().dataDir());
+            EmbeddedPostgresServer.refuseIfServed(config.database().dataDir());
         }
         HttpListener.checkAvailable(config.host(), config.port(), Setting.PORT);
         config.managementPort().ifPresent(port -> HttpListener.checkAvailable(config.host(), port, Setting.MANAGEMENT_PORT));

@@ -1,5 +1,6 @@
-package dev.portaltoken.db;
+package dev.portaltoken.embedded;
 
+import dev.portaltoken.util.SecretFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real PostgreSQL server whose data lives in {@code <data-dir>/postgres} and survives restarts,
+ * The embedded PostgreSQL, this package's one public entry. A real PostgreSQL server whose data lives in {@code <data-dir>/postgres} and survives restarts,
  * reachable only through its owner-only Unix socket with the generated password (see
  * {@link PostgresCluster}).
  *
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@code postmaster.pid} is signalled only once it is known to be PostgreSQL on this data directory
  * (see {@link Postmaster}).
  */
-final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
     private static final Duration OWNER_WAIT = Duration.ofSeconds(30);
 
@@ -48,7 +49,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
      * at once when another server owns the data directory, and waits (at most {@link #OWNER_WAIT})
      * for an admin command that does.
      */
-    static EmbeddedPostgresServer open(Path dataDir, boolean mayAttach) throws IOException {
+    public static EmbeddedPostgresServer open(Path dataDir, boolean mayAttach) throws IOException {
         PostgresCluster cluster = new PostgresCluster(dataDir);
         String password = cluster.password();
         long deadline = System.nanoTime() + OWNER_WAIT.toNanos();
@@ -126,19 +127,49 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    String jdbcUrl() {
-        return cluster.jdbcUrl();
+    /**
+     * How another process reaches the embedded PostgreSQL of {@code dataDir} while it runs: its
+     * socket's JDBC URL, the superuser and the generated password.
+     *
+     * @throws IOException when the password file cannot be read (no embedded database was created there)
+     */
+    public static Credentials credentialsOf(Path dataDir) throws IOException {
+        PostgresCluster cluster = new PostgresCluster(dataDir);
+        return new Credentials(cluster.jdbcUrl(), PostgresCluster.USER, SecretFile.read(cluster.passwordFile()));
     }
 
-    String user() {
-        return PostgresCluster.USER;
+    /** Whether {@code dataDir} holds an embedded PostgreSQL (one a server created there). */
+    public static boolean exists(Path dataDir) {
+        return new PostgresCluster(dataDir).exists();
     }
 
-    String password() {
-        return password;
+    /**
+     * Fails fast, creating nothing, when a live server already runs on the embedded database of
+     * {@code dataDir}: a second server would otherwise wait for a lock that is never released.
+     *
+     * @throws dev.portaltoken.config.ConfigException naming the server's pid and how to choose another data directory
+     */
+    public static void refuseIfServed(Path dataDir) {
+        DataDirectoryLock.refuseIfServed(dataDir);
     }
 
-    Path directory() {
+    /** How to connect: the Unix socket's JDBC URL, the superuser and its password (never logged). */
+    public Credentials credentials() {
+        return new Credentials(cluster.jdbcUrl(), PostgresCluster.USER, password);
+    }
+
+    /**
+     * @param password the superuser's password, in clear: hand it to the pool only
+     */
+    public record Credentials(String jdbcUrl, String user, String password) {
+        @Override
+        public String toString() {
+            return "Credentials[jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=(hidden)]";
+        }
+    }
+
+    /** The PostgreSQL data directory, {@code <data-dir>/postgres}. */
+    public Path directory() {
         return cluster.pgData();
     }
 

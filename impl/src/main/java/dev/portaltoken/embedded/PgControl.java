@@ -1,4 +1,4 @@
-package dev.portaltoken.db;
+package dev.portaltoken.embedded;
 
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.BufferedReader;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * the last error line it printed is in the exception. Thread-safe.
  */
 final class PgControl {
-    private static final Logger LOG = LoggerFactory.getLogger("dev.portaltoken.db.postgres");
+    private static final Logger LOG = LoggerFactory.getLogger("dev.portaltoken.embedded.postgres");
     private static final long TOOL_TIMEOUT_SECONDS = 120;
 
     private final Path binaries;

@@ -1,4 +1,4 @@
-package dev.portaltoken.db;
+package dev.portaltoken.embedded;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

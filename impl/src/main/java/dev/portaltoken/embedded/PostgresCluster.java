@@ -1,4 +1,4 @@
-package dev.portaltoken.db;
+package dev.portaltoken.embedded;
 
 import dev.portaltoken.util.SecretFile;
 import java.io.IOException;

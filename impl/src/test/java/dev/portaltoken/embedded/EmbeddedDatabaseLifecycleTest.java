@@ -1,10 +1,11 @@
-package dev.portaltoken.db;
+package dev.portaltoken.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.portaltoken.config.DatabaseConfig;
+import dev.portaltoken.db.Database;
 import dev.portaltoken.support.Psql;
 import dev.portaltoken.support.StoppablePostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -1,4 +1,4 @@
-package dev.portaltoken.db;
+package dev.portaltoken.embedded;
 
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.Setting;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * another process can tell who it is waiting for: a server (which stays) or an admin command (which
  * finishes soon). Not thread-safe; one instance per owning process.
  */
-public final class DataDirectoryLock {
+final class DataDirectoryLock {
     static final String FILE = "postgres.lock";
     /** Held by the owning process of versions before the Unix socket (zonky's lock). */
     static final String EARLIER_FILE = "epg-lock";
@@ -52,7 +52,7 @@ public final class DataDirectoryLock {
      *
      * @throws ConfigException naming the server's pid and how to choose another data directory
      */
-    public static void refuseIfServed(Path dataDir) {
+    static void refuseIfServed(Path dataDir) {
         Path file = dataDir.toAbsolutePath().normalize().resolve(FILE);
         if (!Files.exists(file)) {
             return;

@@ -1,4 +1,4 @@
-package dev.portaltoken.db;
+package dev.portaltoken.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

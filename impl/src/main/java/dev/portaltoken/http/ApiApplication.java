@@ -6,7 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.errors.ErrorRenderer;
 import dev.portaltoken.metrics.Metrics;
-import dev.portaltoken.ops.Readiness;
+import dev.portaltoken.ops.ReadinessProbe;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
 import dev.portaltoken.ratelimit.KeyRateLimiter;
@@ -42,7 +42,7 @@ import org.glassfish.jersey.server.ServerProperties;
 public final class ApiApplication extends ResourceConfig {
     /** What every port's pipeline shares. */
     public record Pipeline(ObjectMapper json, ErrorRenderer errors, Metrics metrics, HttpLimits limits,
-                           Duration jwksMaxAge, Readiness readiness) {
+                           Duration jwksMaxAge, ReadinessProbe readiness) {
     }
 
     /** What the API port serves beyond the operations: the contract's operations, the JWKS, the documents and the pages. */

@@ -6,6 +6,7 @@ import dev.portaltoken.api.model.CheckStatus;
 import dev.portaltoken.api.model.Health;
 import dev.portaltoken.api.model.Readiness;
 import dev.portaltoken.api.model.ReadinessChecks;
+import dev.portaltoken.ops.ReadinessProbe;
 import dev.portaltoken.api.model.ShutdownStatus;
 import dev.portaltoken.metrics.Metrics;
 import jakarta.ws.rs.core.Response;
@@ -14,10 +15,10 @@ import jakarta.ws.rs.core.Response;
 final class OperationsResource implements OperationsApi {
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final dev.portaltoken.ops.Readiness readiness;
+    private final ReadinessProbe readiness;
     private final Metrics metrics;
 
-    OperationsResource(dev.portaltoken.ops.Readiness readiness, Metrics metrics) {
+    OperationsResource(ReadinessProbe readiness, Metrics metrics) {
         this.readiness = readiness;
         this.metrics = metrics;
     }
@@ -29,7 +30,7 @@ final class OperationsResource implements OperationsApi {
 
     @Override
     public Response getReadiness() {
-        dev.portaltoken.ops.Readiness.State state = readiness.state();
+        ReadinessProbe.State state = readiness.state();
         Readiness body = new Readiness(
                 state.ready() ? Readiness.StatusEnum.READY : Readiness.StatusEnum.NOT_READY,
                 new ReadinessChecks(check(state.database()), check(state.migrations()), check(state.signingKey()))

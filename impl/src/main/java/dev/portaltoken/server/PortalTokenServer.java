@@ -17,7 +17,7 @@ import dev.portaltoken.http.HttpLimits;
 import dev.portaltoken.http.Json;
 import dev.portaltoken.keys.SigningKeys;
 import dev.portaltoken.metrics.Metrics;
-import dev.portaltoken.ops.Readiness;
+import dev.portaltoken.ops.ReadinessProbe;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
 import dev.portaltoken.ratelimit.ClusterRateLimits;
@@ -62,13 +62,13 @@ public final class PortalTokenServer implements AutoCloseable {
 
     private final Lifecycle lifecycle;
     private final Listeners listeners;
-    private final Readiness readiness;
+    private final ReadinessProbe readiness;
     private final java.time.Duration drainDelay;
     private final Supplier<Summary> summary;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** @param summary the banner's facts as they are when asked (the keys may load later) */
-    private PortalTokenServer(Lifecycle lifecycle, Listeners listeners, Readiness readiness,
+    private PortalTokenServer(Lifecycle lifecycle, Listeners listeners, ReadinessProbe readiness,
                               java.time.Duration drainDelay, Supplier<Summary> summary) {
         this.lifecycle = lifecycle;
         this.listeners = listeners;
@@ -158,7 +158,7 @@ public final class PortalTokenServer implements AutoCloseable {
                 }, tasks));
         metrics.changeListener(changes::status, changes::failures);
         metrics.revocations(revocations::footprint);
-        Readiness readiness = lifecycle.add(new Readiness(database.dataSource(), database::migrated, keys::loaded,
+        ReadinessProbe readiness = lifecycle.add(new ReadinessProbe(database.dataSource(), database::migrated, keys::loaded,
                 changes::status, tasks));
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, limits,

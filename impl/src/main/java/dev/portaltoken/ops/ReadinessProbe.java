@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * entries. The database is probed in the background every {@link #PROBE_INTERVAL} so that
  * {@code /readyz} answers at once, even while the database hangs. Thread-safe.
  */
-public final class Readiness implements AutoCloseable {
+public final class ReadinessProbe implements AutoCloseable {
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
-    private static final Logger LOG = LoggerFactory.getLogger(Readiness.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReadinessProbe.class);
 
     /**
      * The state of each check at one moment.
@@ -65,7 +65,7 @@ public final class Readiness implements AutoCloseable {
      *
      * @param listening whether changes are being heard about (the change listener's status)
      */
-    public Readiness(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded,
+    public ReadinessProbe(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded,
                      Supplier<ChangeListener.Status> listening, BackgroundTasks tasks) {
         this.dataSource = dataSource;
         this.migrated = migrated;

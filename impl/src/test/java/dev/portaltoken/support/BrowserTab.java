@@ -64,11 +64,15 @@ public final class BrowserTab implements AutoCloseable {
         Path profile = null;
         Process browser = null;
         try {
-            profile = Files.createTempDirectory("chromium-tab");
-            browser = new ProcessBuilder(chromium.executable().toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            // Short: Chromium puts its singleton socket under TMPDIR, and a Unix socket path has at most 107 bytes.
+            profile = Files.createTempDirectory("cr");
+            ProcessBuilder command = new ProcessBuilder(chromium.executable().toString(), "--headless", "--no-sandbox",
+                    "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--remote-debugging-port=0",
+                    "--user-data-dir=" + profile.resolve("profile"), "about:blank").redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            // Chromium's own temporary files (org.chromium.Chromium.*) go beside the profile, deleted with it.
+            command.environment().put("TMPDIR", profile.toString());
+            browser = command.start();
             BufferedReader stderr = new BufferedReader(new InputStreamReader(browser.getErrorStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = stderr.readLine()) != null) {
@@ -90,7 +94,7 @@ public final class BrowserTab implements AutoCloseable {
             throw new AssertionError("chromium ended before it listened for DevTools");
         } catch (Exception e) {
             if (browser != null) {
-                browser.destroyForcibly();
+                end(browser);
             }
             delete(profile);
             if (e instanceof RuntimeException r) {
@@ -198,14 +202,33 @@ public final class BrowserTab implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.abort();
-        browser.destroyForcibly();
         try {
-            browser.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            socket.sendText(JSON.createObjectNode().put("id", ids.incrementAndGet()).put("method", "Browser.close")
+                    .toString(), true).get(5, TimeUnit.SECONDS);
+            browser.waitFor(10, TimeUnit.SECONDS); // a browser that closes itself removes what it made
+        } catch (Exception e) {
+            // ended below regardless
         }
+        socket.abort();
+        end(browser);
         delete(profile);
+    }
+
+    /** Ends the browser and every process it started (renderers, zygote), and waits for them. */
+    static void end(Process browser) {
+        List<ProcessHandle> all = new java.util.ArrayList<>(browser.descendants().toList());
+        all.add(browser.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : all) {
+            try {
+                process.onExit().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                // gone, or beyond our reach
+            }
+        }
     }
 
     private static void sleep(long millis) {

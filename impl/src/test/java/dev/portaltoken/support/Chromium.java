@@ -145,18 +145,23 @@ public final class Chromium {
     private Output run(URI url, List<String> args) {
         Path profile = null;
         try {
-            profile = Files.createTempDirectory("chromium-profile");
+            // Short: Chromium puts its singleton socket under TMPDIR, and a Unix socket path has at most 107 bytes.
+            profile = Files.createTempDirectory("cr");
             List<String> command = new ArrayList<>(List.of(executable.toString(), "--headless", "--no-sandbox",
                     "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--enable-logging=stderr", "--v=0",
-                    "--user-data-dir=" + profile));
+                    "--user-data-dir=" + profile.resolve("profile")));
             command.addAll(args);
-            Process process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            // Chromium's own temporary files (org.chromium.Chromium.*) go beside the profile, deleted with it.
+            builder.environment().put("TMPDIR", profile.toString());
+            Process process = builder.start();
             process.getOutputStream().close();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-            if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                process.destroyForcibly();
+            boolean finished = process.waitFor(2, TimeUnit.MINUTES);
+            BrowserTab.end(process);
+            if (!finished) {
                 throw new AssertionError("chromium did not finish within 2 minutes");
             }
             Output output = Output.of(out.join(), err.join());

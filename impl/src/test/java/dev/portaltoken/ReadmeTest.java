@@ -54,8 +54,8 @@ class ReadmeTest {
                         + " or test step");
         assertTrue(ci.contains("DEBIAN_FRONTEND=noninteractive apt-get install -y chromium"),
                 ".ci/run installs Chromium for the browser tests: " + ci);
-        assertTrue(ci.indexOf("export PORTAL_CHROMIUM_REQUIRED=true") >= 0
-                        && ci.indexOf("export PORTAL_CHROMIUM_REQUIRED=true") < ci.indexOf("mvn -B verify || { show_failed_reports; exit 1; }"),
+        assertTrue(ci.indexOf("export CHROMIUM_REQUIRED=true") >= 0
+                        && ci.indexOf("export CHROMIUM_REQUIRED=true") < ci.indexOf("mvn -B verify || { show_failed_reports; exit 1; }"),
                 ".ci/run requires the browser tests (a missing Chromium fails them rather than skipping them): " + ci);
     }
 

@@ -29,7 +29,7 @@ import org.jsoup.nodes.Document;
  * minute in a few seconds. Every load and screenshot fails when the page's console shows a
  * Content-Security-Policy violation or an uncaught error. A test without the browser is skipped (a
  * JUnit assumption), never passed; where the browser is required ({@value #REQUIRED}, which CI sets
- * through {@code PORTAL_CHROMIUM_REQUIRED=true}) it fails instead.
+ * through {@code CHROMIUM_REQUIRED=true}) it fails instead.
  */
 public final class Chromium {
     private static final List<String> NAMES = List.of("chromium", "chromium-browser", "google-chrome");
@@ -52,7 +52,7 @@ public final class Chromium {
         Optional<Path> found = find();
         if (found.isEmpty() && Boolean.getBoolean(REQUIRED)) {
             throw new AssertionError("no headless Chromium installed, and the browser tests are required ("
-                    + REQUIRED + "=true; PORTAL_CHROMIUM_REQUIRED=true sets it): apt-get install chromium");
+                    + REQUIRED + "=true; CHROMIUM_REQUIRED=true sets it): apt-get install chromium");
         }
         assumeTrue(found.isPresent(), "no headless Chromium installed (apt-get install chromium; .ci/run does)");
         return new Chromium(found.get());

@@ -132,6 +132,30 @@ class StructureTest {
         assertEquals(List.of(), found);
     }
 
+    /**
+     * Components run their background work on the threads their lifecycle hands out
+     * ({@code util.BackgroundTasks}), never on threads of their own (issue 29). The exceptions own
+     * no component's work: the process's heap watch, a child process's output reader, logback's
+     * appender (logback starts and stops it) and the signal handler's stop.
+     */
+    @Test
+    void onlyTheLifecycleStartsThreads() throws IOException {
+        Set<String> allowed = Set.of("util/BackgroundTasks.java", "util/Lifecycle.java", "util/HeapBudget.java",
+                "embedded/PgControl.java", "server/BlockConsoleAppender.java", "cli/GracefulShutdown.java");
+        List<String> found = new ArrayList<>();
+        Path root = MAIN.resolve("dev/portaltoken");
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                String name = root.relativize(file).toString();
+                Matcher thread = Pattern.compile("new Thread\\(|Executors\\.new|addShutdownHook").matcher(Files.readString(file));
+                if (thread.find() && !allowed.contains(name)) {
+                    found.add(name + ": " + thread.group());
+                }
+            }
+        }
+        assertEquals(List.of(), found);
+    }
+
     /** The embedded PostgreSQL is its own package behind one public class (issue 29). */
     @Test
     void theEmbeddedPostgresHasOnePublicEntry() throws IOException {

@@ -5,6 +5,7 @@ import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.DatabaseConfig;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.db.Database;
+import dev.portaltoken.util.Lifecycle;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 
@@ -34,7 +35,9 @@ abstract class DatabaseCommand extends ConfiguredCommand {
                     + " with " + Setting.DATABASE_URL.env());
         }
         validate();
-        try (Database db = Database.open(database.withPoolSize(POOL_SIZE), "cli", false, null)) {
+        // An exit hook: Ctrl-C during a command must stop the embedded PostgreSQL it may have started.
+        try (Lifecycle lifecycle = new Lifecycle().closeOnExit()) {
+            Database db = lifecycle.add(Database.open(database.withPoolSize(POOL_SIZE), "cli", false, null, lifecycle));
             run(settings, db.dataSource());
         }
         return 0;

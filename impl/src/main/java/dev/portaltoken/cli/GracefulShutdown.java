@@ -13,14 +13,16 @@ import sun.misc.Signal;
 
 /**
  * SIGTERM and SIGINT stop the server in order (stop accepting, finish in-flight requests, close
- * the pool, stop the embedded PostgreSQL, write the waiting request log lines) and then exit 0. Handling the signals directly, instead of
- * in a JVM shutdown hook, keeps the embedded PostgreSQL's own hook from stopping the database under
- * requests still in flight, and makes the exit status 0 rather than 143.
+ * the pool, stop the embedded PostgreSQL, write the waiting request log lines) and then exit 0.
+ * Handling the signals directly, instead of in a JVM shutdown hook, makes the exit status 0 rather
+ * than 143; the server's lifecycle has the process's one exit hook, which does the same for any
+ * other exit.
  *
  * <p>During start-up (before {@link #install}) a signal stops the JVM at once, exiting 128 plus the
- * signal's number as a shell expects, with one line and nothing else: whatever start-up was doing
- * fails as the embedded PostgreSQL's hook stops it, which is no error to report (no log line, no
- * stack trace). A second signal while stopping changes nothing.
+ * signal's number as a shell expects, with one line and nothing else: the lifecycle's exit hook
+ * closes what start-up had started (the embedded PostgreSQL among them), and whatever start-up was
+ * doing fails, which is no error to report (no log line, no stack trace). A second signal while
+ * stopping changes nothing.
  */
 final class GracefulShutdown {
     private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
@@ -46,10 +48,7 @@ final class GracefulShutdown {
             }
             running = server;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            LogSetup.flush();
-        }, "shutdown-hook"));
+        server.onExit(LogSetup::flush); // any other exit: the server's one exit hook stops it in order too
     }
 
     /** True once a signal asked the process to stop. */

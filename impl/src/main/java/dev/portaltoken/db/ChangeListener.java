@@ -2,6 +2,7 @@ package dev.portaltoken.db;
 
 import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.util.BackgroundTasks;
+import dev.portaltoken.util.Managed;
 import dev.portaltoken.config.Setting;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * loaded. A change whose notification is lost is therefore served from a cache for at most about
  * {@link #HEARTBEAT} + {@link #HEARTBEAT_TIMEOUT} after it was made. Thread-safe.
  */
-public final class ChangeListener implements Freshness, AutoCloseable {
+public final class ChangeListener implements Freshness, Managed {
     /** How often delivery is checked; also how long entries are trusted while it is not confirmed. */
     public static final Duration HEARTBEAT = Duration.ofSeconds(2);
     /** How long a heartbeat may take to come back (and a query on the connection to answer). */
@@ -66,6 +67,8 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     private final Heartbeats heartbeats;
     private final AtomicLong failures = new AtomicLong();
     private volatile BackgroundTasks.Task task;
+    private volatile Map<String, Consumer<String>> handlers = Map.of();
+    private volatile Runnable resync = () -> { };
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile boolean notDelivering;
@@ -74,22 +77,29 @@ public final class ChangeListener implements Freshness, AutoCloseable {
     private volatile String lastBeat = "";
     private boolean warnedNotDelivering;
 
-    /** Not listening until {@link #start}; until then {@link #alive()} is false. */
+    /** Not listening until started; until then {@link #alive()} is false. */
     public ChangeListener(Database database) {
         this.database = database;
         this.heartbeats = new Heartbeats(database.dataSource());
     }
 
     /**
-     * @param handlers by channel name (plain identifiers)
+     * @param handlers what to do with each channel's notifications once started, by channel name (plain identifiers)
      * @param resync   drops everything the notifications would have invalidated
      */
-    public ChangeListener start(Map<String, Consumer<String>> handlers, Runnable resync, BackgroundTasks tasks) {
+    public ChangeListener dispatchingTo(Map<String, Consumer<String>> handlers, Runnable resync) {
+        this.handlers = Map.copyOf(handlers);
+        this.resync = resync;
+        return this;
+    }
+
+    /** Listens on a thread of {@code tasks}, sending heartbeats from a worker of {@code tasks}. */
+    @Override
+    public void start(BackgroundTasks tasks) {
+        heartbeats.sendOn(tasks.worker("change-listener-heartbeat"));
         Map<String, Consumer<String>> channels = new HashMap<>(handlers);
         channels.put(heartbeats.channel(), payload -> lastBeat = payload);
-        Map<String, Consumer<String>> all = Map.copyOf(channels);
-        task = tasks.thread("change-listener", () -> run(all, resync));
-        return this;
+        task = tasks.thread("change-listener", () -> run(Map.copyOf(channels), resync));
     }
 
     /** True while listening and a heartbeat came back within the last interval and timeout. */

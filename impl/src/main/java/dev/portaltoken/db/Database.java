@@ -8,6 +8,7 @@ import dev.portaltoken.config.DatabaseUrl;
 import dev.portaltoken.config.Urls;
 import dev.portaltoken.config.Secret;
 import dev.portaltoken.embedded.EmbeddedPostgresServer;
+import dev.portaltoken.util.Lifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,14 +52,25 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the configured database and migrates it.
+     * As {@link #open(DatabaseConfig, String, boolean, MeterRegistry, Lifecycle)} with a lifecycle of
+     * its own: closing the database stops all it started (tests, and tools that install no exit hook).
+     */
+    public static Database open(DatabaseConfig config, String role, boolean forServer, MeterRegistry registry) {
+        return open(config, role, forServer, registry, new Lifecycle());
+    }
+
+    /**
+     * Opens the configured database and migrates it. An embedded PostgreSQL is handed to
+     * {@code lifecycle} as soon as it runs (so that the JVM's exit stops it even during start-up),
+     * and migration retries run on its tasks. Closing the database closes what it started, too.
      *
      * @param role      names the pool in logs and metrics ({@code server}, {@code cli})
      * @param forServer a server owns an embedded PostgreSQL and tolerates an external one being down;
      *                  a CLI command may attach to a running embedded one and fails when it is down
      * @param registry  receives the pool's metrics; null for none
      */
-    public static Database open(DatabaseConfig config, String role, boolean forServer, MeterRegistry registry) {
+    public static Database open(DatabaseConfig config, String role, boolean forServer, MeterRegistry registry,
+                                Lifecycle lifecycle) {
         EmbeddedPostgresServer embedded = null;
         try {
             HikariConfig hikari = new HikariConfig();
@@ -70,7 +82,7 @@ public final class Database implements AutoCloseable {
             hikari.setValidationTimeout(1_000);
             String description;
             if (config.embedded()) {
-                embedded = EmbeddedPostgresServer.open(config.dataDir(), !forServer);
+                embedded = lifecycle.add(EmbeddedPostgresServer.open(config.dataDir(), !forServer));
                 EmbeddedPostgresServer.Credentials credentials = embedded.credentials();
                 hikari.setJdbcUrl(credentials.jdbcUrl());
                 hikari.setUsername(credentials.user());
@@ -99,7 +111,7 @@ public final class Database implements AutoCloseable {
             HikariDataSource pool = new HikariDataSource(hikari);
             Migrations migrations = new Migrations(pool, description);
             try {
-                migrations.migrateFirst(forServer && !config.embedded());
+                migrations.migrateFirst(forServer && !config.embedded(), lifecycle.tasks());
             } catch (RuntimeException e) {
                 pool.close();
                 throw e;

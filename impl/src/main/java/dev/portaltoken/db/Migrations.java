@@ -2,11 +2,10 @@ package dev.portaltoken.db;
 
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.Setting;
-import dev.portaltoken.util.DaemonThreads;
+import dev.portaltoken.util.BackgroundTasks;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -27,7 +26,7 @@ final class Migrations implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final String description;
     private final AtomicBoolean migrated = new AtomicBoolean();
-    private final ScheduledExecutorService retrier = DaemonThreads.scheduler("database-migrations");
+    private volatile BackgroundTasks.Task retrier;
 
     Migrations(HikariDataSource dataSource, String description) {
         this.dataSource = dataSource;
@@ -41,11 +40,17 @@ final class Migrations implements AutoCloseable {
 
     @Override
     public void close() {
-        retrier.shutdownNow();
+        BackgroundTasks.Task task = retrier;
+        if (task != null) {
+            task.close();
+        }
     }
 
-    /** Migrates now; when that finds the database unreachable and {@code mayWait}, goes on retrying in the background. */
-    void migrateFirst(boolean mayWait) {
+    /**
+     * Migrates now; when that finds the database unreachable and {@code mayWait}, goes on retrying
+     * as a task of {@code tasks} until it succeeds.
+     */
+    void migrateFirst(boolean mayWait, BackgroundTasks tasks) {
         try {
             migrate();
         } catch (RuntimeException e) {
@@ -55,19 +60,23 @@ final class Migrations implements AutoCloseable {
             }
             LOG.warn("database {} is unreachable; starting not ready and retrying migrations every {} ms",
                     description, RETRY_MILLIS);
-            retrier.schedule(this::retryMigrations, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            Duration retry = Duration.ofMillis(RETRY_MILLIS);
+            retrier = tasks.every("database-migrations", retry, retry, this::retryMigrations);
         }
     }
 
     private void retryMigrations() {
+        if (migrated.get()) {
+            return;
+        }
         try {
             migrate();
             LOG.info("database {} reachable; migrations applied", description);
+            retrier.close(); // done: not an ended task
         } catch (RuntimeException e) {
             if (!ConnectionFailures.unreachable(e)) {
                 LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS, e.getMessage());
             }
-            retrier.schedule(this::retryMigrations, RETRY_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded PostgreSQL, this package's one public entry. A real PostgreSQL server whose data lives in {@code <data-dir>/postgres} and survives restarts,
- * reachable only through its owner-only Unix socket with the generated password (see
- * {@link PostgresCluster}).
+ * The embedded PostgreSQL, this package's one public entry. A real PostgreSQL server whose data
+ * lives in {@code <data-dir>/postgres} and survives restarts, reachable only through its owner-only
+ * Unix socket with the generated password (see {@link PostgresCluster}).
  *
  * <p>One process owns the running server (it holds {@code <data-dir>/postgres.lock}); others on the
  * same data directory attach to it through the socket with the password file, so the admin CLI
@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * CLI command) to finish, and takes over a PostgreSQL whose owning process has died. A PID from
  * {@code postmaster.pid} is signalled only once it is known to be PostgreSQL on this data directory
  * (see {@link Postmaster}).
+ *
+ * <p>It registers no shutdown hook: its owner closes it, and a process that must stop it when the
+ * JVM exits hands it to a {@code util.Lifecycle} with an exit hook (the server and the CLI do).
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
@@ -29,18 +32,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final PostgresCluster cluster;
     private final String password;
     private final Owner owner;
-    private final Thread shutdownHook;
 
     private EmbeddedPostgresServer(PostgresCluster cluster, String password, Owner owner) {
         this.cluster = cluster;
         this.password = password;
         this.owner = owner;
-        if (owner != null) {
-            this.shutdownHook = new Thread(this::stopQuietly, "embedded-postgres-stop");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        } else {
-            this.shutdownHook = null;
-        }
     }
 
     /**
@@ -178,11 +174,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (owner == null) {
             return;
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook runs this anyway
-        }
         stop();
     }
 
@@ -194,14 +185,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             owner.pg().stop(cluster.pgData());
         } finally {
             owner.release();
-        }
-    }
-
-    private void stopQuietly() {
-        try {
-            stop();
-        } catch (IOException e) {
-            LOG.warn("could not stop the embedded PostgreSQL in {}: {}", cluster.pgData(), e.getMessage());
         }
     }
 

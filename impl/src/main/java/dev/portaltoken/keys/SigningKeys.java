@@ -7,6 +7,7 @@ import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.config.TokenAudience;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.util.BackgroundTasks;
+import dev.portaltoken.util.Managed;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import javax.sql.DataSource;
  * <p>Thread-safe: one instance per process, shared by request threads, the background refresh and
  * admin work.
  */
-public final class SigningKeys implements AutoCloseable {
+public final class SigningKeys implements Managed {
     /**
      * How long a key stays published after it stops signing: the longest token lifetime (30 days)
      * plus an hour for instances picking up the rotation, clock skew and verifiers' JWKS caches.
@@ -89,21 +90,28 @@ public final class SigningKeys implements AutoCloseable {
     }
 
     /**
-     * For a server: opens the keys now if the database is ready (else as soon as it is, the server
-     * staying not ready meanwhile), then maintains and reloads them every refresh interval.
+     * For a server: nothing is opened until {@linkplain #start started}.
      *
      * @param signer   the implementation that signs with the asymmetric keys ({@code Signers.select})
      * @param dataDir  where a generated key encryption key lives when none is configured
      * @param expected what introspected tokens must carry ({@link #expected})
-     * @param tasks    runs the refresh
-     * @throws dev.portaltoken.config.ConfigException when the key encryption key does not open the stored keys
      */
     public static SigningKeys serve(DataSource dataSource, SigningConfig config, SignerProvider signer, Path dataDir,
-                                    TokenRules expected, BooleanSupplier databaseReady,
-                                    BackgroundTasks tasks) {
-        SigningKeys keys = new SigningKeys(dataSource, config, signer, dataDir, expected, databaseReady, true);
-        keys.ring.orElseThrow().start(config.refreshInterval(), tasks);
-        return keys;
+                                    TokenRules expected, BooleanSupplier databaseReady) {
+        return new SigningKeys(dataSource, config, signer, dataDir, expected, databaseReady, true);
+    }
+
+    /**
+     * A server's: opens the keys now if the database is ready (else as soon as it is, the server
+     * staying not ready meanwhile), then maintains and reloads them every refresh interval, as a
+     * task of {@code tasks}.
+     *
+     * @throws dev.portaltoken.config.ConfigException when the key encryption key does not open the stored keys
+     * @throws IllegalStateException for {@link #admin} keys, which run nothing in the background
+     */
+    @Override
+    public void start(BackgroundTasks tasks) {
+        serving().start(config.refreshInterval(), tasks);
     }
 
     /** True once a server's keys are loaded (false for {@link #admin} instances). */

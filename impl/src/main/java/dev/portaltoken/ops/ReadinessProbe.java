@@ -2,6 +2,7 @@ package dev.portaltoken.ops;
 
 import dev.portaltoken.db.ChangeListener;
 import dev.portaltoken.util.BackgroundTasks;
+import dev.portaltoken.util.Managed;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * entries. The database is probed in the background every {@link #PROBE_INTERVAL} so that
  * {@code /readyz} answers at once, even while the database hangs. Thread-safe.
  */
-public final class ReadinessProbe implements AutoCloseable {
+public final class ReadinessProbe implements Managed {
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(ReadinessProbe.class);
 
@@ -55,22 +56,27 @@ public final class ReadinessProbe implements AutoCloseable {
     private final BooleanSupplier migrated;
     private final BooleanSupplier signingKeyLoaded;
     private final Supplier<ChangeListener.Status> listening;
-    private final BackgroundTasks tasks;
-    private final BackgroundTasks.Task prober;
+    private volatile BackgroundTasks tasks;
+    private volatile BackgroundTasks.Task prober;
     private volatile boolean databaseReachable;
     private volatile boolean draining;
 
     /**
-     * Probes the database now, then every {@link #PROBE_INTERVAL} as a task of {@code tasks}.
+     * Probes nothing until started.
      *
      * @param listening whether changes are being heard about (the change listener's status)
      */
     public ReadinessProbe(DataSource dataSource, BooleanSupplier migrated, BooleanSupplier signingKeyLoaded,
-                     Supplier<ChangeListener.Status> listening, BackgroundTasks tasks) {
+                     Supplier<ChangeListener.Status> listening) {
         this.dataSource = dataSource;
         this.migrated = migrated;
         this.signingKeyLoaded = signingKeyLoaded;
         this.listening = listening;
+    }
+
+    /** Probes the database now, then every {@link #PROBE_INTERVAL}; every task of {@code tasks} counts. */
+    @Override
+    public void start(BackgroundTasks tasks) {
         this.tasks = tasks;
         probe();
         this.prober = tasks.every("readiness-probe", PROBE_INTERVAL, PROBE_INTERVAL, this::probe);
@@ -78,7 +84,7 @@ public final class ReadinessProbe implements AutoCloseable {
 
     public State state() {
         return new State(databaseReachable, migrated.getAsBoolean(), signingKeyLoaded.getAsBoolean(),
-                listening.get(), tasks.stopped(), draining);
+                listening.get(), tasks == null ? List.of() : tasks.stopped(), draining);
     }
 
     /** From now on the instance reports not ready: it is shutting down. */
@@ -101,6 +107,9 @@ public final class ReadinessProbe implements AutoCloseable {
 
     @Override
     public void close() {
-        prober.close();
+        BackgroundTasks.Task task = prober;
+        if (task != null) {
+            task.close();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.portaltoken.ratelimit;
 
 import dev.portaltoken.util.BackgroundTasks;
+import dev.portaltoken.util.Managed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * database cannot be reached, each instance goes on alone with the whole limit (one WARN), and
  * catches up with the others' totals when it is back. Thread-safe.
  */
-public final class ClusterRateLimits implements AutoCloseable {
+public final class ClusterRateLimits implements Managed {
     /** How often the totals are exchanged: at most once a second, never per request. */
     public static final Duration INTERVAL = Duration.ofSeconds(1);
     /** Re-reads start this long before the previous read, so rows of transactions still open then are seen. */
@@ -46,19 +47,16 @@ public final class ClusterRateLimits implements AutoCloseable {
     private int syncs;
     private boolean failing;
 
-    private ClusterRateLimits(KeyRateLimiter limiter, DataSource dataSource) {
+    /** Exchanges nothing until started. */
+    public ClusterRateLimits(KeyRateLimiter limiter, DataSource dataSource) {
         this.limiter = limiter;
         this.repository = new RateLimitRepository(dataSource);
     }
 
-    /**
-     * Starts exchanging {@code limiter}'s totals through {@code dataSource} every {@link #INTERVAL}, as
-     * a task of {@code tasks}.
-     */
-    public static ClusterRateLimits start(KeyRateLimiter limiter, DataSource dataSource, BackgroundTasks tasks) {
-        ClusterRateLimits cluster = new ClusterRateLimits(limiter, dataSource);
-        cluster.syncing = tasks.every("rate-limit-sync", Duration.ZERO, INTERVAL, cluster::syncQuietly);
-        return cluster;
+    /** Exchanges the limiter's totals through the database every {@link #INTERVAL}, as a task of {@code tasks}. */
+    @Override
+    public void start(BackgroundTasks tasks) {
+        syncing = tasks.every("rate-limit-sync", Duration.ZERO, INTERVAL, this::syncQuietly);
     }
 
     private void syncQuietly() {

@@ -28,7 +28,7 @@ import io.github.bucket4j.TimeMeter;
 import dev.portaltoken.token.Revocations;
 import dev.portaltoken.token.IssuedTokens;
 import dev.portaltoken.ids.TokenIds;
-import dev.portaltoken.util.BackgroundTasks;
+import dev.portaltoken.util.Lifecycle;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
@@ -36,14 +36,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
  * The one place that builds the server: a straight list of {@code new} in dependency order, where
  * every started thing is handed to one {@link Lifecycle} that closes them in reverse, whether
- * start-up fails half way or the server stops. No DI container, nothing scanned.
+ * start-up fails half way, the server stops or the JVM exits. Components with background work are
+ * built first and then started by the lifecycle, on the named threads it hands out. No DI
+ * container, nothing scanned.
  */
 public final class PortalTokenServer implements AutoCloseable {
     /** Drain: how long no request must have been in progress, and the most the drain waits. */
@@ -99,9 +100,11 @@ public final class PortalTokenServer implements AutoCloseable {
 
     /** As {@link #start(ServerConfig, Clock, TimeMeter)}, with other HTTP limits (tests shorten the timeouts). */
     public static PortalTokenServer start(ServerConfig config, Clock clock, TimeMeter rateLimitTime, HttpLimits limits) {
-        Lifecycle lifecycle = new Lifecycle();
+        Lifecycle lifecycle = new Lifecycle().closeOnExit();
         try {
-            return start(config, clock, rateLimitTime, limits, lifecycle);
+            PortalTokenServer server = start(config, clock, rateLimitTime, limits, lifecycle);
+            lifecycle.onExit(server::close);
+            return server;
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;
@@ -113,15 +116,14 @@ public final class PortalTokenServer implements AutoCloseable {
         CompletableFuture<SignerProvider> signerChoice = StartChecks.beforeCreatingAnything(config);
         ObjectMapper json = Json.mapper();
         ErrorRenderer errors = new ErrorRenderer(json);
-        BackgroundTasks tasks = lifecycle.add(new BackgroundTasks());
         Metrics metrics = lifecycle.add(new Metrics());
-        Database database = lifecycle.add(Database.open(config.database(), "server", true, metrics.registry()));
-        SignerProvider signer = chosen(signerChoice);
+        Database database = lifecycle.add(Database.open(config.database(), "server", true, metrics.registry(), lifecycle));
+        SignerProvider signer = StartChecks.chosen(signerChoice);
         boolean hmac = JWSAlgorithm.HS256.equals(config.signing().algorithm());
         metrics.signer(hmac ? "jdk" : signer.configName(), config.signing().algorithm().getName());
-        SigningKeys keys = lifecycle.add(SigningKeys.serve(database.dataSource(), config.signing(), signer,
+        SigningKeys keys = lifecycle.start(SigningKeys.serve(database.dataSource(), config.signing(), signer,
                 config.database().dataDir(), SigningKeys.expected(config.signing(), config.tokenIssuer(),
-                        config.tokenAudience()), database::migrated, tasks));
+                        config.tokenAudience()), database::migrated));
 
         // The API port is bound first: unless PUBLIC_URL is set, the public URL is its address.
         Drain drain = new Drain();
@@ -137,15 +139,15 @@ public final class PortalTokenServer implements AutoCloseable {
                         "portal.customer.queries").description("Queries of customer lookups; concurrent lookups share one")
                         .register(metrics.registry())::increment, metrics.customerLookups("cache")::increment);
         TokenIds tokenIds = new TokenIds(clock);
-        Revocations revocations = lifecycle.add(Revocations.start(database.dataSource(), Clock.systemUTC(),
-                config.revocationsReread(), config.maxRevokedTokensPerTenant(), tasks));
+        Revocations revocations = lifecycle.start(new Revocations(database.dataSource(), Clock.systemUTC(),
+                config.revocationsReread(), config.maxRevokedTokensPerTenant()));
         PortalTokenService tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(keys::signingKey, config.tokenIssuer(), config.tokenAudience(), tokenIds),
                 revocations, config.portalUrl().orElse(publicUrl.uri()), publicUrl.uri(), // unset PORTAL_URL: the page served here
                 metrics.tokensMinted(config.signing().algorithm().getName()));
         IssuedTokens issuedTokens = new IssuedTokens(keys, revocations, customers, tokenIds, Clock.systemUTC(),
                 metrics.issuedTokens());
-        lifecycle.add(changes.start(Map.of(
+        lifecycle.start(changes.dispatchingTo(Map.of(
                 "customer_changed", tenantId -> customers.forgetTenant(UUID.fromString(tenantId)),
                 "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),
                 "tenant_changed", tenantId -> authenticator.forgetTenant(UUID.fromString(tenantId)),
@@ -155,17 +157,17 @@ public final class PortalTokenServer implements AutoCloseable {
                     customers.forgetAll();
                     authenticator.forgetAll();
                     revocations.reload();
-                }, tasks));
+                }));
         metrics.changeListener(changes::status, changes::failures);
         metrics.revocations(revocations::footprint);
-        ReadinessProbe readiness = lifecycle.add(new ReadinessProbe(database.dataSource(), database::migrated, keys::loaded,
-                changes::status, tasks));
+        ReadinessProbe readiness = lifecycle.start(new ReadinessProbe(database.dataSource(), database::migrated,
+                keys::loaded, changes::status));
 
         ApiApplication.Pipeline pipeline = new ApiApplication.Pipeline(json, errors, metrics, limits,
                 config.signing().refreshInterval(), readiness);
         KeyRateLimiter keyLimits = new KeyRateLimiter(config.rateLimits(), rateLimitTime);
         if (config.rateLimits().cluster() && keyLimits.enabled()) {
-            lifecycle.add(ClusterRateLimits.start(keyLimits, database.dataSource(), tasks));
+            lifecycle.start(new ClusterRateLimits(keyLimits, database.dataSource()));
         }
         ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
@@ -189,14 +191,6 @@ public final class PortalTokenServer implements AutoCloseable {
                 : "keys not loaded yet (database unreachable); not ready until they are";
     }
 
-    private static SignerProvider chosen(CompletableFuture<SignerProvider> choice) {
-        try {
-            return choice.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e; // one line for the start-up error
-        }
-    }
-
     /** Where the API listens, with a host usable from this machine. */
     public URI baseUri() {
         return listeners.api();
@@ -205,6 +199,17 @@ public final class PortalTokenServer implements AutoCloseable {
     /** Where /healthz, /readyz and /metrics are served (the API's address when no management port). */
     public URI managementUri() {
         return listeners.management();
+    }
+
+    /**
+     * What the JVM's exit does besides {@link #close}: {@code after} runs once this server has
+     * stopped (the CLI writes the waiting request log lines).
+     */
+    public void onExit(Runnable after) {
+        lifecycle.onExit(() -> {
+            close();
+            after.run();
+        });
     }
 
     /** Where it listens, what database it uses and what it signs with, for the start-up banner. */

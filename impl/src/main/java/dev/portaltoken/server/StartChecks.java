@@ -6,6 +6,7 @@ import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.embedded.EmbeddedPostgresServer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** What a server checks before it creates anything (a database, a key encryption key, a signing key). */
 final class StartChecks {
@@ -28,5 +29,14 @@ final class StartChecks {
         return config.signing().signer().isPresent()
                 ? CompletableFuture.completedFuture(Signers.select(config.signing().signer()))
                 : CompletableFuture.supplyAsync(() -> Signers.select(config.signing().signer()));
+    }
+
+    /** The signer chosen by {@link #beforeCreatingAnything}, or its failure as one line for the start-up error. */
+    static SignerProvider chosen(CompletableFuture<SignerProvider> choice) {
+        try {
+            return choice.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 }

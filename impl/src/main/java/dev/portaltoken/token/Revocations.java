@@ -3,6 +3,7 @@ package dev.portaltoken.token;
 import dev.portaltoken.keys.TokenLifetime;
 import dev.portaltoken.ids.TokenIds;
 import dev.portaltoken.util.BackgroundTasks;
+import dev.portaltoken.util.Managed;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Memory: revoked token ids and cut-offs are held in {@link IdTable}s: 25 to 31.25 bytes per
  * revoked token id (its two halves and its expiry), 35 to 44 per customer cut-off. Thread-safe.
  */
-public final class Revocations implements AutoCloseable {
+public final class Revocations implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
     /** How long a customer cut-off is kept: every token it revokes has expired by then. */
     public static final Duration CUT_OFF_KEPT = Duration.ofSeconds(TokenLifetime.MAX_SECONDS).plusHours(1);
@@ -46,6 +47,7 @@ public final class Revocations implements AutoCloseable {
 
     private final RevocationRepository repository;
     private final Clock clock;
+    private final Duration safetyInterval;
     private final int maxTokensPerTenant;
     /** Revoked token ids, each until its token expires. */
     private final IdTable tokens = new IdTable(false);
@@ -55,25 +57,27 @@ public final class Revocations implements AutoCloseable {
     private volatile BackgroundTasks.Task refresher;
     private volatile Instant lastRead = Instant.EPOCH;
 
-    private Revocations(DataSource dataSource, Clock clock, int maxTokensPerTenant) {
+    /**
+     * Holds nothing until started.
+     *
+     * @param safetyInterval     how often what was recorded is re-read, beside the notifications
+     * @param maxTokensPerTenant how many unexpired revoked token ids one tenant may hold
+     */
+    public Revocations(DataSource dataSource, Clock clock, Duration safetyInterval, int maxTokensPerTenant) {
         this.repository = new RevocationRepository(dataSource);
         this.clock = clock;
+        this.safetyInterval = safetyInterval;
         this.maxTokensPerTenant = maxTokensPerTenant;
     }
 
     /**
      * Reads the revocations now if the database answers (else at the first refresh), then re-reads
-     * what was recorded since every {@code safetyInterval}, as a task of {@code tasks}.
-     *
-     * @param maxTokensPerTenant how many unexpired revoked token ids one tenant may hold
+     * what was recorded since every safety interval, as a task of {@code tasks}.
      */
-    public static Revocations start(DataSource dataSource, Clock clock, Duration safetyInterval,
-                                    int maxTokensPerTenant, BackgroundTasks tasks) {
-        Revocations revocations = new Revocations(dataSource, clock, maxTokensPerTenant);
-        revocations.refreshQuietly();
-        revocations.refresher = tasks.every("revocations-refresh", safetyInterval, safetyInterval,
-                revocations::refreshQuietly);
-        return revocations;
+    @Override
+    public void start(BackgroundTasks tasks) {
+        refreshQuietly();
+        refresher = tasks.every("revocations-refresh", safetyInterval, safetyInterval, this::refreshQuietly);
     }
 
     /** True once the revocations have been read: before that no token can be said to be active. */

@@ -3,15 +3,19 @@ package dev.portaltoken.util;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The long-lived background work of a server, each on a daemon thread of its own name: periodic
- * tasks ({@link #every}) and loops that own their thread ({@link #thread}).
+ * tasks ({@link #every}), loops that own their thread ({@link #thread}) and workers that run what
+ * they are handed ({@link #worker}). A {@link Lifecycle} owns one and hands it to what it starts.
  *
  * <p>Every run of a periodic task is guarded: whatever it throws, an {@link Error} such as
  * {@link OutOfMemoryError} included, is logged and the task runs again at its next time, so one
@@ -80,6 +84,22 @@ public final class BackgroundTasks implements AutoCloseable {
         return task;
     }
 
+    /**
+     * A daemon thread of its own name that runs the work handed to it, in order, until closed
+     * (for work that must not wait on its caller's thread, such as a query through a busy pool).
+     */
+    public synchronized Worker worker(String name) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        Worker worker = new Worker(name, executor);
+        tasks.add(worker);
+        return worker;
+    }
+
     /** The names of the tasks that ended without being stopped, in the order they were started. */
     public synchronized List<String> stopped() {
         List<String> names = new ArrayList<>();
@@ -134,6 +154,38 @@ public final class BackgroundTasks implements AutoCloseable {
         @Override
         public void close() {
             stopping = true;
+            executor.shutdownNow();
+        }
+    }
+
+    /** A task that runs what it is handed ({@link #worker}); it never ends on its own. */
+    public static final class Worker implements Task, Executor {
+        private final String name;
+        private final ThreadPoolExecutor executor;
+
+        Worker(String name, ThreadPoolExecutor executor) {
+            this.name = name;
+            this.executor = executor;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean ended() {
+            return false;
+        }
+
+        /** @throws java.util.concurrent.RejectedExecutionException once closed */
+        @Override
+        public void execute(Runnable work) {
+            executor.execute(work);
+        }
+
+        @Override
+        public void close() {
             executor.shutdownNow();
         }
     }

@@ -4,6 +4,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +37,12 @@ public final class HeapBudget {
         if (sizedExplicitly()) {
             return false;
         }
-        DaemonThreads.scheduler("heap-budget").scheduleWithFixedDelay(() -> {
+        // The process's own, for its whole life: not a component of a lifecycle.
+        Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "heap-budget");
+            thread.setDaemon(true);
+            return thread;
+        }).scheduleWithFixedDelay(() -> {
             if (Runtime.getRuntime().totalMemory() > BUDGET_BYTES) {
                 System.gc();
             }

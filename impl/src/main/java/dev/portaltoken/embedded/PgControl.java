@@ -1,6 +1,5 @@
 package dev.portaltoken.embedded;
 
-import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -52,7 +51,7 @@ final class PgControl {
 
     private void run(String tool, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
-        if (LinuxUtils.isUnshareAvailable()) {
+        if (UserNamespace.needed()) {
             // As root (containers, CI), in a user namespace of its own, as zonky runs them: PostgreSQL's
             // tools refuse to run as root, and the files they make still belong to this user.
             command.addAll(List.of("unshare", "-U"));

@@ -133,9 +133,11 @@ public final class Cli implements Runnable {
         if (e instanceof Failure || e instanceof ConfigException || e instanceof TokenRejectedException) {
             return e.getMessage();
         }
-        Throwable cause = e instanceof DataAccessException ? e.getCause() : e;
-        if (cause instanceof SQLException sql) {
-            return "database: " + firstLine(sql.getMessage());
+        // The driver's words, whoever wraps them (the pool's "Failed to initialize pool: ..." among them).
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                return "database: " + firstLine(sql.getMessage());
+            }
         }
         Throwable shown = e;
         // An exception that only wraps another (new UncheckedIOException(e)) has the other's class name in its message.

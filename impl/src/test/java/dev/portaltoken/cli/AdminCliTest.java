@@ -146,6 +146,19 @@ class AdminCliTest {
         assertOneLineError(CliRun.run(env, "tenant", "create", "--slug", "zzz"), 1, "DATABASE_URL: must be");
     }
 
+    /** An unreachable external database: the driver's reason after "database:", as the README documents it. */
+    @Test
+    void anUnreachableDatabaseIsOneLineNamingTheDatabase() throws Exception {
+        int closed;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            closed = probe.getLocalPort();
+        }
+        CliRun.Result result = CliRun.run(Map.of("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/portal",
+                "DATABASE_USER", "portal", "DATABASE_PASSWORD", "not-shown-anywhere"), "tenant", "list");
+        assertOneLineError(result, 1, "error: database: Connection to 127.0.0.1:" + closed + " refused.");
+        assertFalse(result.err().contains("pool") || result.err().contains("not-shown-anywhere"), result::toString);
+    }
+
     /** Only serve creates a data directory's database: every other command refuses a directory without one, naming it. */
     @Test
     void everyCommandButServeRefusesADataDirectoryWithoutADatabase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {

@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
 /** The README cannot fall behind the settings the server reads, the build, CI and the pages it shows. */
 class ReadmeTest {
 
-    /** The README's table is exactly the rows the settings generate, in their order: one source of truth. */
+    /** docs/configuration.md's table is exactly the rows the settings generate, in their order: one source of truth. */
     @Test
     void theConfigurationTableIsGeneratedFromTheSettings() throws Exception {
-        List<String> readme = Files.readAllLines(Path.of("..", "README.md"));
+        List<String> readme = Files.readAllLines(Path.of("..", "docs", "configuration.md"));
         int header = readme.indexOf("| Environment | File key | Default | Meaning |");
         List<String> table = readme.subList(header + 2, readme.size()).stream()
                 .takeWhile(line -> line.startsWith("| `")).toList();
         List<String> expected = Setting.values().stream().map(Setting::readmeRow).toList();
         assertEquals(String.join("\n", expected), String.join("\n", table),
-                "README.md's configuration table must be these rows (Setting is the source; paste them in)");
+                "docs/configuration.md's table must be these rows (Setting is the source; paste them in)");
     }
 
     /** The code block right after a heading line. */

@@ -193,9 +193,9 @@ class StructureTest {
         }
         assertTrue(registered.size() >= 10, "the pipeline as registered: " + registered);
 
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "architecture.md"));
         int layout = readme.indexOf("`http.ApiApplication` registers the request");
-        assertTrue(layout >= 0, "the README's Layout describes ApiApplication's pipeline");
+        assertTrue(layout >= 0, "docs/architecture.md's Layout describes ApiApplication's pipeline");
         String paragraph = readme.substring(layout, readme.indexOf("\n- ", layout));
         Set<String> named = new LinkedHashSet<>();
         Matcher mention = Pattern.compile("`http\\.(\\w+)").matcher(paragraph);

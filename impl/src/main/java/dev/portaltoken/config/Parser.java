@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 
 /**
  * How a setting's text becomes its value, and the rule it follows, written once: the rule completes
- * "must be ..." in error messages and "Must be ..." in the help text and the README. Immutable.
+ * "must be ..." in error messages and "Must be ..." in the help text and docs/configuration.md. Immutable.
  *
  * @param rule  what is accepted, e.g. {@code a whole number from 1 to 30}; empty for any text
  * @param parse the conversion; throws {@link Rejected} for a value outside the rule

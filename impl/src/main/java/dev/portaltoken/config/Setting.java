@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * One setting the server reads: its environment variable, configuration-file key, optional flag,
  * default, help and typed {@link Parser}. These constants are the single source for loading,
- * validation messages, {@code serve --help} and the README's configuration table
+ * validation messages, {@code serve --help} and the table of docs/configuration.md
  * ({@link #readmeRow()}); {@link #values()} holds every one of them, made by the factories below.
  *
  * @param env          the environment variable that sets it
@@ -170,7 +170,7 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
         return map;
     }
 
-    /** Every setting, in the order of the README's table. */
+    /** Every setting, in the order of docs/configuration.md's table. */
     public static List<Setting<?>> values() {
         return Collections.unmodifiableList(ALL);
     }
@@ -205,7 +205,7 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
         }
     }
 
-    /** Its row in the README's configuration table. */
+    /** Its row in the table of docs/configuration.md. */
     public String readmeRow() {
         return "| `" + env + "` | `" + key + "` | " + (defaultValue == null ? "unset" : "`" + defaultValue + "`") + " | "
                 + help() + (kind == Kind.FLAG ? " Flag `" + flagName() + "`." : "") + " |";

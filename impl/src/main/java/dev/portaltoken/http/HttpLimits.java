@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * What one connection or request may take, so that slow, idle or oversized clients cannot hold the
- * worker threads. Every such limit is here, named; the README's "Limits" list states the defaults.
+ * worker threads. Every such limit is here, named; docs/operations.md's "Limits" list states the defaults.
  *
  * @param maxBodyBytes             a request body's cap (declared ones are refused before being read)
  * @param maxHeaderBytes           request line plus headers

@@ -20,7 +20,7 @@ import picocli.CommandLine;
 
 /**
  * The bash/zsh completion script the build generates ({@code target/portal-token-server_completion},
- * README "Shell completion"), sourced in a real bash: it registers itself for {@code
+ * docs/admin-cli.md, "Shell completion"), sourced in a real bash: it registers itself for {@code
  * portal-token-server} and completes every command, subcommand and option of the command tree.
  */
 class ShellCompletionIT {

@@ -42,7 +42,7 @@ class HttpLimitsTest {
             HttpLimits.DEFAULT.maxHeaderBytes(), Duration.ofSeconds((long) IDLE_SECONDS),
             HttpLimits.DEFAULT.maxRequestsPerConnection(), Duration.ofSeconds((long) BODY_SECONDS),
             Duration.ofSeconds((long) REQUEST_SECONDS), HttpLimits.DEFAULT.maxUnreadBodyBytes());
-    /** README: "request line plus headers at most 8 KiB". */
+    /** docs/operations.md: "request line plus headers at most 8 KiB". */
     private static final int HEAD_BYTES = 8 * 1024;
     /** A timeout fires on Grizzly's once-a-second check. */
     private static final double EARLY = 1;
@@ -122,10 +122,10 @@ class HttpLimitsTest {
 
     @Test
     void theProductionLimitsAreTheOnesTheReadmeStates() throws Exception {
-        String readme = String.join(" ", Files.readString(Path.of("..", "README.md")).split("\\s+"));
+        String readme = String.join(" ", Files.readString(Path.of("..", "docs", "operations.md")).split("\\s+"));
         assertTrue(readme.contains("- Limits: request bodies over 16 KiB are refused (declared ones before they are read),"
                 + " request line plus headers at most 8 KiB, idle connections are closed after 15 s, a request body must"
-                + " arrive within 10 s and any request is cut off after 30 s"), "README's Limits");
+                + " arrive within 10 s and any request is cut off after 30 s"), "docs/operations.md's Limits");
         assertEquals(new HttpLimits(16 * 1024, HEAD_BYTES, Duration.ofSeconds(15), 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(30), 64 * 1024), HttpLimits.DEFAULT);
     }

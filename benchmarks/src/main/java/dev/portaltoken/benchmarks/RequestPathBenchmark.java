@@ -116,12 +116,13 @@ public class RequestPathBenchmark {
                 Duration.ofSeconds(10));
         tasks = new BackgroundTasks();
         signingKeys = SigningKeys.serve(database.dataSource(), signing, provider, dataDir,
-                SigningKeys.expected(signing, "portal-token-server", new TokenAudience(Optional.empty())), () -> true,
-                tasks);
+                SigningKeys.expected(signing, "portal-token-server", new TokenAudience(Optional.empty())), () -> true);
+        signingKeys.start(tasks);
         ids = new TokenIds(Clock.systemUTC());
         authenticator = new ApiKeyAuthenticator(keys, Duration.ofSeconds(30), Freshness.UNTIL_EXPIRY);
         limiter = new KeyRateLimiter(new RateLimitConfig(1_000_000_000, 1_000_000_000, 60, 1));
-        revocations = Revocations.start(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(5), 100_000, tasks);
+        revocations = new Revocations(database.dataSource(), Clock.systemUTC(), Duration.ofSeconds(5), 100_000);
+        revocations.start(tasks);
         tokens = new PortalTokenService(customers,
                 new PortalTokenIssuer(signingKeys::signingKey, "portal-token-server", new TokenAudience(Optional.empty()),
                         ids),

@@ -51,7 +51,11 @@ mask() {
   bare keys rotate --alg RS256
   bare token verify a b
   bare nosuchcommand
-  # a full admin session
+  # a full admin session, on a database that serve created (only serve creates one)
+  java -jar "$JAR" serve --host 127.0.0.1 --port 0 --data-dir "$WORK/data" > "$WORK/serve.log" 2>&1 &
+  SERVE=$!
+  for _ in $(seq 1 180); do grep -qE 'ready in|started in' "$WORK/serve.log" && break; sleep 1; done
+  kill "$SERVE"; wait "$SERVE" 2>/dev/null
   cli tenant create --slug acme --name "Acme Inc"
   cli tenant create --slug acme
   cli tenant create --slug "Not A Slug"

@@ -27,6 +27,7 @@ abstract class DatabaseCommand extends ConfiguredCommand {
 
     @Override
     final int run(ConfigLoader settings) throws Exception {
+        validate(); // a misused command line is told as such wherever the database is
         DatabaseConfig database = settings.database();
         if (database.embedded() && !Database.embeddedExists(database.dataDir())) {
             Path looked = database.dataDir().toAbsolutePath().normalize();
@@ -34,7 +35,6 @@ abstract class DatabaseCommand extends ConfiguredCommand {
                     + Setting.DATA_DIR.flagName() + " DIR or " + Setting.DATA_DIR.env() + "=DIR, or to an external one"
                     + " with " + Setting.DATABASE_URL.env());
         }
-        validate();
         // An exit hook: Ctrl-C during a command must stop the embedded PostgreSQL it may have started.
         try (Lifecycle lifecycle = new Lifecycle().closeOnExit()) {
             Database db = lifecycle.add(Database.open(database.withPoolSize(POOL_SIZE), "cli", false, null, lifecycle));

@@ -183,5 +183,8 @@ class AdminCliTest {
                 "no database in " + missing + " (only 'serve' creates one); point to yours with --data-dir DIR or"
                         + " DATA_DIR=DIR, or to an external one with DATABASE_URL");
         assertFalse(java.nio.file.Files.exists(missing));
+        // A misused command line is a usage error (exit 2) first, wherever the database is.
+        assertOneLineError(CliRun.run(Map.of("DATA_DIR", missing.toString()), "keys", "rotate", "--alg", "RS256"), 2,
+                "--alg must be EdDSA or ES256, not 'RS256'");
     }
 }

@@ -6,6 +6,7 @@
 #   bench/run.sh                  # the plan: about 9 minutes on 2 cores
 #   bench/run.sh --quick          # a short run to check the harness (not the plan's figures)
 #   bench/run.sh --skip-build ... # reuse impl/target and bench/target
+#   bench/run.sh --check          # the regression check: this commit's ratios against docs/benchmarks.json
 set -euo pipefail
 
 usage() {
@@ -28,6 +29,12 @@ Usage: bench/run.sh [options]          (from anywhere; works on the repository i
   --hold                  only load the fixture, say where it is, and keep it until Ctrl-C (profiling)
   --variant NAME:K=V,...  one more server of the first algorithm with these settings (K+=V appends to the
                           harness's own value), measured like the others in the same run; repeatable
+  --rates C:R,...|none    paced latency runs: R requests/s at C connections (default 1:1000,8:4000,32:6000,128:6000)
+  --warmup-curve S        seconds of throughput after launch, token path and bare resource (default 90; 0: none)
+  --check                 regression check: run the EdDSA server only (report to bench/target/check.md), then
+                          compare its ratios with the recorded run's; exit status 3 on a regression
+  --against FILE          the recorded run --check compares with (default docs/benchmarks.json)
+  --check-results FILE    compare a saved results file with the recorded run, without running anything
   -h, --help              this text
 
 Tuning settings in the environment (HTTP_WORKER_THREADS, DATABASE_POOL_SIZE, PORTAL_SIGNER,

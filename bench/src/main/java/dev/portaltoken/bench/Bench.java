@@ -1,6 +1,5 @@
 package dev.portaltoken.bench;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,6 +46,20 @@ public final class Bench {
             return;
         }
         Path root = Path.of("").toAbsolutePath();
+        Results against = null;
+        if (options.check || options.checkResults != null) {
+            try {
+                against = Results.read(root.resolve(options.against));
+            } catch (java.io.IOException e) {
+                System.err.println("bench: cannot read the recorded run " + options.against + ": " + e.getMessage());
+                System.exit(2);
+                return;
+            }
+        }
+        if (options.checkResults != null) {
+            System.exit(Check.print(against, Results.read(root.resolve(options.checkResults)), options.against));
+            return;
+        }
         Path runDir = Files.createTempDirectory("portal-token-bench-run",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         // However the run ends (done, failed, Ctrl-C, SIGTERM): stop every child, PostgreSQL, and remove the
@@ -67,8 +80,7 @@ public final class Bench {
             results.write(json);
             Report report = new Report(results);
             Path output = root.resolve(options.output);
-            Files.createDirectories(output.toAbsolutePath().getParent());
-            Files.writeString(output, report.render());
+            report.write(output);
             if (options.results == null) {
                 Files.copy(json, output.resolveSibling(output.getFileName().toString().replaceFirst("\\.md$", "")
                         + ".json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -76,6 +88,10 @@ public final class Bench {
             System.err.println("[bench] report written to " + options.output + ", results beside it ("
                     + results.elapsedS() + " s in all)");
             status = report.valid() ? 0 : 2;
+            if (against != null) {
+                int check = Check.print(against, results, options.against);
+                status = status != 0 ? status : check;
+            }
         } catch (Exception e) {
             System.err.println("[bench] ERROR: " + e.getMessage());
             status = 1;
@@ -112,17 +128,19 @@ public final class Bench {
                 Thread.currentThread().join();
             }
             probe = new Probe(fixture.probeKey(), fixture.probeCustomer());
+            hotFile = fixture.hotFile();
             portal = new PortalServer(jar, dataDir, runDir, probe, jwtSecret);
-            Launched bare = Launched.start(List.of(Launched.java(), "-cp",
-                    jar + ":" + root.resolve("bench/target/portal-token-bench.jar"), BareServer.class.getName()),
-                    PortalServer.environment(), runDir, "bare");
-            rounds = new Rounds(plan, new Wrk(root.resolve("bench/load.lua")), fixture, probe, awaitListening(bare),
+            Launched bare = launchBare("bare");
+            rounds = new Rounds(plan, new Wrk(root.resolve("bench/load.lua")), fixture, probe, bare.awaitListening(),
                     this::log);
             List<Results.Measurement> bareWarmup = new ArrayList<>();
             rounds.warmUpBare(bareWarmup);
+            if (!plan.tailRates().isEmpty()) {
+                rounds.warmUpGenerator();
+            }
             bareRun = new Results.ServerRun("bare Jersey+Grizzly", "none", "-", "-", List.of(), 0,
                     bare.statusKb("VmRSS"), bare.statusKb("VmHWM"), 0, 0, 0,
-                    bareWarmup.size() * (long) Plan.WARMUP_STEP_S, -1, bareWarmup);
+                    bareWarmup.size() * (long) Plan.WARMUP_STEP_S, -1, bareWarmup, List.of());
             if (plan.database().equals("external")) {
                 loadEach(Optional.of(fixture.externalEnv()), servers, external);
             }
@@ -138,12 +156,21 @@ public final class Bench {
                 new Results.Startup(plan.algorithms().get(0), "embedded", embedded));
         long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
         return new Results(Machine.describe(root, command, loadBefore, !options.skipBuild, PortalServer.tuning()),
-                plan, servers, bareRun, startups, elapsed);
+                plan, servers, bareRun, startups, elapsed, curves);
+    }
+
+    /** The bare Jersey+Grizzly server, a process of its own. */
+    private Launched launchBare(String name) {
+        return Launched.start(List.of(Launched.java(), "-cp", root.resolve("impl/target/portal-token-server.jar") + ":"
+                + root.resolve("bench/target/portal-token-bench.jar"), BareServer.class.getName()),
+                PortalServer.environment(), runDir, name);
     }
 
     private Probe probe;
     private PortalServer portal;
     private Rounds rounds;
+    private Path hotFile;
+    private List<Results.Curve> curves = List.of();
 
     /** Loads a server of each algorithm (the first one also with default JVM flags); records the first's start-up. */
     private void loadEach(Optional<Map<String, String>> database, List<Results.ServerRun> into, List<Long> startupsOfFirst)
@@ -161,6 +188,10 @@ public final class Bench {
         for (Map.Entry<String, Map<String, String>> variant : options.variants.entrySet()) {
             into.add(loaded(plan.algorithms().get(0), database, Plan.PRODUCTION_JVM_FLAGS, plan.rounds(),
                     " [" + variant.getKey() + "]", variant.getValue()));
+        }
+        if (plan.warmupCurveS() > 0) {
+            curves = new LaunchCurves(plan, portal, hotFile, this::log).measure(database, options.variants,
+                    name -> launchBare(name));
         }
     }
 
@@ -180,6 +211,8 @@ public final class Bench {
         Rounds.Warm warm = rounds.warmUp(algorithm, server.base(), server.process(), measurements);
         log(name + ": warm-up " + warm.seconds() + " s (JIT queue " + warm.jitQueue() + "); " + count + " round(s)");
         long sampled = rounds.measure(algorithm, server.base(), server.process(), count, measurements);
+        List<Results.Latency> tail = algorithm.equals(plan.algorithms().get(0)) && !jvmFlags.isEmpty()
+                ? rounds.tail(algorithm, server.base(), count) : List.of();
         long peak = server.process().statusKb("VmHWM");
         String signer = probe.signer(server.base());
         server.process().stop(30);
@@ -187,7 +220,7 @@ public final class Bench {
         log(name + ": peak RSS " + peak / 1024 + " MiB, signer " + signer + ", " + errors + " ERROR log lines");
         return new Results.ServerRun(name, algorithm, signer, database.isPresent() ? "external" : "embedded", jvmFlags,
                 server.startupMs(), server.rssAfterStartupKb(), peak, sampled, server.process().stderrBytes(), errors,
-                warm.seconds(), warm.jitQueue(), measurements);
+                warm.seconds(), warm.jitQueue(), measurements, tail);
     }
 
     /** Further cold launches of the first algorithm with the production flags, up to the plan's count. */
@@ -203,20 +236,6 @@ public final class Bench {
 
     void log(String text) {
         System.err.printf(Locale.ROOT, "[bench %4ds] %s%n", (System.nanoTime() - started) / 1_000_000_000L, text);
-    }
-
-    private static URI awaitListening(Launched process) throws InterruptedException {
-        for (int i = 0; i < Plan.STARTUP_TIMEOUT_S * 10; i++) {
-            Optional<URI> uri = process.listening();
-            if (uri.isPresent()) {
-                return uri.get();
-            }
-            if (!process.alive()) {
-                break;
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("the bare server did not start:\n" + process.tail());
     }
 
     private static void deleteTree(Path dir) {

@@ -68,6 +68,26 @@ final class Launched {
         return process.isAlive();
     }
 
+    /** The address it printed once listening, waited for up to {@value Plan#STARTUP_TIMEOUT_S} s. */
+    java.net.URI awaitListening() throws InterruptedException {
+        for (int i = 0; i < Plan.STARTUP_TIMEOUT_S * 10; i++) {
+            Optional<java.net.URI> uri = listening();
+            if (uri.isPresent()) {
+                return uri.get();
+            }
+            if (!alive()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the bare server did not start:\n" + tail());
+    }
+
+    /** When it was started, on {@link System#nanoTime()}'s clock. */
+    long startedNanos() {
+        return startedNanos;
+    }
+
     long millisSinceStart() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
     }

@@ -38,6 +38,15 @@ final class Machine {
         return fields.length >= 3 ? fields[0] + " " + fields[1] + " " + fields[2] : "?";
     }
 
+    /** The 1-minute load average, or NaN when unknown. */
+    static double load1() {
+        try {
+            return Double.parseDouble(read("/proc/loadavg").split(" ")[0]);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private static String cpu() {
         return read("/proc/cpuinfo").lines().filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");

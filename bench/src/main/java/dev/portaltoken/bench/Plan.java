@@ -20,9 +20,13 @@ import java.util.Locale;
  * @param startups              cold launches timed per database, their median judged
  * @param coldCustomers         customers of the large tenant for the cold scenario (0: no cold scenario)
  * @param defaultFlagsRun       also run a server with default JVM flags under load, for its peak RSS
+ * @param tailRates             requests per second of the paced latency measurements, by connection count
+ *                              (issue 28; empty: none)
+ * @param warmupCurveS          seconds of the throughput-after-launch curves (issue 28; 0: none)
  */
 public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, List<String> algorithms,
-                   String database, int startups, int coldCustomers, boolean defaultFlagsRun, Targets targets) {
+                   String database, int startups, int coldCustomers, boolean defaultFlagsRun, Targets targets,
+                   Map<Integer, Integer> tailRates, int warmupCurveS) {
 
     /** The documented production launch (README, "Run it in production"): the server's JVM flags. */
     public static final List<String> PRODUCTION_JVM_FLAGS = List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC");
@@ -45,32 +49,61 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
     /** Random customers of the large tenant each wrk thread cycles through in one cold measurement. */
     static final int COLD_SAMPLE = 65_536;
     static final int STARTUP_TIMEOUT_S = 120;
-    /** Worker threads of the bare Jersey+Grizzly server: the portal server's default. */
+    /** Worker threads of the bare Jersey+Grizzly server: Grizzly's default pool, as "Grizzly's defaults" of issue 28. */
     static final int BARE_WORKERS = 32;
+    /**
+     * The paced latency measurements (issue 28): at each connection count a fixed rate, the same for the
+     * bare resource, {@code /healthz} and the token path, well below the token path's saturation (about
+     * 18-28k requests/s at 32 connections on the 2-core machine): at most 1,000 per second per connection,
+     * so that one connection is idle most of the time.
+     */
+    static final Map<Integer, Integer> TAIL_RATES = TailRates.of(1, 1_000, 8, 4_000, 32, 6_000, 128, 6_000);
+    static final List<String> TAIL_SCENARIOS = List.of("bare", "healthz", "token");
+    /** Seconds of a paced measurement not counted: connections open, the rate settles. */
+    static final int TAIL_SETTLE_S = 1;
+    /** The throughput-after-launch curves: seconds from launch, connections (closed loop). */
+    static final int WARMUP_CURVE_S = 90;
+    static final int WARMUP_CURVE_CONNECTIONS = 32;
+    /** Steady state of a curve: the median second of its last this many. */
+    static final int WARMUP_STEADY_S = 20;
+    /** Seconds per window of a curve when judging when it reached 90% of steady state. */
+    static final int WARMUP_WINDOW_S = 5;
 
-    /** What the report judges (issues 13 and 17); fixed, not options. */
+    /**
+     * What the report judges (issues 13, 17 and 28); fixed, not options.
+     *
+     * @param maxTailVsBare    issue 28: p99 and p99.9 of the token path and of {@code /healthz} over the bare resource's
+     * @param maxWarmupS       issue 28: seconds from launch until token throughput stays at 90% of its steady state
+     * @param maxReadyS        issue 28: launch to the first 200 from the token endpoint, median, seconds
+     */
     public record Targets(double eddsaVsHealthz, double eddsaVsBare, double es256VsHealthz, double healthzVsBare,
                           double maxP99VsHealthz, double maxPeakRssMb, double maxStartupS, double minColdVsHot,
-                          double minIntrospectVsToken) {
+                          double minIntrospectVsToken, double maxTailVsBare, double maxWarmupS, double maxReadyS) {
     }
 
     /** Issue 12: introspecting an active token costs no more than a mint, so it answers at least as many per second. */
-    public static final Targets TARGETS = new Targets(0.85, 0.70, 0.80, 0.85, 2.0, 300, 3.0, 0.75, 1.0);
+    public static final Targets TARGETS = new Targets(0.85, 0.70, 0.80, 0.85, 2.0, 300, 3.0, 0.75, 1.0, 2.0, 20, 2.0);
     /** Tokens minted per server for the introspect scenario (active ones, introspected with their tenant's key). */
     static final int INTROSPECTED_TOKENS = 200;
 
     public static Plan defaults() {
-        return new Plan(3, 4, 16, 56, List.of("eddsa", "es256"), "external", 3, 1_000_000, true, TARGETS);
+        return new Plan(3, 4, 16, 56, List.of("eddsa", "es256"), "external", 3, 1_000_000, true, TARGETS, TAIL_RATES,
+                WARMUP_CURVE_S);
     }
 
     /** A short run to check the harness itself: one round, small fixture; its figures are not the plan's. */
     static Plan quick() {
-        return new Plan(1, 2, 8, 16, List.of("eddsa", "es256"), "external", 1, 50_000, true, TARGETS);
+        return new Plan(1, 2, 8, 16, List.of("eddsa", "es256"), "external", 1, 50_000, true, TARGETS, TAIL_RATES, 30);
+    }
+
+    /** The plan of {@code bench/run.sh --check}: what the regression check compares, the EdDSA server only. */
+    static Plan check() {
+        return new Plan(3, 4, 16, 56, List.of("eddsa"), "external", 3, 0, false, TARGETS, TAIL_RATES, WARMUP_CURVE_S);
     }
 
     /** The plan with the command line's changes; {@link IllegalArgumentException} for a bad option. */
     static Plan parse(List<String> args, Options into) {
-        Plan base = args.contains("--quick") ? quick() : defaults();
+        Plan base = args.contains("--quick") ? quick() : args.contains("--check") ? check() : defaults();
         int rounds = base.rounds;
         int duration = base.durationS;
         int warmupMin = base.warmupMinS;
@@ -80,9 +113,16 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
         int startups = base.startups;
         int cold = base.coldCustomers;
         boolean defaultFlags = base.defaultFlagsRun;
+        Map<Integer, Integer> rates = base.tailRates;
+        int curve = base.warmupCurveS;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--quick" -> { }
+                case "--check" -> into.check = true;
+                case "--against" -> into.against = value(args, ++i);
+                case "--check-results" -> into.checkResults = value(args, ++i);
+                case "--rates" -> rates = TailRates.parse(value(args, ++i));
+                case "--warmup-curve" -> curve = whole(args, ++i);
                 case "--skip-build" -> into.skipBuild = true;
                 case "--rounds" -> rounds = positive(args, ++i);
                 case "--duration" -> duration = positive(args, ++i);
@@ -100,8 +140,11 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i));
             }
         }
+        if (into.output == null) {
+            into.output = into.check ? "bench/target/check.md" : "docs/benchmarks.md";
+        }
         return new Plan(rounds, duration, warmupMin, Math.max(warmupMin, warmupMax), algorithms, database, startups,
-                cold, defaultFlags, TARGETS);
+                cold, defaultFlags, TARGETS, rates, curve);
     }
 
     /** Where the report and the results go, and whether the jar was built by this run. */
@@ -109,8 +152,15 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
         boolean skipBuild;
         /** Load the fixture, print where it is, and keep it until interrupted (for profiling by hand). */
         boolean hold;
-        String output = "docs/benchmarks.md";
+        /** The report; by default docs/benchmarks.md, or bench/target/check.md for {@code --check}. */
+        String output;
         String results;
+        /** {@code --check}: compare this run's ratios with a recorded run's ({@link Check}). */
+        boolean check;
+        /** The recorded run {@code --check} compares with. */
+        String against = "docs/benchmarks.json";
+        /** Compare a saved results file instead of running. */
+        String checkResults;
         /** More servers of the first algorithm, by name, each with these settings (KEY+=V appends to the harness's). */
         final Map<String, Map<String, String>> variants = new java.util.LinkedHashMap<>();
     }

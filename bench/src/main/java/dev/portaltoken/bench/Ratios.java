@@ -41,6 +41,36 @@ record Ratios(Results.ServerRun server) {
         return n == 0 ? Double.NaN : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
+    /** The paced latency runs of {@code scenario} at {@code connections}. */
+    List<Results.Latency> tail(String scenario, int connections) {
+        return server.latencies().stream().filter(l -> l.scenario().equals(scenario) && l.connections() == connections)
+                .toList();
+    }
+
+    /** The connection counts of the paced runs, in the order measured. */
+    List<Integer> tailConnections() {
+        return server.latencies().stream().map(Results.Latency::connections).distinct().toList();
+    }
+
+    int tailRate(int connections) {
+        return server.latencies().stream().filter(l -> l.connections() == connections).mapToInt(Results.Latency::rate)
+                .findFirst().orElse(0);
+    }
+
+    double tailMedian(String scenario, int connections, ToDoubleFunction<Results.Latency> metric) {
+        return median(tail(scenario, connections).stream().map(metric::applyAsDouble).toList());
+    }
+
+    /** {@code metric(scenario) / metric(bare)} in every round that measured both at {@code connections}. */
+    List<Double> tailPerRound(String scenario, int connections, ToDoubleFunction<Results.Latency> metric) {
+        List<Double> ratios = new ArrayList<>();
+        for (Results.Latency x : tail(scenario, connections)) {
+            tail("bare", connections).stream().filter(y -> y.round() == x.round()).findFirst()
+                    .ifPresent(y -> ratios.add(metric.applyAsDouble(x) / Math.max(1, metric.applyAsDouble(y))));
+        }
+        return ratios;
+    }
+
     /** {@code 0.87x (rounds 0.85-0.90)}, or {@code -}. */
     static String text(List<Double> ratios) {
         if (ratios.isEmpty()) {

@@ -26,15 +26,32 @@ public final class Report {
         this.targets = results.plan().targets();
     }
 
+    /** The chart of the throughput after launch, relative to the report. */
+    static final String WARMUP_CHART = "images/benchmarks-warmup.svg";
+
     public static void main(String[] args) throws Exception {
         Report report = new Report(Results.read(Path.of(args[0])));
-        Files.writeString(Path.of(args[1]), report.render());
+        report.write(Path.of(args[1]));
         System.exit(report.valid() ? 0 : 2);
+    }
+
+    /** Writes the report to {@code output} and its chart to {@link #WARMUP_CHART} beside it. */
+    void write(Path output) throws java.io.IOException {
+        Path dir = output.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Files.writeString(output, render());
+        if (!results.warmups().isEmpty()) {
+            Path chart = dir.resolve(WARMUP_CHART);
+            Files.createDirectories(chart.getParent());
+            Files.writeString(chart, WarmupChart.svg(results.warmups()));
+        }
     }
 
     /** False when any answer during the load was an error (status >= 400, socket error, timeout). */
     boolean valid() {
-        return results.servers().stream().allMatch(s -> s.measurements().stream().allMatch(m -> m.errors() == 0))
+        return results.servers().stream().allMatch(s -> s.measurements().stream().allMatch(m -> m.errors() == 0)
+                        && s.latencies().stream().allMatch(l -> l.allErrors() == 0))
+                && results.warmups().stream().allMatch(c -> c.errors() == 0)
                 && results.bare().measurements().stream().allMatch(m -> m.errors() == 0) && !results.servers().isEmpty();
     }
 
@@ -57,6 +74,9 @@ public final class Report {
         ReportTables tables = new ReportTables(results, this::line);
         tables.targets(this);
         tables.results();
+        ReportLatency latency = new ReportLatency(results, this::line);
+        latency.tail();
+        latency.warmup(WARMUP_CHART);
         tables.cold();
         tables.processes();
         tables.machine();

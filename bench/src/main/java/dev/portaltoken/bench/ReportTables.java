@@ -23,7 +23,7 @@ final class ReportTables {
 
     void targets(Report report) {
         Plan.Targets t = report.targets();
-        line.accept("## Targets (issues 13 and 17)");
+        line.accept("## Targets (issues 13, 17 and 28)");
         line.accept("");
         line.accept("Throughput at " + T + " connections and p99 at " + L + " connections; each ratio is the median of the"
                 + " per-round ratios (range in brackets): both sides are measured back to back in every round.");
@@ -67,9 +67,12 @@ final class ReportTables {
         }
         report.ratioTarget("`/healthz` requests/s >= " + t.healthzVsBare() + " x the bare resource (rounds of every server)",
                 healthzVsBare, x -> x >= t.healthzVsBare());
+        new ReportLatency(results, line).targets(report, t);
         long errors = results.servers().stream().flatMap(s -> s.measurements().stream())
                 .mapToLong(Results.Measurement::errors).sum()
-                + results.bare().measurements().stream().mapToLong(Results.Measurement::errors).sum();
+                + results.bare().measurements().stream().mapToLong(Results.Measurement::errors).sum()
+                + results.servers().stream().flatMap(s -> s.latencies().stream()).mapToLong(Results.Latency::allErrors).sum()
+                + results.warmups().stream().mapToLong(Results.Curve::errors).sum();
         report.target("0 errors (every answer 2xx, no socket error, none over " + Plan.WRK_TIMEOUT_S + " s)",
                 errors + " errors", errors == 0);
         for (Results.ServerRun s : results.servers()) {
@@ -87,8 +90,14 @@ final class ReportTables {
             String what = Report.algorithmName(s.algorithm()) + ": start-up to the first 200, " + s.database()
                     + " PostgreSQL (median of " + s.millis().size() + ")";
             String measured = String.format(Locale.ROOT, "%.2f s", median);
+            if (s.millis().isEmpty()) {
+                continue;
+            }
             if (s.database().equals("external")) {
                 report.target(what + " < " + t.maxStartupS() + " s", measured, median < t.maxStartupS());
+                if (t.maxReadyS() > 0) {
+                    report.target(what + " < " + t.maxReadyS() + " s (issue 28)", measured, median < t.maxReadyS());
+                }
             } else {
                 line.accept("| " + what + " | " + measured + " | no target |");
             }

@@ -12,7 +12,11 @@ import java.util.Map;
  * reads. Times in microseconds or milliseconds as the names say, memory in KiB.
  */
 public record Results(Machine machine, Plan plan, List<ServerRun> servers, ServerRun bare, List<Startup> startups,
-                      long elapsedS) {
+                      long elapsedS, List<Curve> warmups) {
+
+    public Results {
+        warmups = warmups == null ? List.of() : warmups;
+    }
 
     /** Where and how the run happened. */
     public record Machine(String date, String command, String commit, String cpu, int cpus, String ram, String os,
@@ -31,11 +35,43 @@ public record Results(Machine machine, Plan plan, List<ServerRun> servers, Serve
      * @param jitQueue        methods still waiting for the JIT compilers after the warm-up (-1: unknown)
      * @param measurements    every wrk run against this server (round 0: warm-up), and the bare server's
      *                        measurements taken in the same rounds
+     * @param latencies       the paced latency measurements of this server and, in the same rounds, of the bare
+     *                        server (issue 28; empty when none was made)
      */
     public record ServerRun(String name, String algorithm, String signer, String database, List<String> jvmFlags,
                             long startupMs, long rssAfterStartupKb, long peakRssKb, long maxSampledRssKb,
                             long requestLogBytes, long errorLogLines, long warmupS, int jitQueue,
-                            List<Measurement> measurements) {
+                            List<Measurement> measurements, List<Latency> latencies) {
+        public ServerRun {
+            latencies = latencies == null ? List.of() : latencies;
+        }
+    }
+
+    /**
+     * One paced run ({@link HttpLoad#paced}): {@code rate} requests per second over {@code connections}
+     * connections, latencies counted from when each request was due, in microseconds.
+     *
+     * @param sendLagP99Us the 99th percentile of the generator's own delay in sending (included in the latencies)
+     * @param unfinished   requests still unanswered when the run gave up on them (counted in the latencies
+     *                     with the time they had waited)
+     * @param load1        the machine's 1-minute load average when the measurement ended
+     */
+    public record Latency(String scenario, int connections, int round, int rate, long answered, long durationUs,
+                          double p50Us, double p90Us, double p99Us, double p999Us, double maxUs, double sendLagP99Us,
+                          long errors, long unfinished, double load1) {
+        public long allErrors() {
+            return errors + unfinished;
+        }
+    }
+
+    /**
+     * Throughput second by second after a launch ({@link HttpLoad#closed}), from the launch on.
+     *
+     * @param perSecond answers in each second since the launch (0 before the server was ready)
+     * @param load1     the machine's 1-minute load average when the curve ended
+     */
+    public record Curve(String name, String scenario, int connections, long startupMs, List<Long> perSecond,
+                        long errors, double load1) {
     }
 
     /**

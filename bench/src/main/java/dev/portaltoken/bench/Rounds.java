@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -145,6 +146,52 @@ final class Rounds {
                         + "  errors %d", algorithm, scenario, connections, round, m.requestsPerSecond(), m.p50Us() / 1000,
                 m.p99Us() / 1000, m.errors()));
         return m;
+    }
+
+    /**
+     * The paced latency rounds (issue 28): in each round and at each connection count of the plan, the bare
+     * resource, the server's {@code /healthz} and its token path at the same fixed rate, back to back, in an
+     * order that reverses every round. Each measurement settles for {@value Plan#TAIL_SETTLE_S} s, then
+     * counts the requests due in the plan's duration.
+     */
+    List<Results.Latency> tail(String algorithm, URI server, int rounds) throws Exception {
+        Map<String, HttpLoad> loads = Map.of("bare", HttpLoad.get(bare, "/healthz"), "healthz",
+                HttpLoad.get(server, "/healthz"), "token", HttpLoad.tokens(server, fixture.hotFile()));
+        List<Results.Latency> into = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (Map.Entry<Integer, Integer> rate : plan.tailRates().entrySet()) {
+                List<String> order = new ArrayList<>(Plan.TAIL_SCENARIOS);
+                if (round % 2 == 0) {
+                    Collections.reverse(order);
+                }
+                for (String scenario : order) {
+                    Results.Latency l = latency(scenario, round, rate.getKey(), rate.getValue(),
+                            loads.get(scenario).paced(rate.getKey(), rate.getValue(), Plan.TAIL_SETTLE_S, plan.durationS()));
+                    into.add(l);
+                    log.line(String.format(java.util.Locale.ROOT, "  %-6s %-10s c=%-3d round %d: %6d req/s paced  p50 %6.2f"
+                            + " p99 %6.2f p99.9 %6.2f ms (generator p99 %5.2f ms)  errors %d", algorithm, scenario,
+                            l.connections(), round, l.rate(), l.p50Us() / 1000, l.p99Us() / 1000, l.p999Us() / 1000,
+                            l.sendLagP99Us() / 1000, l.allErrors()));
+                }
+            }
+        }
+        return into;
+    }
+
+    /** A few paced seconds against the bare server, not recorded, so that the generator's own code is compiled. */
+    void warmUpGenerator() throws Exception {
+        HttpLoad load = HttpLoad.get(bare, "/healthz");
+        for (Map.Entry<Integer, Integer> rate : plan.tailRates().entrySet()) {
+            load.paced(rate.getKey(), rate.getValue(), 0, 1);
+        }
+    }
+
+    static Results.Latency latency(String scenario, int round, int connections, int rate, HttpLoad.Paced p) {
+        org.HdrHistogram.Histogram h = p.latency();
+        return new Results.Latency(scenario, connections, round, rate, p.answered(), p.durationNanos() / 1000,
+                h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(90) / 1e3, h.getValueAtPercentile(99) / 1e3,
+                h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3, p.sendLag().getValueAtPercentile(99) / 1e3,
+                p.errors(), p.unfinished(), Machine.load1());
     }
 
     /** Methods waiting for the JIT compilers of {@code process} ({@code jcmd Compiler.queue}); -1 when unknown. */

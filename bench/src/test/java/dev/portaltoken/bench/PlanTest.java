@@ -38,6 +38,28 @@ class PlanTest {
     }
 
     @Test
+    void theCheckMeasuresTheFirstServerAgainstTheRecordedRunAndWritesItsReportAside() {
+        Plan.Options options = new Plan.Options();
+        Plan plan = Plan.parse(List.of("--check", "--rates", "1:500,128:2000"), options);
+        assertTrue(options.check);
+        assertEquals("docs/benchmarks.json", options.against);
+        assertEquals("bench/target/check.md", options.output, "a check never overwrites the committed report");
+        assertEquals(List.of("eddsa"), plan.algorithms());
+        assertEquals(java.util.Map.of(1, 500, 128, 2000), plan.tailRates());
+        assertEquals(List.of(1, 128), List.copyOf(plan.tailRates().keySet()), "in the order given");
+        assertEquals(Plan.WARMUP_CURVE_S, plan.warmupCurveS());
+        assertEquals(List.of(1, 8, 32, 128), List.copyOf(Plan.defaults().tailRates().keySet()), "issue 28's connection counts");
+
+        Plan.Options plain = new Plan.Options();
+        Plan none = Plan.parse(List.of("--rates", "none", "--warmup-curve", "0"), plain);
+        assertEquals(java.util.Map.of(), none.tailRates());
+        assertEquals(0, none.warmupCurveS());
+        assertEquals("docs/benchmarks.md", plain.output);
+        assertEquals("--rates wants CONNECTIONS:REQUESTS_PER_SECOND,... or none, got 8:0",
+                assertThrows(IllegalArgumentException.class, () -> Plan.parse(List.of("--rates", "8:0"), plain)).getMessage());
+    }
+
+    @Test
     void badOptionsAreRefusedWithWhatIsWrong() {
         Plan.Options options = new Plan.Options();
         assertEquals("--rounds must be at least 1",

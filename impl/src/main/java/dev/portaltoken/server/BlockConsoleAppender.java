@@ -8,9 +8,11 @@ import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The request log's console appender: its lines go to stderr in blocks rather than with one
@@ -29,16 +31,27 @@ import java.util.concurrent.TimeUnit;
  * on {@code /healthz} and 4% on a token. The price is the 50 ms: a hard kill loses at most the
  * lines of its last {@value #FLUSH_MILLIS} ms ({@code jar.RequestLogKillIT}).
  *
- * <p>Thread-safe: lines are appended under the appender's write lock, which the flushing thread
- * takes as well.
+ * <p>No lock per line (issue 28): a request thread encodes its line and adds it to a lock-free queue.
+ * Appending every line under the appender's write lock made a lock convoy on a busy 2-core machine:
+ * a thread that lost the CPU while holding it for a microsecond stalled every other request thread's
+ * line (JFR, under load: 1,251 waits of 1 ms or more, mean 13 ms, in one benchmark run; see
+ * bench/README.md). The queue is written, in order, under the lock, by the flushing thread, or by the
+ * request thread whose line brings it to {@value #BUFFER_BYTES} bytes if no other thread is writing
+ * then; only when {@value #MAX_QUEUED_BYTES} bytes wait (the writing stalls) does a request thread wait
+ * for the lock, so memory stays bounded.
+ *
+ * <p>Thread-safe: lines are queued without a lock and written under the appender's write lock.
  */
 final class BlockConsoleAppender extends OutputStreamAppender<ILoggingEvent> {
     static final int BUFFER_BYTES = 64 * 1024;
     static final int FLUSH_MILLIS = 50;
+    /** Queued bytes from which a request thread waits to write them rather than queueing more. */
+    static final int MAX_QUEUED_BYTES = 16 * BUFFER_BYTES;
 
     private final OutputStream target;
+    private final ConcurrentLinkedQueue<byte[]> lines = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private ScheduledExecutorService flusher;
-    private volatile boolean waiting;
 
     /** Blocks to stderr. */
     BlockConsoleAppender() {
@@ -73,24 +86,47 @@ final class BlockConsoleAppender extends OutputStreamAppender<ILoggingEvent> {
         flusher.scheduleWithFixedDelay(this::flushWaiting, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
+    /** Queues the encoded line; writes the queue if it reached a block and no other thread is writing it. */
     @Override
-    protected void subAppend(ILoggingEvent event) {
-        super.subAppend(event);
-        waiting = true;
+    protected void writeOut(ILoggingEvent event) {
+        byte[] line = getEncoder().encode(event);
+        lines.add(line);
+        long queued = queuedBytes.addAndGet(line.length);
+        if (queued >= MAX_QUEUED_BYTES) {
+            streamWriteLock.lock();
+        } else if (queued < BUFFER_BYTES || !streamWriteLock.tryLock()) {
+            return;
+        }
+        try {
+            writeQueued();
+        } finally {
+            streamWriteLock.unlock();
+        }
     }
 
     private void flushWaiting() {
-        if (!waiting) {
+        if (lines.isEmpty()) {
             return;
         }
         streamWriteLock.lock();
         try {
-            waiting = false;
-            getOutputStream().flush();
-        } catch (IOException e) {
-            addError("could not write the request log", e);
+            writeQueued();
         } finally {
             streamWriteLock.unlock();
+        }
+    }
+
+    /** Writes every queued line, in order, and flushes; the caller holds the write lock. */
+    private void writeQueued() {
+        try {
+            OutputStream out = getOutputStream();
+            for (byte[] line = lines.poll(); line != null; line = lines.poll()) {
+                queuedBytes.addAndGet(-line.length);
+                out.write(line);
+            }
+            out.flush();
+        } catch (IOException e) {
+            addError("could not write the request log", e);
         }
     }
 
@@ -99,6 +135,7 @@ final class BlockConsoleAppender extends OutputStreamAppender<ILoggingEvent> {
         if (flusher != null) {
             flusher.shutdownNow();
         }
+        flushWaiting();
         super.stop();
     }
 }

@@ -58,6 +58,11 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof Failure failure) {
             return answer(failure);
         }
+        if (e instanceof org.glassfish.jersey.server.ParamException.QueryParamException
+                || e instanceof org.glassfish.jersey.server.ParamException.HeaderParamException) {
+            String name = ((org.glassfish.jersey.server.ParamException) e).getParameterName();
+            return ApiException.badRequest("parameter '" + name + "' does not have the type the API declares");
+        }
         if (e instanceof NotFoundException) {
             return ApiException.notFound("no such resource");
         }
@@ -111,7 +116,8 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
 
     /**
      * The one mapping from the domain's failures to the contract's answers. What cannot be answered
-     * yet (UNAVAILABLE) is the contract's 500, which every operation declares.
+     * yet (UNAVAILABLE) is the contract's 500, which every operation declares; a stale version is
+     * 412 (If-Match), a reused idempotency key 422 (as the IETF's Idempotency-Key draft says).
      */
     static ApiException answer(Failure failure) {
         int status = switch (failure.kind()) {
@@ -120,6 +126,8 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
             case CONFLICT -> 409;
             case LIMIT_REACHED -> 429;
             case UNAVAILABLE -> 500;
+            case STALE -> 412;
+            case REUSED -> 422;
         };
         return new ApiException(status, failure.getMessage());
     }

@@ -63,7 +63,7 @@ final class CustomerRecords {
                 return new Customers.Upserted(created.get(), true);
             }
             Customer before = locked(tenantId, alias, ifVersion);
-            Customer after = rows.setFields(before.id(), alias, blankToNull(name), blankToNull(email));
+            Customer after = setFields(before, alias, blankToNull(name), blankToNull(email));
             recordIfChanged(actor, "customer.update", new Change(before, after));
             return new Customers.Upserted(after, false);
         });
@@ -75,7 +75,7 @@ final class CustomerRecords {
         CustomerRules.checkFields(alias, name, email);
         return UnitOfWork.inTransaction(dataSource, c -> {
             Customer before = locked(tenantId, idOrAlias, ifVersion);
-            Customer after = rows.setFields(before.id(), alias == null ? before.alias() : blankToNull(alias),
+            Customer after = setFields(before, alias == null ? before.alias() : blankToNull(alias),
                     name == null ? before.name() : blankToNull(name), email == null ? before.email() : blankToNull(email));
             return recordIfChanged(actor, "customer.update", new Change(before, after));
         });
@@ -91,6 +91,15 @@ final class CustomerRecords {
             Customer after = rows.setArchived(before.id(), archived);
             return recordIfChanged(actor, archived ? "customer.archive" : "customer.unarchive", new Change(before, after));
         });
+    }
+
+    /** The customer with these fields; one that has them already is not written (its version stays). */
+    private Customer setFields(Customer before, String alias, String name, String email) {
+        if (java.util.Objects.equals(before.alias(), alias) && java.util.Objects.equals(before.name(), name)
+                && java.util.Objects.equals(before.email(), email)) {
+            return before;
+        }
+        return rows.setFields(before.id(), alias, name, email);
     }
 
     /** @throws Failure NOT_FOUND when the tenant has no such customer, archived or not */

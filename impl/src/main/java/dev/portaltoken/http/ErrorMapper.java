@@ -63,6 +63,10 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
             String name = ((org.glassfish.jersey.server.ParamException) e).getParameterName();
             return ApiException.badRequest("parameter '" + name + "' does not have the type the API declares");
         }
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+            // A body Jackson reads for a resource (the admin API's): malformed, or not the declared object.
+            return ApiException.badRequest("the request body is not the JSON object this operation takes");
+        }
         if (e instanceof NotFoundException) {
             return ApiException.notFound("no such resource");
         }

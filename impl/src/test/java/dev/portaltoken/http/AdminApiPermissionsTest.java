@@ -78,6 +78,14 @@ class AdminApiPermissionsTest {
         Http.Reply introspect = a.http().post("/api/v1/portal-tokens/introspect", CustomersApiTest.auth(adminKey),
                 "{\"token\": \"" + token + "\"}", "application/json");
         assertEquals(403, introspect.status(), introspect::toString);
+        Http.Reply revoke = a.http().post("/api/v1/portal-tokens/revoke", CustomersApiTest.auth(adminKey),
+                "{\"token\": \"" + token + "\"}", "application/json");
+        assertEquals(403, revoke.status(), revoke::toString);
+        assertEquals(403, a.http().post("/api/v1/customers/" + acmeCustomer + "/portal-tokens/revoke",
+                CustomersApiTest.auth(adminKey), null, null).status());
+        Http.Reply stillActive = a.http().post("/api/v1/portal-tokens/introspect", CustomersApiTest.auth(acmeKey),
+                "{\"token\": \"" + token + "\"}", "application/json");
+        assertTrue(stillActive.json().get("active").asBoolean(), "nothing the admin key tried changed the token");
         for (String call : CUSTOMER_CALLS) {
             assertEquals(403, run(a.http(), call, adminKey).status(), call);
         }

@@ -259,4 +259,37 @@ class CustomersApiTest {
         assertEquals(400, call(a.http(), "PUT", "/api/v1/customers/" + CustomerIds.format(Uuids.v7()), acmeKey, "{}")
                 .status(), "the upsert's path names an alias");
     }
+
+    /** Pages in a stable order: customers created between two pages come after, none repeats or is skipped. */
+    @Test
+    void pagesContinueAcrossInsertsAndArchivesWithTheirFilters() {
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            made.add(create(a.http(), globexKey, "{\"alias\": \"page-" + i + "\"}").json().get("id").asText());
+        }
+        Http.Reply first = call(a.http(), "GET", "/api/v1/customers?limit=2&alias_prefix=page-", globexKey, null);
+        assertEquals(200, first.status(), first::toString);
+        assertTrue(first.json().get("has_more").asBoolean());
+        made.add(create(b.http(), globexKey, "{\"alias\": \"page-5\"}").json().get("id").asText());
+        call(b.http(), "DELETE", "/api/v1/customers/page-3", globexKey, null);
+        List<String> walked = new ArrayList<>();
+        first.json().get("data").forEach(c -> walked.add(c.get("id").asText()));
+        String cursor = first.json().get("next_cursor").asText();
+        while (cursor != null) {
+            Http.Reply page = call(b.http(), "GET", "/api/v1/customers?limit=2&alias_prefix=page-&cursor=" + cursor,
+                    globexKey, null);
+            assertEquals(200, page.status(), page::toString);
+            page.json().get("data").forEach(c -> walked.add(c.get("id").asText()));
+            cursor = page.json().get("has_more").asBoolean() ? page.json().get("next_cursor").asText() : null;
+        }
+        assertEquals(made, walked, "oldest first, the archived one included, the new one at the end");
+        Http.Reply archived = call(a.http(), "GET", "/api/v1/customers?archived=true&alias_prefix=page-", globexKey, null);
+        assertEquals(1, archived.json().get("data").size());
+        assertEquals("page-3", archived.json().get("data").get(0).get("alias").asText());
+        for (String bad : List.of("limit=0", "limit=1001", "limit=x", "cursor=not-a-cursor!")) {
+            Http.Reply refused = call(a.http(), "GET", "/api/v1/customers?" + bad, globexKey, null);
+            assertEquals(400, refused.status(), bad + ": " + refused);
+        }
+        assertEquals(200, call(a.http(), "GET", "/api/v1/customers?limit=1000", globexKey, null).status());
+    }
 }

@@ -183,7 +183,7 @@ class StructureTest {
     @Test
     void theReadmeLayoutNamesThePipelineInTheOrderApiApplicationRegistersIt() throws IOException {
         List<String> registered = new ArrayList<>();
-        Matcher registration = Pattern.compile("(?:register|ContractResources\\.(?:of|authenticated))\\(new (\\w+)\\(")
+        Matcher registration = Pattern.compile("(?:register|ContractResources\\.(?:of|authenticated|authenticatedFromRoot))\\(new (\\w+)\\(")
                 .matcher(Files.readString(API_APPLICATION));
         while (registration.find()) {
             String name = registration.group(1);

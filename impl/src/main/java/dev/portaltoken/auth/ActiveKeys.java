@@ -9,8 +9,8 @@ import java.util.UUID;
  * thread-safe.
  */
 interface ActiveKeys {
-    /** The unrevoked key {@code keyId}, if there is one: a portal key when {@code portal}, else an API key. */
-    Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, boolean portal);
+    /** The unrevoked key {@code keyId} of this kind, if there is one. */
+    Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, Caller.Kind kind);
 
     /** Records that the key was used. */
     void touch(UUID keyId);

@@ -85,7 +85,7 @@ public final class ApiKeyAuthenticator {
 
     /** The caller of a well-formed key, checked against the database; null when it does not verify. */
     private Caller verify(ApiKeyFormat.Presented presented) {
-        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.id(), presented.portal());
+        Optional<ApiKeyRepository.ActiveKey> stored = repository.findActive(presented.id(), presented.kind());
         byte[] expected = stored.map(ApiKeyRepository.ActiveKey::secretSha256).orElse(UNKNOWN_KEY_HASH);
         boolean matches = digest.equal(digest.hash(presented.secret()), expected);
         if (!matches || stored.isEmpty()) {

@@ -11,12 +11,14 @@ import java.util.UUID;
 /**
  * API keys look like {@code pt_live_<secret>/<id>}: a 43-character base62 secret (256 random bits)
  * and the base62 of the key row's UUID, which is public and used for an indexed lookup. Operator
- * portal keys have the same shape with the prefix {@code pt_portal_}. Only the SHA-256 of the secret
+ * portal keys have the same shape with the prefix {@code pt_portal_}, admin keys (the admin API's) with
+ * {@code pt_admin_}. Only the SHA-256 of the secret
  * is stored. Stateless and thread-safe.
  */
 public final class ApiKeyFormat {
     public static final String PREFIX = "pt_live_";
     public static final String PORTAL_PREFIX = "pt_portal_";
+    public static final String ADMIN_PREFIX = "pt_admin_";
     static final int SECRET_LENGTH = 43;
     private static final SecureRandom RANDOM = new SecureRandom();
     /** One per thread: {@code digest} leaves it reset for the next use. */
@@ -28,9 +30,9 @@ public final class ApiKeyFormat {
     /**
      * A key as presented by a caller, split into its parts; not yet verified.
      *
-     * @param portal whether it has the shape of a portal key rather than an API key
+     * @param kind the kind of key its prefix says it is
      */
-    public record Presented(UUID id, String secret, boolean portal) {
+    public record Presented(UUID id, String secret, Caller.Kind kind) {
         @Override
         public String toString() {
             return "Presented[id=" + id + "]";
@@ -55,6 +57,11 @@ public final class ApiKeyFormat {
         return generate(id, PORTAL_PREFIX);
     }
 
+    /** A new admin key. */
+    public static Generated generateAdmin(UUID id) {
+        return generate(id, ADMIN_PREFIX);
+    }
+
     private static Generated generate(UUID id, String prefix) {
         char[] secret = new char[SECRET_LENGTH];
         for (int i = 0; i < secret.length; i++) {
@@ -69,11 +76,12 @@ public final class ApiKeyFormat {
         if (key == null) {
             return Optional.empty();
         }
-        boolean portal = key.startsWith(PORTAL_PREFIX);
-        String prefix = portal ? PORTAL_PREFIX : PREFIX;
-        if (!key.startsWith(prefix)) {
+        Caller.Kind kind = key.startsWith(PREFIX) ? Caller.Kind.TENANT : key.startsWith(PORTAL_PREFIX)
+                ? Caller.Kind.PORTAL : key.startsWith(ADMIN_PREFIX) ? Caller.Kind.ADMIN : null;
+        if (kind == null) {
             return Optional.empty();
         }
+        String prefix = kind == Caller.Kind.TENANT ? PREFIX : kind == Caller.Kind.PORTAL ? PORTAL_PREFIX : ADMIN_PREFIX;
         int slash = prefix.length() + SECRET_LENGTH;
         if (key.length() <= slash + 1 || key.charAt(slash) != '/') {
             return Optional.empty();
@@ -82,7 +90,7 @@ public final class ApiKeyFormat {
         if (!Base62.isBase62(secret)) {
             return Optional.empty();
         }
-        return Base62.decode(key, slash + 1).map(id -> new Presented(id, secret, portal));
+        return Base62.decode(key, slash + 1).map(id -> new Presented(id, secret, kind));
     }
 
     /** A display hint that identifies a key without revealing it: prefix, 4 first and 4 last secret characters. */

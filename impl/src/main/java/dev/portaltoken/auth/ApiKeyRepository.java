@@ -17,15 +17,18 @@ public final class ApiKeyRepository implements ActiveKeys {
     private static final String FIND_ACTIVE = """
             SELECT k.secret_sha256, t.id, t.slug, t.portal_url, k.name
               FROM api_key k LEFT JOIN tenant t ON t.id = k.tenant_id
-             WHERE k.id = ? AND k.portal = ? AND k.revoked_at IS NULL""";
+             WHERE k.id = ? AND k.portal = ? AND k.admin = ? AND k.revoked_at IS NULL""";
     private static final String INSERT =
-            "INSERT INTO api_key (id, tenant_id, name, secret_sha256, hint, portal) VALUES (?, ?, ?, ?, ?, ?)";
+            "INSERT INTO api_key (id, tenant_id, name, secret_sha256, hint, portal, admin) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String LIST = """
             SELECT id, hint, name, created_at, last_used_at, revoked_at
               FROM api_key WHERE tenant_id = ? ORDER BY created_at, id""";
     private static final String LIST_PORTAL = """
             SELECT id, hint, name, created_at, last_used_at, revoked_at
               FROM api_key WHERE portal ORDER BY created_at, id""";
+    private static final String LIST_ADMIN = """
+            SELECT id, hint, name, created_at, last_used_at, revoked_at
+              FROM api_key WHERE admin ORDER BY created_at, id""";
     /** At most one write a minute per key, whatever the traffic. */
     private static final String TOUCH = """
             UPDATE api_key SET last_used_at = now()
@@ -34,6 +37,8 @@ public final class ApiKeyRepository implements ActiveKeys {
             "UPDATE api_key SET revoked_at = now() WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL";
     private static final String REVOKE_PORTAL =
             "UPDATE api_key SET revoked_at = now() WHERE id = ? AND portal AND revoked_at IS NULL";
+    private static final String REVOKE_ADMIN =
+            "UPDATE api_key SET revoked_at = now() WHERE id = ? AND admin AND revoked_at IS NULL";
 
     private final DataSource dataSource;
 
@@ -46,12 +51,16 @@ public final class ApiKeyRepository implements ActiveKeys {
     }
 
     @Override
-    public Optional<ActiveKey> findActive(UUID keyId, boolean portal) {
+    public Optional<ActiveKey> findActive(UUID keyId, Caller.Kind kind) {
         return Sql.first(dataSource, FIND_ACTIVE, ps -> {
             ps.setObject(1, keyId);
-            ps.setBoolean(2, portal);
-        }, rs -> new ActiveKey(rs.getBytes(1), portal ? Caller.portal(keyId, rs.getString(5))
-                : Caller.tenant(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4))));
+            ps.setBoolean(2, kind == Caller.Kind.PORTAL);
+            ps.setBoolean(3, kind == Caller.Kind.ADMIN);
+        }, rs -> new ActiveKey(rs.getBytes(1), switch (kind) {
+            case PORTAL -> Caller.portal(keyId, rs.getString(5));
+            case ADMIN -> Caller.admin(keyId, rs.getString(5));
+            case TENANT -> Caller.tenant(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4));
+        }));
     }
 
     /** Hands each of the tenant's keys to {@code each}, oldest first, as they are read. */
@@ -62,6 +71,11 @@ public final class ApiKeyRepository implements ActiveKeys {
     /** Hands each operator portal key to {@code each}, oldest first, as they are read. */
     public void listPortal(ReadSnapshot snapshot, Consumer<ListedKey> each) {
         snapshot.forEach(LIST_PORTAL, ps -> { }, ApiKeyRepository::listed, each);
+    }
+
+    /** Hands each admin key to {@code each}, oldest first, as they are read. */
+    public void listAdmin(ReadSnapshot snapshot, Consumer<ListedKey> each) {
+        snapshot.forEach(LIST_ADMIN, ps -> { }, ApiKeyRepository::listed, each);
     }
 
     private static ListedKey listed(ResultSet rs) throws SQLException {
@@ -81,13 +95,23 @@ public final class ApiKeyRepository implements ActiveKeys {
 
     /** Stores a tenant's API key, or with {@code tenantId} null an operator portal key. */
     public void insert(UUID tenantId, String name, ApiKeyFormat.Generated key) {
+        insert(tenantId, name, key, false);
+    }
+
+    /** Stores an admin key. */
+    void insertAdmin(String name, ApiKeyFormat.Generated key) {
+        insert(null, name, key, true);
+    }
+
+    private void insert(UUID tenantId, String name, ApiKeyFormat.Generated key, boolean admin) {
         Sql.update(dataSource, INSERT, ps -> {
             ps.setObject(1, key.id());
             ps.setObject(2, tenantId);
             ps.setString(3, name);
             ps.setBytes(4, key.secretHash());
             ps.setString(5, key.hint());
-            ps.setBoolean(6, tenantId == null);
+            ps.setBoolean(6, tenantId == null && !admin);
+            ps.setBoolean(7, admin);
         });
     }
 
@@ -97,6 +121,11 @@ public final class ApiKeyRepository implements ActiveKeys {
             ps.setObject(1, keyId);
             ps.setObject(2, tenantId);
         }) == 1;
+    }
+
+    /** @return false when there is no such unrevoked admin key */
+    boolean revokeAdmin(UUID keyId) {
+        return Sql.update(dataSource, REVOKE_ADMIN, ps -> ps.setObject(1, keyId)) == 1;
     }
 
     /** @return false when there is no such unrevoked portal key */

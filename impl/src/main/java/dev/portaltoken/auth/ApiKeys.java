@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 /**
  * Creating, listing and revoking the keys callers present: a tenant's API keys and operators'
  * portal keys. A new key is returned once, whole; only a hash of its secret is stored. What the admin
- * CLI does with keys goes through here, as the admin API's will. Thread-safe.
+ * CLI does with keys goes through here, as the admin API's will; admin keys too. Thread-safe.
  */
 public final class ApiKeys {
     private final ApiKeyRepository repository;
@@ -35,6 +35,26 @@ public final class ApiKeys {
         ApiKeyFormat.Generated key = ApiKeyFormat.generatePortal(Uuids.v7());
         repository.insert(null, name, key);
         return key;
+    }
+
+    /**
+     * A new admin key, labelled {@code name}: it may do everything the admin API offers, on every
+     * tenant. Its secret is not kept.
+     */
+    public ApiKeyFormat.Generated createAdmin(String name) {
+        ApiKeyFormat.Generated key = ApiKeyFormat.generateAdmin(Uuids.v7());
+        repository.insertAdmin(name, key);
+        return key;
+    }
+
+    /** @return false when there is no such unrevoked admin key (nothing changed) */
+    public boolean revokeAdmin(UUID keyId) {
+        return repository.revokeAdmin(keyId);
+    }
+
+    /** Hands each admin key to {@code each}, oldest first, as they are read in {@code snapshot}. */
+    public void listAdmin(ReadSnapshot snapshot, Consumer<ListedKey> each) {
+        repository.listAdmin(snapshot, each);
     }
 
     /** @return false when the tenant has no such unrevoked key (nothing changed) */

@@ -6,9 +6,10 @@ import java.util.UUID;
 /**
  * Who is behind a request, as established from its key, and what kind of key that was.
  *
- * @param kind       a tenant's API key, or an operator portal key
- * @param tenantId   the tenant a tenant's key belongs to; null for a portal key, which has none
- * @param tenantSlug the tenant's slug; for a portal key, {@code portal:} and the key's name (for logs)
+ * @param kind       a tenant's API key, an operator portal key or an admin key
+ * @param tenantId   the tenant a tenant's key belongs to; null for a portal or admin key, which has none
+ * @param tenantSlug the tenant's slug; for a portal or admin key, {@code portal:} or {@code admin:} and the
+ *                   key's name (for logs)
  * @param apiKeyId   the id of the key that authenticated
  * @param portalUrl  the tenant's portal base URL override, or null to use the configured one
  */
@@ -19,7 +20,9 @@ public record Caller(Kind kind, UUID tenantId, String tenantSlug, UUID apiKeyId,
         /** A tenant's API key: mints, introspects and revokes that tenant's tokens. */
         TENANT,
         /** An operator portal key: introspects every tenant's tokens, nothing else. */
-        PORTAL
+        PORTAL,
+        /** An admin key: the admin API's operator-level operations, never the portal-token endpoints. */
+        ADMIN
     }
 
     public Caller {
@@ -37,6 +40,17 @@ public record Caller(Kind kind, UUID tenantId, String tenantSlug, UUID apiKeyId,
     /** The caller behind an operator portal key. */
     public static Caller portal(UUID keyId, String name) {
         return new Caller(Kind.PORTAL, null, "portal:" + name, keyId, null);
+    }
+
+    /** The caller behind an admin key. */
+    public static Caller admin(UUID keyId, String name) {
+        return new Caller(Kind.ADMIN, null, "admin:" + name, keyId, null);
+    }
+
+    /** The key's name: an admin or portal key's label, a tenant key's tenant slug. */
+    public String name() {
+        int colon = tenantSlug.indexOf(':');
+        return kind == Kind.TENANT || colon < 0 ? tenantSlug : tenantSlug.substring(colon + 1);
     }
 
     /** True for a portal key: no tenant, introspection only. */

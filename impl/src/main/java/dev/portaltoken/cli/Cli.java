@@ -100,6 +100,8 @@ public final class Cli implements Runnable {
                 .addSubcommand(customers)
                 .addSubcommand(group(new PortalKeyCommand(), new PortalKeyCommand.List(), new PortalKeyCommand.Create(),
                         new PortalKeyCommand.Revoke()))
+                .addSubcommand(group(new AdminKeyCommand(), new AdminKeyCommand.List(), new AdminKeyCommand.Create(),
+                        new AdminKeyCommand.Revoke()))
                 .addSubcommand(keys)
                 .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify(), new TokenCommand.Revoke()));
     }

@@ -15,6 +15,7 @@ import java.util.OptionalInt;
  * @param publicUrl      this server's public base URL as clients reach it; empty: its own address
  * @param maxRevokedTokensPerTenant how many unexpired revoked token ids one tenant may hold
  * @param drainDelay     how long it still serves, not ready, after it is told to stop
+ * @param adminApi       where the admin API's operator part is served
  * @param revocationsReread how often the revocations recorded elsewhere are re-read, should a notification be lost
  */
 public record ServerConfig(
@@ -35,5 +36,6 @@ public record ServerConfig(
         RateLimitConfig rateLimits,
         List<Cidr> trustedProxies,
         int workerThreads,
-        Duration drainDelay) {
+        Duration drainDelay,
+        AdminApiPort adminApi) {
 }

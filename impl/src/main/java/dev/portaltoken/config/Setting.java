@@ -33,6 +33,11 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
             "HTTP port to listen on (0 picks a free port).");
     public static final Setting<Integer> MANAGEMENT_PORT = flag("MANAGEMENT_PORT", "management-port", null,
             Parser.integer(0, 65_535), "Serve /healthz, /readyz and /metrics on this port only (unset: on the main port).");
+    public static final Setting<AdminApiPort> ADMIN_API = plain("PORTAL_ADMIN_API", "admin-api", "management",
+            Parser.oneOf(ordered("management", AdminApiPort.MANAGEMENT, "main", AdminApiPort.MAIN, "off",
+                    AdminApiPort.OFF)), "Where the admin API's operator part (/admin/v1, admin keys) is served: on the"
+                    + " management port only (not at all without MANAGEMENT_PORT), on the main port, or off. A tenant's"
+                    + " API key manages its customers at /api/v1/customers on the main port whatever this says.");
     public static final Setting<String> HOST = flag("HOST", "host", "0.0.0.0", Parser.text(), "Address to bind.");
     public static final Setting<Path> DATA_DIR = flag("DATA_DIR", "data-dir", "./data", Parser.path(),
             "Directory for the embedded PostgreSQL and the generated key encryption key.");

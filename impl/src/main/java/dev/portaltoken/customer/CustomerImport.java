@@ -197,9 +197,9 @@ public final class CustomerImport {
             }
         }
         try {
-            Customers.checkAlias(alias);
+            CustomerRules.checkAlias(alias);
             if (!cells.get(at[2]).isEmpty()) {
-                Customers.checkEmail(cells.get(at[2]));
+                CustomerRules.checkEmail(cells.get(at[2]));
             }
         } catch (Failure e) {
             return e.getMessage();

@@ -3,7 +3,6 @@ package dev.portaltoken.customer;
 import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.db.Sql;
 import dev.portaltoken.db.UnitOfWork;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,9 +18,6 @@ import javax.sql.DataSource;
 
 /** Customers in PostgreSQL; every query is scoped to one tenant. Thread-safe. */
 public final class CustomerRepository {
-    private static final String INSERT =
-            "INSERT INTO customer (id, tenant_id, alias, name, email) VALUES (?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (tenant_id, alias) DO NOTHING";
     /**
      * Many lookups in one statement: (tenant, id) pairs as parallel arrays, each key one descent of
      * {@code customer_pkey} (see docs/operations.md, "Query plans"). The row's own tenant comes back,
@@ -45,10 +41,6 @@ public final class CustomerRepository {
      * of the lookup, alone").
      */
     private static final String FIND_BY_IDS_AND_ALIASES = FIND_BY_IDS + "\nUNION ALL\n" + FIND_BY_ALIASES;
-    private static final String ARCHIVE_BY_ID =
-            "UPDATE customer SET archived_at = now() WHERE tenant_id = ? AND id = ? AND archived_at IS NULL";
-    private static final String ARCHIVE_BY_ALIAS =
-            "UPDATE customer SET archived_at = now() WHERE tenant_id = ? AND alias = ? AND archived_at IS NULL";
 
     /** A customer by id or alias, archived or not. */
     private static final String FIND_ANY_BY_ID = "SELECT id FROM customer WHERE tenant_id = ? AND id = ?";
@@ -57,15 +49,6 @@ public final class CustomerRepository {
     private static final String LIST = """
             SELECT id, alias, name, email, created_at, archived_at FROM customer
              WHERE tenant_id = ? ORDER BY created_at, id""";
-    private static final String UNARCHIVE_BY_ID =
-            "UPDATE customer SET archived_at = NULL WHERE tenant_id = ? AND id = ? AND archived_at IS NOT NULL";
-    private static final String UNARCHIVE_BY_ALIAS =
-            "UPDATE customer SET archived_at = NULL WHERE tenant_id = ? AND alias = ? AND archived_at IS NOT NULL";
-    private static final String UPDATE = """
-            UPDATE customer SET alias = CASE WHEN ? THEN ? ELSE alias END,
-                                name = CASE WHEN ? THEN ? ELSE name END,
-                                email = CASE WHEN ? THEN ? ELSE email END
-             WHERE tenant_id = ? AND (id = ? OR (?::uuid IS NULL AND alias = ?))""";
 
     private final DataSource dataSource;
 
@@ -73,16 +56,10 @@ public final class CustomerRepository {
         this.dataSource = dataSource;
     }
 
-    /** @return false when the alias is taken within the tenant (nothing is stored then) */
-    boolean insert(UUID tenantId, UUID id, String alias, String name, String email) {
-        return Sql.update(dataSource, INSERT, ps -> {
-            ps.setObject(1, id);
-            ps.setObject(2, tenantId);
-            ps.setString(3, alias);
-            ps.setString(4, name);
-            ps.setString(5, email);
-        }) == 1;
+    DataSource dataSource() {
+        return dataSource;
     }
+
 
     /**
      * The unarchived customers among {@code keys}, in one statement: each key that names one maps to
@@ -139,13 +116,6 @@ public final class CustomerRepository {
         }, rs -> rs.getObject(1, UUID.class));
     }
 
-    /** @return false when the tenant has no such unarchived customer */
-    boolean archive(UUID tenantId, CustomerRef ref) {
-        return Sql.update(dataSource, ref.id() != null ? ARCHIVE_BY_ID : ARCHIVE_BY_ALIAS, ps -> {
-            ps.setObject(1, tenantId);
-            ps.setObject(2, ref.id() != null ? ref.id() : ref.alias());
-        }) == 1;
-    }
 
     /** Hands each of the tenant's customers to {@code each}, oldest first, as they are read. */
     public void list(ReadSnapshot snapshot, UUID tenantId, Consumer<ListedCustomer> each) {
@@ -154,48 +124,5 @@ public final class CustomerRepository {
             return new ListedCustomer(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getString(4),
                     rs.getTimestamp(5).toInstant(), archived == null ? null : archived.toInstant());
         }, each);
-    }
-
-    /** @return false when the tenant has no such archived customer */
-    boolean unarchive(UUID tenantId, CustomerRef ref) {
-        return Sql.update(dataSource, ref.id() != null ? UNARCHIVE_BY_ID : UNARCHIVE_BY_ALIAS, ps -> {
-            ps.setObject(1, tenantId);
-            ps.setObject(2, ref.id() != null ? ref.id() : ref.alias());
-        }) == 1;
-    }
-
-    /** The fields an update sets; a null {@link Change} leaves that field as is. */
-    record Change(String value) {
-    }
-
-    /** What {@link #update} did. */
-    enum Updated {
-        UPDATED, NOT_FOUND, ALIAS_TAKEN
-    }
-
-    Updated update(UUID tenantId, CustomerRef ref, Change alias, Change name, Change email) {
-        return UnitOfWork.withConnection(dataSource, c -> update(c, tenantId, ref, alias, name, email));
-    }
-
-    private static Updated update(Connection c, UUID tenantId, CustomerRef ref, Change alias, Change name, Change email)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-            ps.setBoolean(1, alias != null);
-            ps.setString(2, alias == null ? null : alias.value());
-            ps.setBoolean(3, name != null);
-            ps.setString(4, name == null ? null : name.value());
-            ps.setBoolean(5, email != null);
-            ps.setString(6, email == null ? null : email.value());
-            ps.setObject(7, tenantId);
-            ps.setObject(8, ref.id());
-            ps.setObject(9, ref.id());
-            ps.setString(10, ref.alias());
-            return ps.executeUpdate() == 1 ? Updated.UPDATED : Updated.NOT_FOUND;
-        } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e, "customer_tenant_alias_key")) {
-                return Updated.ALIAS_TAKEN;
-            }
-            throw e;
-        }
     }
 }

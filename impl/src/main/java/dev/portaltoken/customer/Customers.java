@@ -1,9 +1,9 @@
 package dev.portaltoken.customer;
 
+import dev.portaltoken.audit.Actor;
+import dev.portaltoken.db.Page;
 import dev.portaltoken.db.ReadSnapshot;
 import dev.portaltoken.errors.Failure;
-import dev.portaltoken.ids.CustomerIds;
-import dev.portaltoken.ids.Uuids;
 import dev.portaltoken.cache.Freshness;
 import dev.portaltoken.cache.GuardedCache;
 import java.time.Duration;
@@ -11,19 +11,20 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
-/** Creating, finding and archiving a tenant's customers. Thread-safe. */
+/**
+ * A tenant's customers: finding them on the token path (cached, lookups batched), and reading and
+ * changing them for the admin API, the CLI and synchronisations, every change recorded in the audit
+ * trail. Thread-safe.
+ */
 public final class Customers {
-    /** Aliases travel in a URL path segment, so they keep to characters that need no escaping there. */
-    private static final Pattern ALIAS = Pattern.compile("[A-Za-z0-9._~@:+-]{1,255}");
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     /** Found customers remembered at most, per instance and across tenants. */
     public static final int CACHE_ENTRIES = 100_000;
 
     private final CustomerRepository repository;
+    private final CustomerRecords records;
     private final CustomerLookups lookups;
     private final GuardedCache<Lookup, UUID> found;
     private final Runnable databaseLookup;
@@ -63,6 +64,7 @@ public final class Customers {
     public Customers(CustomerRepository repository, Duration cacheTtl, Freshness freshness, Runnable databaseLookup,
             Runnable databaseQuery, Runnable cacheHit) {
         this.repository = repository;
+        this.records = new CustomerRecords(repository.dataSource(), this::forgetTenant);
         this.lookups = new CustomerLookups(repository, databaseQuery);
         this.databaseLookup = databaseLookup;
         this.cacheHit = cacheHit;
@@ -83,76 +85,104 @@ public final class Customers {
     private record Lookup(UUID tenantId, String idOrAlias) {
     }
 
+    /** A customer as an upsert left it, and whether it created it. */
+    public record Upserted(Customer customer, boolean created) {
+    }
+
     /**
-     * Creates a customer and returns its UUID.
+     * Creates a customer, recorded in the audit trail as {@code actor}'s.
      *
-     * @throws Failure INVALID for an invalid alias or a malformed email, CONFLICT for a taken alias
+     * @param id    its id; null: a new one is generated
+     * @param alias null for none
+     * @throws Failure INVALID for a bad alias, name or email, CONFLICT for a taken alias or id
      */
-    public UUID create(UUID tenantId, String alias, String name, String email) {
-        if (alias != null) {
-            checkAlias(alias);
-        }
-        if (email != null) {
-            checkEmail(email);
-        }
-        UUID id = Uuids.v7();
-        if (!repository.insert(tenantId, id, alias, name, email)) {
-            throw aliasTaken(alias);
-        }
-        return id;
+    public Customer create(Actor actor, UUID tenantId, UUID id, String alias, String name, String email) {
+        return records.create(actor, tenantId, id, alias, name, email);
+    }
+
+    /**
+     * The idempotent upsert by alias: creates the customer with this alias, or sets its name and email
+     * to the ones given (null clears); an archived one stays archived.
+     *
+     * @param ifVersion the version it must have ({@link Customer#version()}, or {@code *}: it must exist); null: any
+     * @throws Failure INVALID for a bad alias, name or email, STALE when {@code ifVersion} does not match
+     */
+    public Upserted upsert(Actor actor, UUID tenantId, String alias, String name, String email, String ifVersion) {
+        return records.upsert(actor, tenantId, alias, name, email, ifVersion);
     }
 
     /**
      * Changes a customer's alias, name or email; for each, null keeps it and an empty string clears it.
      *
-     * @throws Failure INVALID for an invalid alias or a bad email, CONFLICT for a taken alias, NOT_FOUND when the
-     *                      tenant has no such customer (archived ones included)
+     * @throws Failure INVALID for a bad value, CONFLICT for a taken alias, NOT_FOUND when the tenant has no
+     *                 such customer (archived ones included), STALE when {@code ifVersion} does not match
      */
-    public void update(UUID tenantId, String idOrAlias, String alias, String name, String email) {
-        if (alias != null && !alias.isEmpty()) {
-            checkAlias(alias);
-        }
-        if (email != null && !email.isEmpty()) {
-            checkEmail(email);
-        }
-        switch (repository.update(tenantId, CustomerRef.parse(idOrAlias), change(alias), change(name), change(email))) {
-            case NOT_FOUND -> throw Failure.notFound("no customer '" + idOrAlias + "' in this tenant");
-            case ALIAS_TAKEN -> throw aliasTaken(alias);
-            default -> {
-            }
-        }
+    public Customer update(Actor actor, UUID tenantId, String idOrAlias, String alias, String name, String email,
+                           String ifVersion) {
+        return records.update(actor, tenantId, idOrAlias, alias, name, email, ifVersion).after();
     }
 
-    /** @throws Failure NOT_FOUND when the tenant has no such archived customer */
+    /** Archives a customer (one already archived is left so). @throws Failure NOT_FOUND, STALE as {@link #update} */
+    public Customer archive(Actor actor, UUID tenantId, String idOrAlias, String ifVersion) {
+        return records.setArchived(actor, tenantId, idOrAlias, ifVersion, true).after();
+    }
+
+    /** Unarchives a customer (one not archived is left so). @throws Failure NOT_FOUND, STALE as {@link #update} */
+    public Customer unarchive(Actor actor, UUID tenantId, String idOrAlias, String ifVersion) {
+        return records.setArchived(actor, tenantId, idOrAlias, ifVersion, false).after();
+    }
+
+    /** The tenant's customer, archived or not. @throws Failure NOT_FOUND when there is none */
+    public Customer get(UUID tenantId, String idOrAlias) {
+        return records.get(tenantId, idOrAlias);
+    }
+
+    /**
+     * A page of the tenant's customers, oldest first.
+     *
+     * @param cursor      the previous page's cursor; null for the first page
+     * @param archived    only archived ones (true), only unarchived ones (false), or both (null)
+     * @param aliasPrefix only those whose alias starts with it; null: any
+     * @throws Failure INVALID for a cursor this server did not give
+     */
+    public Page<Customer> page(UUID tenantId, int limit, String cursor, Boolean archived, String aliasPrefix) {
+        return records.page(tenantId, limit, cursor, archived, aliasPrefix);
+    }
+
+    /** The CLI's create: the new customer's UUID. */
+    public UUID create(UUID tenantId, String alias, String name, String email) {
+        return create(Actor.cli(), tenantId, null, alias, name, email).id();
+    }
+
+    /** The CLI's update (see {@link #update(Actor, UUID, String, String, String, String, String)}). */
+    public void update(UUID tenantId, String idOrAlias, String alias, String name, String email) {
+        update(Actor.cli(), tenantId, idOrAlias, alias, name, email, null);
+    }
+
+    /** The CLI's unarchive. @throws Failure NOT_FOUND when the tenant has no such archived customer */
     public void unarchive(UUID tenantId, String idOrAlias) {
-        if (!repository.unarchive(tenantId, CustomerRef.parse(idOrAlias))) {
+        if (!setArchivedOrMissing(tenantId, idOrAlias, false)) {
             throw Failure.notFound("no archived customer '" + idOrAlias + "' in this tenant");
         }
     }
 
-    /** @throws Failure INVALID when {@code alias} may not be an alias */
-    static void checkAlias(String alias) {
-        if (!ALIAS.matcher(alias).matches()) {
-            throw Failure.invalid("alias must be 1 to 255 characters from A-Z a-z 0-9 . _ ~ @ : + -");
-        }
-        if (CustomerIds.parse(alias).isPresent()) {
-            throw Failure.invalid("alias '" + alias + "' has the form of a customer id; choose another");
+    /** The CLI's archive. @throws Failure NOT_FOUND when the tenant has no such unarchived customer */
+    public void archive(UUID tenantId, String idOrAlias) {
+        if (!setArchivedOrMissing(tenantId, idOrAlias, true)) {
+            throw Failure.notFound("no active customer '" + idOrAlias + "' in this tenant");
         }
     }
 
-    /** @throws Failure INVALID when {@code email} is not an email address */
-    static void checkEmail(String email) {
-        if (!EMAIL.matcher(email).matches()) {
-            throw Failure.invalid("email '" + email + "' is not an email address");
+    /** @return whether it changed the customer (false: none, or already so) */
+    private boolean setArchivedOrMissing(UUID tenantId, String idOrAlias, boolean archived) {
+        try {
+            return records.setArchived(Actor.cli(), tenantId, idOrAlias, null, archived).changed();
+        } catch (Failure e) {
+            if (e.kind() == Failure.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
         }
-    }
-
-    private static Failure aliasTaken(String alias) {
-        return Failure.conflict("alias '" + alias + "' is already used by another customer of this tenant");
-    }
-
-    private static CustomerRepository.Change change(String value) {
-        return value == null ? null : new CustomerRepository.Change(value.isEmpty() ? null : value);
     }
 
     /** The UUID of the tenant's unarchived customer named by {@code idOrAlias}, if there is one. */
@@ -172,7 +202,7 @@ public final class Customers {
      */
     public Optional<UUID> findIncludingArchived(UUID tenantId, String idOrAlias) {
         CustomerRef ref = CustomerRef.parse(idOrAlias);
-        if (ref.id() == null && !ALIAS.matcher(ref.alias()).matches()) {
+        if (ref.id() == null && !CustomerRules.ALIAS.matcher(ref.alias()).matches()) {
             return Optional.empty();
         }
         return repository.findAny(tenantId, ref);
@@ -180,7 +210,7 @@ public final class Customers {
 
     private Optional<UUID> lookUp(UUID tenantId, String idOrAlias) {
         CustomerRef ref = CustomerRef.parse(idOrAlias);
-        if (ref.id() == null && !ALIAS.matcher(ref.alias()).matches()) {
+        if (ref.id() == null && !CustomerRules.ALIAS.matcher(ref.alias()).matches()) {
             return Optional.empty(); // no alias outside the allowed characters can exist (nor reach SQL)
         }
         databaseLookup.run();
@@ -192,10 +222,4 @@ public final class Customers {
         repository.list(snapshot, tenantId, each);
     }
 
-    /** @throws Failure NOT_FOUND when the tenant has no such unarchived customer */
-    public void archive(UUID tenantId, String idOrAlias) {
-        if (!repository.archive(tenantId, CustomerRef.parse(idOrAlias))) {
-            throw Failure.notFound("no active customer '" + idOrAlias + "' in this tenant");
-        }
-    }
 }

@@ -5,6 +5,8 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -26,7 +28,8 @@ import javax.sql.DataSource;
 public final class UnitOfWork {
     private static final ThreadLocal<Bound> CURRENT = new ThreadLocal<>();
 
-    private record Bound(DataSource dataSource, Connection connection) {
+    /** @param afterCommit what runs once the transaction has committed, in order (nothing if it rolls back) */
+    private record Bound(DataSource dataSource, Connection connection, List<Runnable> afterCommit) {
     }
 
     /** Work on one connection. */
@@ -83,16 +86,17 @@ public final class UnitOfWork {
         if (outer != null && outer.dataSource() == dataSource) {
             return withConnection(dataSource, work);
         }
+        List<Runnable> afterCommit = new ArrayList<>();
+        T result;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 try (Statement s = connection.createStatement()) {
                     s.execute("SET TRANSACTION ISOLATION LEVEL " + isolation.sql + (readOnly ? ", READ ONLY" : ""));
                 }
-                CURRENT.set(new Bound(dataSource, connection));
-                T result = work.run(unclosable(connection));
+                CURRENT.set(new Bound(dataSource, connection, afterCommit));
+                result = work.run(unclosable(connection));
                 connection.commit();
-                return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(connection, e);
                 throw e;
@@ -101,6 +105,22 @@ public final class UnitOfWork {
             }
         } catch (SQLException e) {
             throw new DataAccessException(e);
+        }
+        afterCommit.forEach(Runnable::run);
+        return result;
+    }
+
+    /**
+     * Runs {@code action} once the transaction this thread has open on {@code dataSource} commits (the
+     * outermost one; never if it rolls back), or at once when there is none: what must only be told
+     * of a change that happened, such as its log line or an invalidation. It must not throw.
+     */
+    public static void afterCommit(DataSource dataSource, Runnable action) {
+        Bound bound = CURRENT.get();
+        if (bound != null && bound.dataSource() == dataSource) {
+            bound.afterCommit().add(action);
+        } else {
+            action.run();
         }
     }
 

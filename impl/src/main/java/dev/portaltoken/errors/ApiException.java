@@ -25,14 +25,15 @@ public final class ApiException extends RuntimeException {
 
         /**
          * The one rule from a status to a code: statuses the contract has no code for (405, 413, 414,
-         * 431, ...) are the caller's fault, {@code BAD_REQUEST}; every 5xx is {@code INTERNAL_SERVER_ERROR}.
+         * 422, 431, ...) are the caller's fault, {@code BAD_REQUEST}, but for 412 (a lost update), a
+         * {@code CONFLICT}; every 5xx is {@code INTERNAL_SERVER_ERROR}.
          */
         public static Code forStatus(int status) {
             return switch (status) {
                 case 401 -> UNAUTHORIZED;
                 case 403 -> FORBIDDEN;
                 case 404 -> NOT_FOUND;
-                case 409 -> CONFLICT;
+                case 409, 412 -> CONFLICT; // a lost update is a conflict with a change made meanwhile
                 case 429 -> TOO_MANY_REQUESTS;
                 default -> status >= 500 ? INTERNAL_SERVER_ERROR : BAD_REQUEST;
             };

@@ -21,7 +21,11 @@ public final class Failure extends RuntimeException {
         /** A bound on what the caller may hold is reached: retry after some of it is released. */
         LIMIT_REACHED,
         /** It cannot be answered yet: state the answer depends on is still being loaded. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The object is not in the version the request was told to expect (a lost update avoided). */
+        STALE,
+        /** A request key (an idempotency key) was already used for another request. */
+        REUSED
     }
 
     private final Kind kind;
@@ -49,6 +53,14 @@ public final class Failure extends RuntimeException {
 
     public static Failure unavailable(String message) {
         return new Failure(Kind.UNAVAILABLE, message);
+    }
+
+    public static Failure stale(String message) {
+        return new Failure(Kind.STALE, message);
+    }
+
+    public static Failure reused(String message) {
+        return new Failure(Kind.REUSED, message);
     }
 
     public Kind kind() {

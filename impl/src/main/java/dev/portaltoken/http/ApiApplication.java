@@ -3,7 +3,11 @@ package dev.portaltoken.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import com.nimbusds.jose.jwk.JWK;
+import dev.portaltoken.audit.AuditTrail;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
+import dev.portaltoken.customer.Customers;
+import dev.portaltoken.idempotency.IdempotencyKeys;
+import dev.portaltoken.tenant.Tenants;
 import dev.portaltoken.errors.ErrorRenderer;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ops.ReadinessProbe;
@@ -15,6 +19,7 @@ import dev.portaltoken.token.IssuedTokens;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -32,7 +37,8 @@ import org.glassfish.jersey.server.ServerProperties;
  *       {@link AuthenticationFilter} (API key to caller) and {@link RateLimitFilter} (the key's bucket);</li>
  *   <li>{@link MintRequestReader} reads the body, the resource answers
  *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
- *       {@link OperationsResource}, the pages {@link HomeResource}, {@link PortalPageResource} and
+ *       {@link OperationsResource}, the admin API ({@link CustomersResource}, {@link TenantCustomersResource},
+ *       {@link AuditResource}), the pages {@link HomeResource}, {@link PortalPageResource} and
  *       {@link DocsResource});</li>
  *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers), the
  *       rate-limit headers and the request log line; then Jackson writes the body;</li>
@@ -51,23 +57,44 @@ public final class ApiApplication extends ResourceConfig {
                       AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits) {
     }
 
-    private ApiApplication(Pipeline pipeline, Api api, boolean operations) {
+    /** The admin API's services: customers for tenants' API keys, and the operator part for admin keys. */
+    public record Admin(Customers customers, Tenants tenants, AuditTrail audit, IdempotencyKeys idempotency) {
+        /** The admin API on {@code dataSource}'s database, with the server's {@code customers}. */
+        public static Admin of(DataSource dataSource, Customers customers) {
+            return new Admin(customers, Tenants.of(dataSource), new AuditTrail(dataSource), new IdempotencyKeys(dataSource));
+        }
+    }
+
+    /**
+     * @param contract whether this port serves the contract (the main port), {@code api} needed then
+     * @param operator whether it serves the admin API's operator part ({@code /admin/v1}), {@code api} needed then
+     */
+    private ApiApplication(Pipeline pipeline, Api api, Admin admin, boolean contract, boolean operations,
+                           boolean operator) {
         register(new RequestLogFilter(pipeline.metrics()));
         register(new BodySizeFilter(pipeline.limits().maxBodyBytes()));
         register(new JsonOnlyFilter());
-        if (api != null) {
+        if (contract || operator) {
             register(new AuthenticationFilter(api.authenticator(), api.authFailures(), api.clientAddresses(),
                     pipeline.metrics()));
             register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
+        }
+        CustomerOperations customers = new CustomerOperations(admin.customers(), admin.idempotency(), pipeline.json());
+        if (contract) {
             register(new MintRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             register(new TokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             registerResources(ContractResources.authenticated(new PortalTokenResource(api.tokens())),
                     ContractResources.authenticated(new PortalTokensResource(api.lifecycle())),
+                    ContractResources.authenticatedFromRoot(new CustomersResource(customers)),
                     ContractResources.of(new JwksResource(api.publishedKeys())),
                     ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())),
                     ContractResources.of(new HomeResource()),
                     ContractResources.of(new PortalPageResource()),
                     ContractResources.of(new DocsResource()));
+        }
+        if (operator) {
+            registerResources(ContractResources.authenticated(new TenantCustomersResource(customers, admin.tenants())),
+                    ContractResources.authenticated(new AuditResource(admin.audit(), admin.tenants())));
         }
         if (operations) {
             registerResources(ContractResources.of(new OperationsResource(pipeline.readiness(), pipeline.metrics())));
@@ -77,6 +104,9 @@ public final class ApiApplication extends ResourceConfig {
         register(new ErrorMapper(pipeline.errors()));
         property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        // A Location (the admin API's 201) stays as the resource wrote it, relative: an answer replayed
+        // for an Idempotency-Key by another instance must not name the first one's address.
+        property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         // Answers are well under 1 KiB: a 2 KiB buffer (not 8) still gives them a Content-Length.
@@ -87,12 +117,13 @@ public final class ApiApplication extends ResourceConfig {
      * The API port: the contract, the JWKS and the OpenAPI documents, and the operations too unless a
      * management port has them.
      */
-    public static ApiApplication api(Pipeline pipeline, Api api, boolean withOperations) {
-        return new ApiApplication(pipeline, api, withOperations);
+    public static ApiApplication api(Pipeline pipeline, Api api, Admin admin, boolean withOperations,
+                                     boolean withOperator) {
+        return new ApiApplication(pipeline, api, admin, true, withOperations, withOperator);
     }
 
-    /** The management port: /healthz, /readyz and /metrics only. */
-    public static ApiApplication management(Pipeline pipeline) {
-        return new ApiApplication(pipeline, null, true);
+    /** The management port: /healthz, /readyz and /metrics, and the admin API's operator part when {@code withOperator}. */
+    public static ApiApplication management(Pipeline pipeline, Api api, Admin admin, boolean withOperator) {
+        return new ApiApplication(pipeline, api, admin, false, true, withOperator);
     }
 }

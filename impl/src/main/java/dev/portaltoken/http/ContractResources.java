@@ -27,17 +27,53 @@ final class ContractResources {
         return bound(handler, List.of(Authenticated.class));
     }
 
-    private static Resource bound(Object handler, List<Class<? extends Annotation>> nameBindings) {
+    /**
+     * As {@link #authenticated}, served from the root path {@code ""}, each method at its whole path:
+     * for an interface whose own {@code @Path} is a prefix another root resource shares (the admin
+     * API's {@code /api/v1} and the contract's {@code /api/v1/customers/{id_or_alias}/portal-token}),
+     * which would otherwise take every request under that prefix, Jersey choosing a root resource
+     * before its methods and never going back.
+     */
+    static Resource authenticatedFromRoot(Object handler) {
+        Resource model = model(handler);
+        Resource.Builder root = Resource.builder("");
+        if (!model.getResourceMethods().isEmpty()) {
+            Resource.Builder own = Resource.builder(model.getPath());
+            addMethods(own, model, handler, List.of(Authenticated.class));
+            root.addChildResource(own.build());
+        }
+        for (Resource child : model.getChildResources()) {
+            root.addChildResource(bind(model.getPath() + child.getPath(), child, handler,
+                    List.of(Authenticated.class)).build());
+        }
+        return root.build();
+    }
+
+    private static Resource model(Object handler) {
         Resource model = Resource.from(handler.getClass());
         if (model == null || model.getPath() == null) {
             throw new IllegalArgumentException(handler.getClass() + " implements no JAX-RS root resource interface");
         }
-        return bind(model, handler, nameBindings).build();
+        return model;
     }
 
-    private static Resource.Builder bind(Resource model, Object handler,
+    private static Resource bound(Object handler, List<Class<? extends Annotation>> nameBindings) {
+        Resource model = model(handler);
+        return bind(model.getPath(), model, handler, nameBindings).build();
+    }
+
+    private static Resource.Builder bind(String path, Resource model, Object handler,
                                          List<Class<? extends Annotation>> nameBindings) {
-        Resource.Builder bound = Resource.builder(model.getPath());
+        Resource.Builder bound = Resource.builder(path);
+        addMethods(bound, model, handler, nameBindings);
+        for (Resource child : model.getChildResources()) {
+            bound.addChildResource(bind(child.getPath(), child, handler, nameBindings).build());
+        }
+        return bound;
+    }
+
+    private static void addMethods(Resource.Builder bound, Resource model, Object handler,
+                                   List<Class<? extends Annotation>> nameBindings) {
         for (ResourceMethod method : model.getResourceMethods()) {
             bound.addMethod(method.getHttpMethod())
                     .consumes(method.getConsumedTypes())
@@ -45,9 +81,5 @@ final class ContractResources {
                     .nameBindings(nameBindings)
                     .handledBy(handler, method.getInvocable().getDefinitionMethod());
         }
-        for (Resource child : model.getChildResources()) {
-            bound.addChildResource(bind(child, handler, nameBindings).build());
-        }
-        return bound;
     }
 }

@@ -46,12 +46,41 @@ final class CurrentCaller {
     /**
      * The caller, which must be a tenant's API key.
      *
-     * @throws ApiException 403 for an operator portal key, which may only introspect tokens
+     * @throws ApiException 403 for an operator portal key, which may only introspect tokens, and for an
+     *                      admin key, which may not use the portal-token endpoints
      */
     static Caller tenant() {
-        Caller caller = get();
+        Caller caller = tokens();
         if (caller.isPortal()) {
             throw new ApiException(403, "a portal key may only introspect tokens; use an API key of the tenant");
+        }
+        return caller;
+    }
+
+    /**
+     * The caller of a portal-token endpoint: a tenant's API key or a portal key.
+     *
+     * @throws ApiException 403 for an admin key: operators manage, they do not mint or read tokens
+     */
+    static Caller tokens() {
+        Caller caller = get();
+        if (caller.kind() == Caller.Kind.ADMIN) {
+            throw new ApiException(403, "an admin key may not use the portal-token endpoints; use an API key of the"
+                    + " tenant");
+        }
+        return caller;
+    }
+
+    /**
+     * The caller of an operator-level operation (/admin/v1), which must be an admin key.
+     *
+     * @throws ApiException 403 for a tenant's API key or a portal key
+     */
+    static Caller admin() {
+        Caller caller = get();
+        if (caller.kind() != Caller.Kind.ADMIN) {
+            throw new ApiException(403, "only an admin key (pt_admin_...) may use /admin/v1; a tenant's API key"
+                    + " manages its customers at /api/v1/customers");
         }
         return caller;
     }

@@ -58,6 +58,15 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
         if (e instanceof Failure failure) {
             return answer(failure);
         }
+        if (e instanceof org.glassfish.jersey.server.ParamException.QueryParamException
+                || e instanceof org.glassfish.jersey.server.ParamException.HeaderParamException) {
+            String name = ((org.glassfish.jersey.server.ParamException) e).getParameterName();
+            return ApiException.badRequest("parameter '" + name + "' does not have the type the API declares");
+        }
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException) {
+            // A body Jackson reads for a resource (the admin API's): malformed, or not the declared object.
+            return ApiException.badRequest("the request body is not the JSON object this operation takes");
+        }
         if (e instanceof NotFoundException) {
             return ApiException.notFound("no such resource");
         }
@@ -111,7 +120,8 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
 
     /**
      * The one mapping from the domain's failures to the contract's answers. What cannot be answered
-     * yet (UNAVAILABLE) is the contract's 500, which every operation declares.
+     * yet (UNAVAILABLE) is the contract's 500, which every operation declares; a stale version is
+     * 412 (If-Match), a reused idempotency key 422 (as the IETF's Idempotency-Key draft says).
      */
     static ApiException answer(Failure failure) {
         int status = switch (failure.kind()) {
@@ -120,6 +130,8 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
             case CONFLICT -> 409;
             case LIMIT_REACHED -> 429;
             case UNAVAILABLE -> 500;
+            case STALE -> 412;
+            case REUSED -> 422;
         };
         return new ApiException(status, failure.getMessage());
     }

@@ -20,7 +20,7 @@ final class PortalTokensResource implements PortalTokensApi {
 
     @Override
     public PortalTokenIntrospection introspectPortalToken(PortalTokenRequest request) {
-        return lifecycle.introspect(CurrentCaller.get(), request.getToken())
+        return lifecycle.introspect(CurrentCaller.tokens(), request.getToken())
                 .map(active -> new PortalTokenIntrospection().active(true)
                         .sub(active.sub())
                         .tenantId(active.tenantId())

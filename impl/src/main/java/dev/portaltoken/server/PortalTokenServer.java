@@ -4,6 +4,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.auth.ApiKeyRepository;
+import dev.portaltoken.config.AdminApiPort;
 import dev.portaltoken.config.ServerConfig;
 import dev.portaltoken.crypto.SignerProvider;
 import dev.portaltoken.crypto.Signers;
@@ -172,10 +173,14 @@ public final class PortalTokenServer implements AutoCloseable {
         ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
                 keyLimits);
-        main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));
+        ApiApplication.Admin admin = ApiApplication.Admin.of(database.dataSource(), customers);
+        lifecycle.start(admin.idempotency());
+        main.serve(ApiApplication.api(pipeline, api, admin, config.managementPort().isEmpty(),
+                config.adminApi() == AdminApiPort.MAIN));
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
-                        ApiApplication.management(pipeline), MANAGEMENT_WORKERS, limits, drain, errors)));
+                        ApiApplication.management(pipeline, api, admin, config.adminApi() == AdminApiPort.MANAGEMENT),
+                        MANAGEMENT_WORKERS, limits, drain, errors)));
         Listeners listening = new Listeners(drain, listeners);
         String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
                 : signer.configName() + " (" + Signers.describe(signer) + ")";

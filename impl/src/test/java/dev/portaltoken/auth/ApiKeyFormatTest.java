@@ -26,6 +26,22 @@ class ApiKeyFormatTest {
         assertEquals(id, presented.id());
         assertArrayEquals(generated.secretHash(), ApiKeyFormat.sha256(presented.secret()));
         assertTrue(generated.key().startsWith("pt_live_"));
+        assertEquals(Caller.Kind.TENANT, presented.kind());
+    }
+
+    /** Each kind of key says its kind by its prefix, and parses back as that kind only. */
+    @Test
+    void portalAndAdminKeysParseAsTheirKind() {
+        UUID id = Uuids.v7();
+        ApiKeyFormat.Presented portal = ApiKeyFormat.parse(ApiKeyFormat.generatePortal(id).key()).orElseThrow();
+        ApiKeyFormat.Generated admin = ApiKeyFormat.generateAdmin(id);
+        ApiKeyFormat.Presented presentedAdmin = ApiKeyFormat.parse(admin.key()).orElseThrow();
+        assertEquals(Caller.Kind.PORTAL, portal.kind());
+        assertEquals(Caller.Kind.ADMIN, presentedAdmin.kind());
+        assertTrue(admin.key().startsWith("pt_admin_"), "admin keys are told apart at a glance");
+        assertTrue(admin.hint().startsWith("pt_admin_"));
+        assertEquals(id, presentedAdmin.id());
+        assertEquals(Optional.empty(), ApiKeyFormat.parse("pt_adminx" + admin.key().substring(9)));
     }
 
     /**

@@ -60,9 +60,9 @@ class KeyTimingTest {
         ApiKeyRepository repository = new ApiKeyRepository(Sql.dataSource(acme.server()::sql));
         ActiveKeys counted = new ActiveKeys() {
             @Override
-            public Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, boolean portal) {
+            public Optional<ApiKeyRepository.ActiveKey> findActive(UUID keyId, Caller.Kind kind) {
                 work.add("findActive");
-                return repository.findActive(keyId, portal);
+                return repository.findActive(keyId, kind);
             }
 
             @Override

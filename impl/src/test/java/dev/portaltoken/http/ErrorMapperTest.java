@@ -17,7 +17,9 @@ class ErrorMapperTest {
                 Failure.notFound("no such thing"), 404,
                 Failure.conflict("already taken"), 409,
                 Failure.limitReached("too many held"), 429,
-                Failure.unavailable("not loaded yet"), 500);
+                Failure.unavailable("not loaded yet"), 500,
+                Failure.stale("changed since"), 412,
+                Failure.reused("another request"), 422);
         assertEquals(Failure.Kind.values().length, statuses.size(), "every kind is mapped");
         statuses.forEach((failure, status) -> {
             ApiException answer = ErrorMapper.answer(failure);
@@ -25,5 +27,13 @@ class ErrorMapperTest {
             assertEquals(ApiException.Code.forStatus(status), answer.code());
             assertEquals(failure.getMessage(), answer.getMessage(), "the message is shown as the domain wrote it");
         });
+    }
+
+    /** A lost update is the contract's CONFLICT; a reused idempotency key, like every other 4xx without a code, BAD_REQUEST. */
+    @Test
+    void theStatusesWithoutAContractCodeGetTheNearestOne() {
+        assertEquals(ApiException.Code.CONFLICT, ApiException.Code.forStatus(412));
+        assertEquals(ApiException.Code.BAD_REQUEST, ApiException.Code.forStatus(422));
+        assertEquals(ApiException.Code.BAD_REQUEST, ApiException.Code.forStatus(428));
     }
 }

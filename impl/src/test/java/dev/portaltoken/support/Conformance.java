@@ -48,6 +48,7 @@ public final class Conformance {
     public static final String ADDITIONS = "portal-token-server.openapi.yaml";
     public static final String OPERATIONS = "operations.openapi.yaml";
     public static final String PAGES = "pages.openapi.yaml";
+    public static final String ADMIN = "admin.openapi.yaml";
 
     private static final String SPEC_DIR = "openapi/";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -56,6 +57,7 @@ public final class Conformance {
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDialect(Dialects.getOpenApi31(),
             builder -> builder.schemas(iri -> iri.startsWith(SPEC_IRI) ? readText(iri.substring(SPEC_IRI.length())) : null));
     private static final Map<String, Schema> COMPILED = new ConcurrentHashMap<>();
+    private static final Map<String, JsonNode> DOCUMENTS = new ConcurrentHashMap<>();
     private static final Map<List<String>, Conformance> BY_SPECS = new ConcurrentHashMap<>();
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
     private static final Pattern PARAMETER = Pattern.compile("\\{[^}/]+}");
@@ -99,7 +101,7 @@ public final class Conformance {
 
     /** Everything the server serves when no management port is configured. */
     public static Conformance allSpecs() {
-        return of(CONTRACT, ADDITIONS, OPERATIONS, PAGES);
+        return of(CONTRACT, ADDITIONS, OPERATIONS, PAGES, ADMIN);
     }
 
     /** The operations of the given documents (file names in {@code openapi/} on the classpath). */
@@ -140,7 +142,15 @@ public final class Conformance {
             throw failure(context, "answered HTTP " + status + ", a status it does not declare (declared: "
                     + String.join(", ", declared) + ")", body);
         }
-        JsonNode content = op.responses().path(key).path("content");
+        // A response may be a $ref to the document's components/responses (admin.openapi.yaml's are).
+        JsonNode response = op.responses().path(key);
+        String responsePointer = "#/paths/" + escape(op.path().template()) + "/" + op.method() + "/responses/"
+                + escape(key);
+        if (response.path("$ref").asText("").startsWith("#/")) {
+            responsePointer = response.path("$ref").asText();
+            response = DOCUMENTS.computeIfAbsent(op.path().spec(), Conformance::read).at(responsePointer.substring(1));
+        }
+        JsonNode content = response.path("content");
         if (head) {
             if (!body.isEmpty()) {
                 throw failure(context, "HEAD answered HTTP " + status + " with a body", body);
@@ -163,8 +173,7 @@ public final class Conformance {
                     + String.join(", ", declaredTypes), body);
         }
         if (isJson(declared)) {
-            String pointer = "#/paths/" + escape(op.path().template()) + "/" + op.method() + "/responses/" + escape(key)
-                    + "/content/" + escape(declared) + "/schema";
+            String pointer = responsePointer + "/content/" + escape(declared) + "/schema";
             validate(context + ", HTTP " + status, op.path().spec(), pointer, body);
         }
     }

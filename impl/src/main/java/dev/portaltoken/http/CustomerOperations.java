@@ -1,0 +1,170 @@
+package dev.portaltoken.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portaltoken.api.admin.model.CustomerCreate;
+import dev.portaltoken.api.admin.model.CustomerPage;
+import dev.portaltoken.api.admin.model.CustomerUpdate;
+import dev.portaltoken.api.admin.model.CustomerUpsert;
+import dev.portaltoken.audit.Actor;
+import dev.portaltoken.auth.ApiKeyFormat;
+import dev.portaltoken.auth.Caller;
+import dev.portaltoken.customer.Customer;
+import dev.portaltoken.customer.Customers;
+import dev.portaltoken.db.Page;
+import dev.portaltoken.errors.Failure;
+import dev.portaltoken.idempotency.IdempotencyKeys;
+import dev.portaltoken.ids.CustomerIds;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * The customer operations of the admin API, shared by the tenant's routes ({@code /api/v1/customers},
+ * {@link CustomersResource}) and the operator's ({@code /admin/v1/tenants/{tenant}/customers},
+ * {@link TenantCustomersResource}): DTOs to {@link Customers} calls and back, with {@code ETag} and
+ * {@code If-Match}, {@code Location} and {@code Idempotency-Key}. Thread-safe.
+ */
+final class CustomerOperations {
+    static final String REPLAYED = "Idempotent-Replayed";
+
+    private final Customers customers;
+    private final IdempotencyKeys idempotency;
+    private final ObjectMapper json;
+
+    CustomerOperations(Customers customers, IdempotencyKeys idempotency, ObjectMapper json) {
+        this.customers = customers;
+        this.idempotency = idempotency;
+        this.json = json;
+    }
+
+    /**
+     * The tenant and caller an operation acts for.
+     *
+     * @param base where the tenant's customers are, for {@code Location}: {@code /api/v1/customers} or
+     *             {@code /admin/v1/tenants/{tenant}/customers}
+     */
+    record Scope(Caller caller, UUID tenantId, String base) {
+        Actor actor() {
+            return caller.kind() == Caller.Kind.ADMIN ? Actor.adminKey(caller.apiKeyId(), caller.name())
+                    : Actor.apiKey(caller.apiKeyId(), caller.name());
+        }
+    }
+
+    Response create(Scope scope, CustomerCreate body, String idempotencyKey) {
+        CustomerCreate given = body == null ? new CustomerCreate() : body;
+        UUID id = given.getId() == null ? null : CustomerIds.parse(given.getId())
+                .orElseThrow(() -> Failure.invalid("id must be a customer id: cus_ and base62"));
+        return once(scope, idempotencyKey, "POST " + scope.base(), given, () -> {
+            Customer created = customers.create(scope.actor(), scope.tenantId(), id, given.getAlias(), given.getName(),
+                    given.getEmail());
+            return answer(201, created, scope.base() + "/" + created.publicId());
+        });
+    }
+
+    Response upsert(Scope scope, String alias, CustomerUpsert body, String ifMatch) {
+        CustomerUpsert given = body == null ? new CustomerUpsert() : body;
+        Customers.Upserted upserted = customers.upsert(scope.actor(), scope.tenantId(), alias, given.getName(),
+                given.getEmail(), version(ifMatch));
+        Customer customer = upserted.customer();
+        return respond(upserted.created() ? answer(201, customer, scope.base() + "/" + customer.publicId())
+                : answer(200, customer, null), false);
+    }
+
+    Response get(Scope scope, String idOrAlias) {
+        return respond(answer(200, customers.get(scope.tenantId(), idOrAlias), null), false);
+    }
+
+    Response list(Scope scope, Integer limit, String cursor, Boolean archived, String aliasPrefix) {
+        Page<Customer> page = customers.page(scope.tenantId(), Page.limit(limit), cursor, archived, aliasPrefix);
+        CustomerPage dto = new CustomerPage().data(page.items().stream().map(CustomerOperations::dto).toList())
+                .hasMore(page.next().isPresent()).nextCursor(page.next().orElse(null));
+        return Response.ok(dto, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    Response update(Scope scope, String idOrAlias, CustomerUpdate body, String ifMatch) {
+        CustomerUpdate given = body == null ? new CustomerUpdate() : body;
+        return respond(answer(200, customers.update(scope.actor(), scope.tenantId(), idOrAlias, given.getAlias(),
+                given.getName(), given.getEmail(), version(ifMatch)), null), false);
+    }
+
+    Response archive(Scope scope, String idOrAlias, String ifMatch) {
+        return respond(answer(200, customers.archive(scope.actor(), scope.tenantId(), idOrAlias, version(ifMatch)),
+                null), false);
+    }
+
+    Response unarchive(Scope scope, String idOrAlias, String idempotencyKey, String ifMatch) {
+        return once(scope, idempotencyKey, "POST " + scope.base() + "/" + idOrAlias + "/unarchive " + ifMatch, null,
+                () -> answer(200, customers.unarchive(scope.actor(), scope.tenantId(), idOrAlias, version(ifMatch)),
+                        null));
+    }
+
+    /** Runs a POST once per Idempotency-Key: its request is {@code what} and {@code body}. */
+    private Response once(Scope scope, String idempotencyKey, String what, Object body,
+                          java.util.function.Supplier<IdempotencyKeys.Answer> work) {
+        byte[] request = ApiKeyFormat.sha256(scope.tenantId() + " " + what + "\n" + write(body));
+        IdempotencyKeys.Outcome outcome = idempotency.once(scope.caller().apiKeyId(), idempotencyKey, request, work);
+        return respond(outcome.answer(), outcome.replayed());
+    }
+
+    private IdempotencyKeys.Answer answer(int status, Customer customer, String location) {
+        return new IdempotencyKeys.Answer(status, write(dto(customer)), location, etag(customer));
+    }
+
+    private static Response respond(IdempotencyKeys.Answer answer, boolean replayed) {
+        Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body())
+                .type(MediaType.APPLICATION_JSON_TYPE);
+        if (answer.location() != null) {
+            response.header(HttpHeaders.LOCATION, answer.location());
+        }
+        if (answer.etag() != null) {
+            response.header(HttpHeaders.ETAG, answer.etag());
+        }
+        if (replayed) {
+            response.header(REPLAYED, "true");
+        }
+        return response.build();
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a DTO always serializes", e);
+        }
+    }
+
+    static dev.portaltoken.api.admin.model.Customer dto(Customer customer) {
+        return new dev.portaltoken.api.admin.model.Customer().id(customer.publicId()).alias(customer.alias())
+                .name(customer.name()).email(customer.email()).archived(customer.isArchived())
+                .createdAt(customer.created().atOffset(ZoneOffset.UTC))
+                .archivedAt(customer.archived() == null ? null : customer.archived().atOffset(ZoneOffset.UTC));
+    }
+
+    /** A strong entity tag of the customer's version. */
+    static String etag(Customer customer) {
+        return "\"" + customer.version() + "\"";
+    }
+
+    /**
+     * The version an {@code If-Match} header names: null when absent, {@code *} for any; one entity
+     * tag, quoted (a bare one is accepted too).
+     *
+     * @throws Failure INVALID for a list of tags or a weak one (a change needs a strong comparison)
+     */
+    static String version(String ifMatch) {
+        if (ifMatch == null) {
+            return null;
+        }
+        String tag = ifMatch.trim();
+        if (tag.equals("*")) {
+            return tag;
+        }
+        if (tag.startsWith("W/") || tag.indexOf(',') >= 0) {
+            throw Failure.invalid("If-Match must be one strong entity tag, the ETag of the customer as read");
+        }
+        return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"") ? tag.substring(1, tag.length() - 1) : tag;
+    }
+}

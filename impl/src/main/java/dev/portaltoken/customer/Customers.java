@@ -140,6 +140,16 @@ public final class Customers {
         }
     }
 
+    /** True when {@code alias} may be a customer's alias here (a customer from elsewhere may have one that may not). */
+    public static boolean isAlias(String alias) {
+        return ALIAS.matcher(alias).matches() && CustomerIds.parse(alias).isEmpty();
+    }
+
+    /** True when {@code email} passes this server's check of an email address. */
+    public static boolean isEmail(String email) {
+        return EMAIL.matcher(email).matches();
+    }
+
     /** @throws Failure INVALID when {@code email} is not an email address */
     static void checkEmail(String email) {
         if (!EMAIL.matcher(email).matches()) {

@@ -65,6 +65,7 @@ public final class SigningKeys implements Managed {
     private final Path dataDir;
     private final Optional<KeyRingSupervisor> ring;
     private final TokenRules expected;
+    private volatile SecretBox secretBox;
 
     private SigningKeys(DataSource dataSource, SigningConfig config, SignerProvider signer, Path dataDir,
                         TokenRules expected, BooleanSupplier databaseReady, boolean serving) {
@@ -199,6 +200,19 @@ public final class SigningKeys implements Managed {
 
     private KeyRingSupervisor serving() {
         return ring.orElseThrow(() -> new IllegalStateException("admin key access signs nothing"));
+    }
+
+    /**
+     * Seals and opens other secrets under the same key encryption key as the signing keys (resolved
+     * once, as {@link #rotate} resolves it).
+     */
+    public SecretBox secretBox() {
+        SecretBox box = secretBox;
+        if (box == null) {
+            box = new SecretBox(KeyEncryptionKey.resolve(config.keyEncryptionKey(), dataDir, repository.sealed().any()));
+            secretBox = box;
+        }
+        return box;
     }
 
     private SigningKeyStore store() {

@@ -87,7 +87,7 @@ public final class Cli implements Runnable {
         keys.getSubcommands().get("retire").setUnmatchedOptionsArePositionalParams(true);
         CommandLine customers = group(new CustomerCommand(), new CustomerCommand.List(), new CustomerCommand.Create(),
                 new CustomerCommand.Update(), new CustomerCommand.Archive(), new CustomerCommand.Unarchive(),
-                new CustomerCommand.Import(), new CustomerCommand.RevokeTokens());
+                new CustomerCommand.Import(), new CustomerCommand.RevokeTokens(), new MeteroidCommand.Sync());
         for (String oneCustomer : new String[] {"update", "archive", "unarchive", "revoke-tokens"}) {
             customers.getSubcommands().get(oneCustomer).setUnmatchedOptionsArePositionalParams(true);
         }
@@ -100,6 +100,7 @@ public final class Cli implements Runnable {
                 .addSubcommand(customers)
                 .addSubcommand(group(new PortalKeyCommand(), new PortalKeyCommand.List(), new PortalKeyCommand.Create(),
                         new PortalKeyCommand.Revoke()))
+                .addSubcommand(group(new MeteroidCommand(), new MeteroidCommand.Connect(), new MeteroidCommand.Status()))
                 .addSubcommand(keys)
                 .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify(), new TokenCommand.Revoke()));
     }

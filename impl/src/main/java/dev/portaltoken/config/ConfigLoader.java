@@ -80,7 +80,8 @@ public final class ConfigLoader {
                         required(Setting.RATE_LIMIT_MODE)),
                 optional(Setting.TRUSTED_PROXIES).orElse(List.of()),
                 required(Setting.HTTP_WORKER_THREADS),
-                required(Setting.DRAIN_DELAY_SECONDS));
+                required(Setting.DRAIN_DELAY_SECONDS),
+                required(Setting.METEROID_SYNC_SECONDS));
     }
 
     /** Only what is needed to reach the database (the admin commands). */

@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  * @param maxRevokedTokensPerTenant how many unexpired revoked token ids one tenant may hold
  * @param drainDelay     how long it still serves, not ready, after it is told to stop
  * @param revocationsReread how often the revocations recorded elsewhere are re-read, should a notification be lost
+ * @param meteroidSyncInterval how often connected tenants' customers are synced with Meteroid; zero: never
  */
 public record ServerConfig(
         String host,
@@ -35,5 +36,6 @@ public record ServerConfig(
         RateLimitConfig rateLimits,
         List<Cidr> trustedProxies,
         int workerThreads,
-        Duration drainDelay) {
+        Duration drainDelay,
+        Duration meteroidSyncInterval) {
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.errors.ErrorRenderer;
+import dev.portaltoken.meteroid.MeteroidWebhooks;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ops.ReadinessProbe;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
@@ -29,9 +30,10 @@ import org.glassfish.jersey.server.ServerProperties;
  *   <li>{@link BodySizeFilter}: a declared body over the cap is refused unread;</li>
  *   <li>{@link JsonOnlyFilter}: JSON only, a body without Content-Type is read as JSON;</li>
  *   <li>routing to a resource, then, on the routes that require a key ({@link Authenticated}),
- *       {@link AuthenticationFilter} (API key to caller) and {@link RateLimitFilter} (the key's bucket);</li>
- *   <li>{@link MintRequestReader} reads the body, the resource answers
- *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
+ *       {@link AuthenticationFilter} (API key to caller) and {@link RateLimitFilter} (the key's bucket);
+ *       on the webhook route, {@link WebhookSignatureFilter} (the message's signature) instead;</li>
+ *   <li>{@link MintRequestReader} (or {@link MeteroidEventReader}) reads the body, the resource answers
+ *       ({@link PortalTokenResource}, {@link MeteroidWebhookResource}, {@link JwksResource}, {@link DocumentsResource},
  *       {@link OperationsResource}, the pages {@link HomeResource}, {@link PortalPageResource} and
  *       {@link DocsResource});</li>
  *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers), the
@@ -48,7 +50,8 @@ public final class ApiApplication extends ResourceConfig {
     /** What the API port serves beyond the operations: the contract's operations, the JWKS, the documents and the pages. */
     public record Api(PortalTokenService tokens, IssuedTokens lifecycle, Supplier<List<JWK>> publishedKeys,
                       ApiKeyAuthenticator authenticator,
-                      AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits) {
+                      AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits,
+                      MeteroidWebhooks webhooks) {
     }
 
     private ApiApplication(Pipeline pipeline, Api api, boolean operations) {
@@ -59,10 +62,13 @@ public final class ApiApplication extends ResourceConfig {
             register(new AuthenticationFilter(api.authenticator(), api.authFailures(), api.clientAddresses(),
                     pipeline.metrics()));
             register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
+            register(new WebhookSignatureFilter(api.webhooks(), pipeline.limits().maxBodyBytes()));
             register(new MintRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             register(new TokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
+            register(new MeteroidEventReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             registerResources(ContractResources.authenticated(new PortalTokenResource(api.tokens())),
                     ContractResources.authenticated(new PortalTokensResource(api.lifecycle())),
+                    ContractResources.signedWebhook(new MeteroidWebhookResource(api.webhooks(), pipeline.json())),
                     ContractResources.of(new JwksResource(api.publishedKeys())),
                     ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())),
                     ContractResources.of(new HomeResource()),

@@ -27,6 +27,11 @@ final class ContractResources {
         return bound(handler, List.of(Authenticated.class));
     }
 
+    /** As {@link #of}, every method of it authenticated by a webhook signature ({@link SignedWebhook}). */
+    static Resource signedWebhook(Object handler) {
+        return bound(handler, List.of(SignedWebhook.class));
+    }
+
     private static Resource bound(Object handler, List<Class<? extends Annotation>> nameBindings) {
         Resource model = Resource.from(handler.getClass());
         if (model == null || model.getPath() == null) {

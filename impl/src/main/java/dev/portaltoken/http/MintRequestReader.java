@@ -1,7 +1,5 @@
 package dev.portaltoken.http;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.api.model.CustomerPortalTokenRequest;
@@ -11,7 +9,6 @@ import dev.portaltoken.token.Scope;
 import dev.portaltoken.keys.TokenLifetime;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,19 +46,7 @@ final class MintRequestReader extends BoundedBodyReader<CustomerPortalTokenReque
         if (isBlank(bytes)) {
             return null;
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw ApiException.badRequest("request body is not valid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw ApiException.badRequest("request body could not be read");
-        } catch (NumberFormatException | ArithmeticException e) {
-            // Jackson reads big numbers eagerly; an exponent beyond int range fails outside its own exceptions.
-            throw ApiException.badRequest("request body has a number that cannot be read (exponent too large)");
-        }
+        JsonNode root = tree(bytes);
         if (root == null || root.isNull() || root.isMissingNode()) {
             return null;
         }
@@ -138,17 +123,6 @@ final class MintRequestReader extends BoundedBodyReader<CustomerPortalTokenReque
             }
         }
         return true;
-    }
-
-    private static String describe(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case STRING -> "a string";
-            case BOOLEAN -> "a boolean";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case NUMBER -> "a number";
-            default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-        };
     }
 
     /** A string from the request, quoted when short and plain. */

@@ -41,6 +41,9 @@ public final class CustomerSync {
         }
     }
 
+    /** The pause before the first retry of a page upstream failed to serve; each next one doubles it. */
+    public static final Duration FIRST_RETRY_PAUSE = Duration.ofSeconds(1);
+
     private final DataSource dataSource;
     private final MeteroidConnections connections;
     private final ConnectionRepository results;

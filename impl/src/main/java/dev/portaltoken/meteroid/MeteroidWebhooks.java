@@ -77,17 +77,15 @@ public final class MeteroidWebhooks {
      * Handles a verified message once, in one transaction: the message id is recorded together with
      * what it changed, so a message that fails can be retried.
      *
+     * @param type    the event's type
+     * @param members its other members
      * @throws Failure INVALID naming the member of a {@code customer.created} message that is malformed
      */
-    public Outcome receive(Verified message, JsonNode event) {
-        JsonNode type = event == null ? null : event.get("type");
-        if (type == null || !type.isTextual()) {
-            throw Failure.invalid("type must be the event type, a string");
-        }
-        if (!CUSTOMER_CREATED.equals(type.textValue())) {
+    public Outcome receive(Verified message, String type, JsonNode members) {
+        if (!CUSTOMER_CREATED.equals(type)) {
             return Outcome.IGNORED;
         }
-        UpstreamCustomer customer = UpstreamCustomer.from(event, "customer_id");
+        UpstreamCustomer customer = UpstreamCustomer.from(members, "customer_id");
         Outcome outcome = UnitOfWork.inTransaction(dataSource, c -> {
             if (!messages.firstSighting(message.tenantId(), message.messageId())) {
                 return Outcome.REPLAYED;

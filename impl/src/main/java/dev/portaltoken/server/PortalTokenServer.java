@@ -16,7 +16,12 @@ import dev.portaltoken.http.ApiApplication;
 import dev.portaltoken.http.HttpLimits;
 import dev.portaltoken.http.Json;
 import dev.portaltoken.keys.SigningKeys;
+import dev.portaltoken.meteroid.CustomerSync;
+import dev.portaltoken.meteroid.MeteroidConnections;
+import dev.portaltoken.meteroid.MeteroidWebhooks;
+import dev.portaltoken.meteroid.PeriodicSync;
 import dev.portaltoken.metrics.Metrics;
+import dev.portaltoken.tenant.Tenants;
 import dev.portaltoken.ops.ReadinessProbe;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
@@ -169,9 +174,14 @@ public final class PortalTokenServer implements AutoCloseable {
         if (config.rateLimits().cluster() && keyLimits.enabled()) {
             lifecycle.start(new ClusterRateLimits(keyLimits, database.dataSource()));
         }
+        MeteroidWebhooks webhooks = new MeteroidWebhooks(database.dataSource(), Tenants.of(database.dataSource()),
+                keys::secretBox, Clock.systemUTC());
+        PeriodicSync.start(database.dataSource(), webhooks, new CustomerSync(database.dataSource(),
+                new MeteroidConnections(database.dataSource(), keys::secretBox), CustomerSync.FIRST_RETRY_PAUSE),
+                config.meteroidSyncInterval(), tasks);
         ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
-                keyLimits);
+                keyLimits, webhooks);
         main.serve(ApiApplication.api(pipeline, api, config.managementPort().isEmpty()));
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),

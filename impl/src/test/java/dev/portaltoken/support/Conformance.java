@@ -48,6 +48,9 @@ public final class Conformance {
     public static final String ADDITIONS = "portal-token-server.openapi.yaml";
     public static final String OPERATIONS = "operations.openapi.yaml";
     public static final String PAGES = "pages.openapi.yaml";
+    public static final String WEBHOOKS = "webhooks.openapi.yaml";
+    /** Upstream Meteroid's whole API document, vendored unchanged: what the tests' stand-in of it answers. */
+    public static final String UPSTREAM = "meteroid-api-v1.openapi.json";
 
     private static final String SPEC_DIR = "openapi/";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -99,7 +102,7 @@ public final class Conformance {
 
     /** Everything the server serves when no management port is configured. */
     public static Conformance allSpecs() {
-        return of(CONTRACT, ADDITIONS, OPERATIONS, PAGES);
+        return of(CONTRACT, ADDITIONS, OPERATIONS, PAGES, WEBHOOKS);
     }
 
     /** The operations of the given documents (file names in {@code openapi/} on the classpath). */

@@ -190,6 +190,15 @@ public final class Conformance {
         validate(context + ", HTTP " + status, CONTRACT, "#/components/schemas/RestErrorResponse", body);
     }
 
+    /**
+     * Checks a JSON document against a schema of one of the documents (a request body the tests send).
+     *
+     * @throws AssertionError naming what does not match
+     */
+    public static void validate(String spec, String pointer, String body) {
+        validate("a body sent to " + spec + pointer, spec, pointer, body);
+    }
+
     private static void validate(String context, String spec, String pointer, String body) {
         Schema schema = COMPILED.computeIfAbsent(spec + pointer,
                 k -> SCHEMAS.getSchema(SchemaLocation.of(SPEC_IRI + spec + pointer)));

@@ -176,9 +176,9 @@ public final class PortalTokenServer implements AutoCloseable {
         }
         MeteroidWebhooks webhooks = new MeteroidWebhooks(database.dataSource(), Tenants.of(database.dataSource()),
                 keys::secretBox, Clock.systemUTC());
-        PeriodicSync.start(database.dataSource(), webhooks, new CustomerSync(database.dataSource(),
+        lifecycle.start(new PeriodicSync(database.dataSource(), webhooks, new CustomerSync(database.dataSource(),
                 new MeteroidConnections(database.dataSource(), keys::secretBox), CustomerSync.FIRST_RETRY_PAUSE),
-                config.meteroidSyncInterval(), tasks);
+                config.meteroidSyncInterval()));
         ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
                 keyLimits, webhooks);

@@ -1,12 +1,14 @@
 package dev.portaltoken.meteroid;
 
 import dev.portaltoken.errors.Failure;
+import dev.portaltoken.keys.SecretBox;
 import dev.portaltoken.util.BackgroundTasks;
 import dev.portaltoken.util.Managed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +28,14 @@ public final class PeriodicSync implements Managed {
     private final Duration interval;
     private final List<BackgroundTasks.Task> tasks = new ArrayList<>();
 
-    /** @param interval zero: no periodic sync (the message ids are still forgotten) */
-    public PeriodicSync(DataSource dataSource, MeteroidWebhooks webhooks, CustomerSync sync, Duration interval) {
+    /**
+     * @param secrets  opens the stored API keys (resolved when first needed)
+     * @param interval zero: no periodic sync (the message ids are still forgotten)
+     */
+    public PeriodicSync(DataSource dataSource, MeteroidWebhooks webhooks, Supplier<SecretBox> secrets, Duration interval) {
         this.connections = new ConnectionRepository(dataSource);
         this.webhooks = webhooks;
-        this.sync = sync;
+        this.sync = new CustomerSync(dataSource, new MeteroidConnections(dataSource, secrets), CustomerSync.FIRST_RETRY_PAUSE);
         this.interval = interval;
     }
 

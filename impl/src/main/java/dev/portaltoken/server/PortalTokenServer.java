@@ -16,8 +16,6 @@ import dev.portaltoken.http.ApiApplication;
 import dev.portaltoken.http.HttpLimits;
 import dev.portaltoken.http.Json;
 import dev.portaltoken.keys.SigningKeys;
-import dev.portaltoken.meteroid.CustomerSync;
-import dev.portaltoken.meteroid.MeteroidConnections;
 import dev.portaltoken.meteroid.MeteroidWebhooks;
 import dev.portaltoken.meteroid.PeriodicSync;
 import dev.portaltoken.metrics.Metrics;
@@ -176,9 +174,7 @@ public final class PortalTokenServer implements AutoCloseable {
         }
         MeteroidWebhooks webhooks = new MeteroidWebhooks(database.dataSource(), Tenants.of(database.dataSource()),
                 keys::secretBox, Clock.systemUTC());
-        lifecycle.start(new PeriodicSync(database.dataSource(), webhooks, new CustomerSync(database.dataSource(),
-                new MeteroidConnections(database.dataSource(), keys::secretBox), CustomerSync.FIRST_RETRY_PAUSE),
-                config.meteroidSyncInterval()));
+        lifecycle.start(new PeriodicSync(database.dataSource(), webhooks, keys::secretBox, config.meteroidSyncInterval()));
         ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
                 keyLimits, webhooks);

@@ -93,6 +93,7 @@ public final class StandInMeteroid implements AutoCloseable {
     private final Map<String, int[]> faults = new HashMap<>();
     private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
     private final AtomicInteger requests = new AtomicInteger();
+    private volatile int checkEvery = 1;
 
     private StandInMeteroid(String apiKey, Source source) throws IOException {
         this.apiKey = apiKey;
@@ -119,6 +120,16 @@ public final class StandInMeteroid implements AutoCloseable {
     /** The next {@code times} requests for that page answer {@code status} with upstream's error body. */
     public synchronized void failPage(boolean archived, int page, int status, int times) {
         faults.put(archived + "/" + page, new int[] {status, times});
+    }
+
+    /**
+     * Checks only every {@code n}th page of customers against upstream's document (and every error):
+     * for a million customers, where checking each page would cost more than the sync it serves.
+     * The pages are all written by the same code.
+     */
+    public StandInMeteroid checkEvery(int n) {
+        this.checkEvery = n;
+        return this;
     }
 
     /** Answers that did not conform to upstream's document (none, or the test fails). */
@@ -156,11 +167,13 @@ public final class StandInMeteroid implements AutoCloseable {
                 body = page(archived, page, Math.max(1, Math.min(100, perPage)));
             }
         }
-        try {
-            UPSTREAM.check(exchange.getRequestMethod(), path, status, Map.of("content-type", "application/json"),
-                    new String(body, StandardCharsets.UTF_8));
-        } catch (AssertionError e) {
-            violations.add(e.getMessage());
+        if (status != 200 || Integer.parseInt(query.getOrDefault("page", "0")) % checkEvery == 0) {
+            try {
+                UPSTREAM.check(exchange.getRequestMethod(), path, status, Map.of("content-type", "application/json"),
+                        new String(body, StandardCharsets.UTF_8));
+            } catch (AssertionError e) {
+                violations.add(e.getMessage());
+            }
         }
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         if (status == 429) {

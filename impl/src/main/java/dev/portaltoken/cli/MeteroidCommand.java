@@ -20,8 +20,7 @@ import picocli.CommandLine.Option;
 @Command(name = "meteroid", mixinStandardHelpOptions = true,
         description = "Connect a tenant to its Meteroid: the webhook secret its customer.created events are verified"
                 + " with, and the API key customer sync lists its customers with (both stored sealed, never shown).",
-        footer = {"%nExample:", "  portal-token-server meteroid connect --tenant acme --api-url https://api.meteroid.com"
-                + " --api-key-file key.txt --webhook-secret-file whsec.txt"})
+        footer = {"%nExample:", "  portal-token-server meteroid status --tenant acme"})
 final class MeteroidCommand extends CommandGroup {
     /** Nothing a secret file may hold is longer. */
     private static final int MAX_SECRET_BYTES = 4096;
@@ -46,9 +45,9 @@ final class MeteroidCommand extends CommandGroup {
     @Command(name = "connect", mixinStandardHelpOptions = true,
             description = {"Store (or replace) the tenant's Meteroid API URL, API key and webhook secret.",
                     "Secrets are read from files ('-': standard input), never from the command line; a secret not given"
-                            + " keeps the stored one."},
-            footer = {"%nExample:", "  portal-token-server meteroid connect --tenant acme --api-url https://api.meteroid.com"
-                    + " --api-key-file key.txt --webhook-secret-file whsec.txt"})
+                            + " keeps the stored one.",
+                    "Typically: --api-url https://api.meteroid.com --api-key-file key.txt --webhook-secret-file whsec.txt"},
+            footer = {"%nExample:", "  portal-token-server meteroid connect --tenant acme --api-url URL"})
     static final class Connect extends OnConnection {
         @Option(names = "--api-url", required = true, paramLabel = "URL",
                 description = "Meteroid's API base URL, e.g. https://api.meteroid.com")

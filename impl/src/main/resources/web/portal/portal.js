@@ -237,6 +237,29 @@ function countDown(exp) {
   tick();
 }
 
+/**
+ * The deep link's parameters this page was opened with, as upstream Meteroid's portal reads them:
+ * a page of the full portal (page, and sub for one subscription), or a widget (embed, and
+ * subscription), and the presentation overrides of its embed package. A real portal opens that view.
+ */
+const VIEW_PARAMETERS = ['page', 'sub', 'embed', 'subscription', 'theme', 'accent', 'radius', 'bg', 'surface', 'text',
+  'border', 'count', 'branding', 'nav'];
+
+function showView() {
+  const params = new URLSearchParams(window.location.search);
+  const list = element('view');
+  list.replaceChildren();
+  for (const name of VIEW_PARAMETERS.filter((n) => params.has(n))) {
+    const pill = document.createElement('code');
+    pill.className = 'view';
+    pill.textContent = `${name}=${params.get(name)}`;
+    list.append(pill, ' ');
+  }
+  if (list.children.length === 0) {
+    list.textContent = 'the overview (the link chose no page or widget)';
+  }
+}
+
 function showVerified({ header, claims }) {
   element('customer').textContent = claims.sub;
   element('tenant').textContent = String(claims.tenant_id ?? '(none)');
@@ -245,6 +268,7 @@ function showVerified({ header, claims }) {
   element('signature').textContent = `${header.alg}, key ${header.kid}`;
   element('issuer').textContent = String(claims.iss ?? '(none)');
   element('audience').textContent = String(claims.aud ?? '(none)');
+  showView();
   show('verified', 'Signature verified', 'This token was signed by the server\'s published key and has not expired.');
   countDown(claims.exp);
 }

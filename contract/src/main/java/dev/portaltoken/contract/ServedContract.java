@@ -34,7 +34,7 @@ public final class ServedContract {
     public static final String SERVED_JSON = "portal-token.openapi.json";
     /** The documents copied unchanged: the vendored contract, our own two, and the overlay. */
     public static final List<String> SOURCES = List.of(VENDORED, "portal-token-server.openapi.yaml",
-            "operations.openapi.yaml", OVERLAY);
+            "operations.openapi.yaml", "webhooks.openapi.yaml", OVERLAY);
 
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

@@ -87,7 +87,7 @@ public final class Cli implements Runnable {
         keys.getSubcommands().get("retire").setUnmatchedOptionsArePositionalParams(true);
         CommandLine customers = group(new CustomerCommand(), new CustomerCommand.List(), new CustomerCommand.Create(),
                 new CustomerCommand.Update(), new CustomerCommand.Archive(), new CustomerCommand.Unarchive(),
-                new CustomerCommand.Import(), new CustomerCommand.RevokeTokens());
+                new CustomerCommand.Import(), new CustomerCommand.RevokeTokens(), new MeteroidCommand.Sync());
         for (String oneCustomer : new String[] {"update", "archive", "unarchive", "revoke-tokens"}) {
             customers.getSubcommands().get(oneCustomer).setUnmatchedOptionsArePositionalParams(true);
         }
@@ -102,6 +102,7 @@ public final class Cli implements Runnable {
                         new PortalKeyCommand.Revoke()))
                 .addSubcommand(group(new AdminKeyCommand(), new AdminKeyCommand.List(), new AdminKeyCommand.Create(),
                         new AdminKeyCommand.Revoke()))
+                .addSubcommand(group(new MeteroidCommand(), new MeteroidCommand.Connect(), new MeteroidCommand.Status()))
                 .addSubcommand(keys)
                 .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify(), new TokenCommand.Revoke()));
     }

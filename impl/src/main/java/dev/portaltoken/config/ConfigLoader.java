@@ -81,7 +81,7 @@ public final class ConfigLoader {
                 optional(Setting.TRUSTED_PROXIES).orElse(List.of()),
                 required(Setting.HTTP_WORKER_THREADS),
                 required(Setting.DRAIN_DELAY_SECONDS),
-                required(Setting.ADMIN_API));
+                required(Setting.ADMIN_API), required(Setting.METEROID_SYNC_SECONDS));
     }
 
     /** Only what is needed to reach the database (the admin commands). */

@@ -17,6 +17,7 @@ import java.util.OptionalInt;
  * @param drainDelay     how long it still serves, not ready, after it is told to stop
  * @param adminApi       where the admin API's operator part is served
  * @param revocationsReread how often the revocations recorded elsewhere are re-read, should a notification be lost
+ * @param meteroidSyncInterval how often connected tenants' customers are synced with Meteroid; zero: never
  */
 public record ServerConfig(
         String host,
@@ -37,5 +38,6 @@ public record ServerConfig(
         List<Cidr> trustedProxies,
         int workerThreads,
         Duration drainDelay,
-        AdminApiPort adminApi) {
+        AdminApiPort adminApi,
+        Duration meteroidSyncInterval) {
 }

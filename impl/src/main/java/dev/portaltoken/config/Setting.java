@@ -135,6 +135,11 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
                     + " flight: at least the time the load balancer takes to take it out (HAProxy: check interval x"
                     + " fall, plus one interval; Kubernetes: a few seconds for the endpoint removal to propagate).");
 
+    public static final Setting<Duration> METEROID_SYNC_SECONDS = plain("PORTAL_METEROID_SYNC_SECONDS",
+            "meteroid-sync-seconds", "0", Parser.seconds(0, 604_800), "How often the server syncs the customers of"
+                    + " every tenant connected to Meteroid with an API key (meteroid connect), as customer sync does;"
+                    + " one instance at a time per tenant. 0: never (run customer sync yourself).");
+
     /** How a setting is given and shown. */
     public enum Kind {
         /** From the environment or a configuration file. */

@@ -25,9 +25,13 @@ final class CustomerRules {
         }
     }
 
+    static boolean isEmail(String email) {
+        return EMAIL.matcher(email).matches() && email.length() <= 320;
+    }
+
     /** @throws Failure INVALID when {@code email} is not an email address */
     static void checkEmail(String email) {
-        if (!EMAIL.matcher(email).matches() || email.length() > 320) {
+        if (!isEmail(email)) {
             throw Failure.invalid("email '" + shown(email) + "' is not an email address");
         }
     }

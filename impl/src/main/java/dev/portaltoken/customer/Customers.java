@@ -1,5 +1,6 @@
 package dev.portaltoken.customer;
 
+import dev.portaltoken.ids.CustomerIds;
 import dev.portaltoken.audit.Actor;
 import dev.portaltoken.db.Page;
 import dev.portaltoken.db.ReadSnapshot;
@@ -183,6 +184,16 @@ public final class Customers {
             }
             throw e;
         }
+    }
+
+    /** True when {@code alias} may be a customer's alias here (a customer from elsewhere may have one that may not). */
+    public static boolean isAlias(String alias) {
+        return CustomerRules.ALIAS.matcher(alias).matches() && CustomerIds.parse(alias).isEmpty();
+    }
+
+    /** True when {@code email} passes this server's check of an email address. */
+    public static boolean isEmail(String email) {
+        return CustomerRules.isEmail(email);
     }
 
     /** The UUID of the tenant's unarchived customer named by {@code idOrAlias}, if there is one. */

@@ -9,6 +9,7 @@ import dev.portaltoken.customer.Customers;
 import dev.portaltoken.idempotency.IdempotencyKeys;
 import dev.portaltoken.tenant.Tenants;
 import dev.portaltoken.errors.ErrorRenderer;
+import dev.portaltoken.meteroid.MeteroidWebhooks;
 import dev.portaltoken.metrics.Metrics;
 import dev.portaltoken.ops.ReadinessProbe;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
@@ -34,9 +35,10 @@ import org.glassfish.jersey.server.ServerProperties;
  *   <li>{@link BodySizeFilter}: a declared body over the cap is refused unread;</li>
  *   <li>{@link JsonOnlyFilter}: JSON only, a body without Content-Type is read as JSON;</li>
  *   <li>routing to a resource, then, on the routes that require a key ({@link Authenticated}),
- *       {@link AuthenticationFilter} (API key to caller) and {@link RateLimitFilter} (the key's bucket);</li>
- *   <li>{@link MintRequestReader} reads the body, the resource answers
- *       ({@link PortalTokenResource}, {@link JwksResource}, {@link DocumentsResource},
+ *       {@link AuthenticationFilter} (API key to caller) and {@link RateLimitFilter} (the key's bucket);
+ *       on the webhook route, {@link WebhookSignatureFilter} (the message's signature) instead;</li>
+ *   <li>{@link MintRequestReader} (or {@link MeteroidEventReader}) reads the body, the resource answers
+ *       ({@link PortalTokenResource}, {@link MeteroidWebhookResource}, {@link JwksResource}, {@link DocumentsResource},
  *       {@link OperationsResource}, the admin API ({@link CustomersResource}, {@link TenantCustomersResource},
  *       {@link AuditResource}), the pages {@link HomeResource}, {@link PortalPageResource} and
  *       {@link DocsResource});</li>
@@ -54,7 +56,8 @@ public final class ApiApplication extends ResourceConfig {
     /** What the API port serves beyond the operations: the contract's operations, the JWKS, the documents and the pages. */
     public record Api(PortalTokenService tokens, IssuedTokens lifecycle, Supplier<List<JWK>> publishedKeys,
                       ApiKeyAuthenticator authenticator,
-                      AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits) {
+                      AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits,
+                      MeteroidWebhooks webhooks) {
     }
 
     /** The admin API's services: customers for tenants' API keys, and the operator part for admin keys. */
@@ -81,11 +84,14 @@ public final class ApiApplication extends ResourceConfig {
         }
         CustomerOperations customers = new CustomerOperations(admin.customers(), admin.idempotency(), pipeline.json());
         if (contract) {
+            register(new WebhookSignatureFilter(api.webhooks(), pipeline.limits().maxBodyBytes()));
             register(new MintRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             register(new TokenRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
+            register(new MeteroidEventReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
             registerResources(ContractResources.authenticated(new PortalTokenResource(api.tokens())),
                     ContractResources.authenticated(new PortalTokensResource(api.lifecycle())),
                     ContractResources.authenticatedFromRoot(new CustomersResource(customers)),
+                    ContractResources.signedWebhook(new MeteroidWebhookResource(api.webhooks(), pipeline.json())),
                     ContractResources.of(new JwksResource(api.publishedKeys())),
                     ContractResources.of(new DocumentsResource(ContractDocuments.fromClasspath())),
                     ContractResources.of(new HomeResource()),

@@ -1,5 +1,8 @@
 package dev.portaltoken.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.errors.ApiException;
 import jakarta.ws.rs.core.MediaType;
@@ -47,5 +50,35 @@ abstract class BoundedBodyReader<T> implements MessageBodyReader<T> {
             throw ApiException.badRequest("request body is larger than " + maxBodyBytes + " bytes");
         }
         return parse(bytes, mediaType);
+    }
+
+    /**
+     * The body as JSON (null for none), every way it cannot be read a 400 naming it.
+     */
+    final JsonNode tree(byte[] bytes) {
+        try {
+            return mapper.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            throw ApiException.badRequest("request body is not valid JSON"
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+        } catch (IOException e) {
+            throw ApiException.badRequest("request body could not be read");
+        } catch (NumberFormatException | ArithmeticException e) {
+            // Jackson reads big numbers eagerly; an exponent beyond int range fails outside its own exceptions.
+            throw ApiException.badRequest("request body has a number that cannot be read (exponent too large)");
+        }
+    }
+
+    /** What kind of JSON value {@code node} is, for messages: "a string", "an array", ... */
+    static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case STRING -> "a string";
+            case BOOLEAN -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case NUMBER -> "a number";
+            default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 }

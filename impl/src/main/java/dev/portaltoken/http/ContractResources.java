@@ -27,6 +27,11 @@ final class ContractResources {
         return bound(handler, List.of(Authenticated.class));
     }
 
+    /** As {@link #of}, every method of it authenticated by a webhook signature ({@link SignedWebhook}). */
+    static Resource signedWebhook(Object handler) {
+        return bound(handler, List.of(SignedWebhook.class));
+    }
+
     /**
      * As {@link #authenticated}, served from the root path {@code ""}, each method at its whole path:
      * for an interface whose own {@code @Path} is a prefix another root resource shares (the admin

@@ -1,17 +1,17 @@
 package dev.portaltoken.http;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.api.model.CustomerPortalTokenRequest;
+import dev.portaltoken.api.model.PortalEmbedView;
+import dev.portaltoken.api.model.PortalPage;
 import dev.portaltoken.api.model.TokenScope;
 import dev.portaltoken.errors.ApiException;
+import dev.portaltoken.token.PortalView;
 import dev.portaltoken.token.Scope;
 import dev.portaltoken.keys.TokenLifetime;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * integral value (as JSON Schema's {@code integer}); its range is checked by {@link TokenLifetime}.
  * {@code scopes} must be null or an array of the strings {@code "read"} and {@code "manage"}; that it
  * is not empty is checked by {@link dev.portaltoken.token.Scopes}. {@code invalidate_existing} must be
- * true, false or null. Unknown members are ignored.
+ * true, false or null. {@code page} and {@code embed} must be null or one of the values upstream's portal
+ * knows ({@link PortalView}, which checks how they combine with {@code subscription}, a string or
+ * null). Unknown members are ignored.
  * Bodies over the cap are refused without being read whole.
  */
 @Consumes(MediaType.APPLICATION_JSON)
@@ -33,6 +35,9 @@ final class MintRequestReader extends BoundedBodyReader<CustomerPortalTokenReque
     private static final String FIELD = "expires_in_seconds";
     private static final String SCOPES = "scopes";
     private static final String INVALIDATE_EXISTING = "invalidate_existing";
+    private static final String PAGE = "page";
+    private static final String EMBED = "embed";
+    private static final String SUBSCRIPTION = "subscription";
     private static final Pattern SHOWABLE = Pattern.compile("[A-Za-z0-9 _.:-]{1,24}");
     private static final int MAX_QUOTED_LENGTH = 24;
 
@@ -49,19 +54,7 @@ final class MintRequestReader extends BoundedBodyReader<CustomerPortalTokenReque
         if (isBlank(bytes)) {
             return null;
         }
-        JsonNode root;
-        try {
-            root = mapper.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw ApiException.badRequest("request body is not valid JSON"
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
-        } catch (IOException e) {
-            throw ApiException.badRequest("request body could not be read");
-        } catch (NumberFormatException | ArithmeticException e) {
-            // Jackson reads big numbers eagerly; an exponent beyond int range fails outside its own exceptions.
-            throw ApiException.badRequest("request body has a number that cannot be read (exponent too large)");
-        }
+        JsonNode root = tree(bytes);
         if (root == null || root.isNull() || root.isMissingNode()) {
             return null;
         }
@@ -72,6 +65,11 @@ final class MintRequestReader extends BoundedBodyReader<CustomerPortalTokenReque
         request.setExpiresInSeconds(lifetime(root.get(FIELD)));
         request.setScopes(scopes(root.get(SCOPES)));
         request.setInvalidateExisting(invalidateExisting(root.get(INVALIDATE_EXISTING)));
+        String page = oneOf(root.get(PAGE), PAGE, PortalView.PAGES);
+        request.setPage(page == null ? null : PortalPage.fromValue(page));
+        String embed = oneOf(root.get(EMBED), EMBED, PortalView.EMBED_VIEWS);
+        request.setEmbed(embed == null ? null : PortalEmbedView.fromValue(embed));
+        request.setSubscription(text(root.get(SUBSCRIPTION), SUBSCRIPTION, "a Meteroid subscription id (sub_...)"));
         return request;
     }
 
@@ -91,6 +89,27 @@ final class MintRequestReader extends BoundedBodyReader<CustomerPortalTokenReque
             throw ApiException.badRequest(FIELD + " must be a whole number of seconds; got " + quote(value));
         }
         return number.intValueExact();
+    }
+
+    /** A string member, null when absent or null. */
+    private static String text(JsonNode value, String field, String what) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiException.badRequest(field + " must be " + what + " or null, not " + describe(value));
+        }
+        return value.textValue();
+    }
+
+    /** A string member that must be one of {@code values} (upstream's portal knows no other). */
+    private static String oneOf(JsonNode value, String field, List<String> values) {
+        String text = text(value, field, "a string");
+        if (text != null && !values.contains(text)) {
+            throw ApiException.badRequest(field + " must be one of " + String.join(", ", values) + ", or null; got "
+                    + quoteText(text));
+        }
+        return text;
     }
 
     private static Boolean invalidateExisting(JsonNode value) {
@@ -138,17 +157,6 @@ final class MintRequestReader extends BoundedBodyReader<CustomerPortalTokenReque
             }
         }
         return true;
-    }
-
-    private static String describe(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case STRING -> "a string";
-            case BOOLEAN -> "a boolean";
-            case ARRAY -> "an array";
-            case OBJECT -> "an object";
-            case NUMBER -> "a number";
-            default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-        };
     }
 
     /** A string from the request, quoted when short and plain. */

@@ -28,6 +28,7 @@ final class ServedDocuments {
             new Document("portal-token-server.openapi.yaml", "JWKS and these documents", true, true),
             new Document("operations.openapi.yaml", "Operations: health, readiness, metrics", true, true),
             new Document("admin.openapi.yaml", "Admin API: customers, the audit trail", true, true),
+            new Document("webhooks.openapi.yaml", "Webhooks from Meteroid", true, true),
             new Document("pages.openapi.yaml", "Pages: portal page and this reference", false, true));
 
     private ServedDocuments() {

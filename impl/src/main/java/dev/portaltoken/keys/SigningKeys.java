@@ -65,6 +65,7 @@ public final class SigningKeys implements Managed {
     private final Path dataDir;
     private final Optional<KeyRingSupervisor> ring;
     private final TokenRules expected;
+    private volatile SecretBox secretBox;
 
     private SigningKeys(DataSource dataSource, SigningConfig config, SignerProvider signer, Path dataDir,
                         TokenRules expected, BooleanSupplier databaseReady, boolean serving) {
@@ -112,6 +113,12 @@ public final class SigningKeys implements Managed {
     @Override
     public void start(BackgroundTasks tasks) {
         serving().start(config.refreshInterval(), tasks);
+    }
+
+    /** What the start-up banner says the server signs with. */
+    public String describeSigning() {
+        return loaded() ? signingKey().algorithm() + ", kid " + signingKey().keyId()
+                : "keys not loaded yet (database unreachable); not ready until they are";
     }
 
     /** True once a server's keys are loaded (false for {@link #admin} instances). */
@@ -199,6 +206,19 @@ public final class SigningKeys implements Managed {
 
     private KeyRingSupervisor serving() {
         return ring.orElseThrow(() -> new IllegalStateException("admin key access signs nothing"));
+    }
+
+    /**
+     * Seals and opens other secrets under the same key encryption key as the signing keys (resolved
+     * once, as {@link #rotate} resolves it).
+     */
+    public SecretBox secretBox() {
+        SecretBox box = secretBox;
+        if (box == null) {
+            box = new SecretBox(KeyEncryptionKey.resolve(config.keyEncryptionKey(), dataDir, repository.sealed().any()));
+            secretBox = box;
+        }
+        return box;
     }
 
     private SigningKeyStore store() {

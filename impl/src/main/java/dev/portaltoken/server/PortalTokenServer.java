@@ -17,7 +17,10 @@ import dev.portaltoken.http.ApiApplication;
 import dev.portaltoken.http.HttpLimits;
 import dev.portaltoken.http.Json;
 import dev.portaltoken.keys.SigningKeys;
+import dev.portaltoken.meteroid.MeteroidWebhooks;
+import dev.portaltoken.meteroid.PeriodicSync;
 import dev.portaltoken.metrics.Metrics;
+import dev.portaltoken.tenant.Tenants;
 import dev.portaltoken.ops.ReadinessProbe;
 import dev.portaltoken.ratelimit.AuthFailureLimiter;
 import dev.portaltoken.ratelimit.ClientAddresses;
@@ -170,9 +173,12 @@ public final class PortalTokenServer implements AutoCloseable {
         if (config.rateLimits().cluster() && keyLimits.enabled()) {
             lifecycle.start(new ClusterRateLimits(keyLimits, database.dataSource()));
         }
+        MeteroidWebhooks webhooks = new MeteroidWebhooks(database.dataSource(), Tenants.of(database.dataSource()),
+                keys::secretBox, Clock.systemUTC());
+        lifecycle.start(new PeriodicSync(database.dataSource(), webhooks, keys::secretBox, config.meteroidSyncInterval()));
         ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
-                keyLimits);
+                keyLimits, webhooks);
         ApiApplication.Admin admin = ApiApplication.Admin.of(database.dataSource(), customers);
         lifecycle.start(admin.idempotency());
         main.serve(ApiApplication.api(pipeline, api, admin, config.managementPort().isEmpty(),
@@ -185,15 +191,8 @@ public final class PortalTokenServer implements AutoCloseable {
         String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
                 : signer.configName() + " (" + Signers.describe(signer) + ")";
         return new PortalTokenServer(lifecycle, listening, readiness, config.drainDelay(), () -> new Summary(
-                listening.api(), listening.management(), database.description(), signing(keys), signerName,
+                listening.api(), listening.management(), database.description(), keys.describeSigning(), signerName,
                 readiness.state().whyNot(database.description())));
-    }
-
-    /** What the banner says the server signs with. */
-    private static String signing(SigningKeys keys) {
-        return keys.loaded()
-                ? keys.signingKey().algorithm() + ", kid " + keys.signingKey().keyId()
-                : "keys not loaded yet (database unreachable); not ready until they are";
     }
 
     /** Where the API listens, with a host usable from this machine. */

@@ -41,7 +41,7 @@ public final class PortalTokenService {
     /**
      * A minted token and where it is used.
      *
-     * @param portalLink {@code <portalUrl>/portal/customer?token=<token>}
+     * @param portalLink {@code <portalUrl>/portal/customer?token=<token>} and the deep link's parameters
      * @param expiresAt  the token's {@code exp}
      */
     public record IssuedToken(String token, String portalUrl, String portalLink, String apiUrl, Instant expiresAt,
@@ -62,6 +62,12 @@ public final class PortalTokenService {
      */
     public IssuedToken issue(Caller caller, String idOrAlias, Integer expiresInSeconds,
                              Collection<Scope> scopes, boolean invalidateExisting) {
+        return issue(caller, idOrAlias, expiresInSeconds, scopes, invalidateExisting, PortalView.DEFAULT);
+    }
+
+    /** As {@link #issue(Caller, String, Integer, Collection, boolean)}, the link opening {@code view}. */
+    public IssuedToken issue(Caller caller, String idOrAlias, Integer expiresInSeconds,
+                             Collection<Scope> scopes, boolean invalidateExisting, PortalView view) {
         TokenLifetime lifetime = TokenLifetime.ofNullable(expiresInSeconds);
         Scopes granted = Scopes.ofNullable(scopes);
         UUID customerId = customers.findActive(caller.tenantId(), idOrAlias)
@@ -73,7 +79,7 @@ public final class PortalTokenService {
                 ? revocations.revokeCustomer(caller.tenantId(), customerId, issuer.lastIssuedTicks() + 1)
                 : Long.MIN_VALUE;
         PortalTokenIssuer.Minted token = issuer.mint(caller.tenantId(), customerId, lifetime, granted, notBefore);
-        IssuedToken issued = new IssuedToken(token.token(), portalUrl, portalLink(portalUrl, token.token()), apiUrl,
+        IssuedToken issued = new IssuedToken(token.token(), portalUrl, portalLink(portalUrl, token.token()) + view.query(), apiUrl,
                 token.expiresAt(), granted);
         minted.increment();
         return issued;

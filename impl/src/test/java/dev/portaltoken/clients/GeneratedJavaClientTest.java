@@ -143,6 +143,21 @@ class GeneratedJavaClientTest {
         assertEquals(3600, verified(minted));
     }
 
+    /** Issue 26's deep links are typed in the generated client and go on portal_link. */
+    @Test
+    void aDeepLinkIsTypedInTheClient() throws Exception {
+        String sub = "sub_7n42DGM5Tflk9n8mt7Fhc7";
+        CustomerPortalTokenResponse minted = customers(key).createPortalToken(customer,
+                new CustomerPortalTokenRequest().embed(dev.portaltoken.client.model.PortalEmbedView.SUBSCRIPTION)
+                        .subscription(sub));
+        sent(MINT.formatted(customer), "{\"embed\":\"subscription\",\"subscription\":\"" + sub + "\"}");
+        assertEquals(PORTAL_URL + "/portal/customer?token=" + minted.getToken() + "&embed=subscription&subscription=" + sub,
+                minted.getPortalLink());
+        RestErrorResponse error = error(400, customers(key), customer,
+                new CustomerPortalTokenRequest().page(dev.portaltoken.client.model.PortalPage.USAGE).subscription(sub));
+        assertEquals("subscription is shown on page subscriptions, not on page usage", error.getMessage());
+    }
+
     /** The fields of upstream's newest contract: a read-only token, and expires_at as a date-time. */
     @Test
     void aReadOnlyTokenWithItsExpiryAsADateTime() throws Exception {

@@ -44,7 +44,7 @@ class AuthenticationRoutesTest {
     private static List<Secured> securedOperations() throws Exception {
         List<Secured> secured = new ArrayList<>();
         for (String spec : List.of(Conformance.CONTRACT, Conformance.ADDITIONS, Conformance.OPERATIONS,
-                Conformance.PAGES)) {
+                Conformance.PAGES, Conformance.WEBHOOKS)) {
             JsonNode document = YAML.readTree(Conformance.readText(spec));
             Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();
             while (paths.hasNext()) {

@@ -79,7 +79,8 @@ class DocumentsTest {
             served.add(name.asText());
         }
         assertEquals(List.of("meteroid-portal-token.openapi.yaml", "portal-token.overlay.yaml",
-                "portal-token-server.openapi.yaml", "operations.openapi.yaml", "admin.openapi.yaml"), served);
+                "portal-token-server.openapi.yaml", "operations.openapi.yaml", "admin.openapi.yaml",
+                "webhooks.openapi.yaml"), served);
         assertEquals(served, ServedDocuments.sources().stream().map(ServedDocuments.Document::file).toList(),
                 "the route's enum and the server's one list of documents name the same sources, in order");
     }

@@ -151,6 +151,25 @@ class PortalPageTest {
         assertNoProblems(page);
     }
 
+    /** Issue 26: the page opened by a deep link shows the view the link chose, and the default otherwise. */
+    @Test
+    void thePageShowsTheDeepLinkParametersItWasOpenedWith() {
+        String sub = "sub_7n42DGM5Tflk9n8mt7Fhc7";
+        for (String[] chosen : new String[][] {
+                {"{\"embed\": \"subscription\", \"subscription\": \"" + sub + "\"}", "embed=subscription subscription=" + sub},
+                {"{\"subscription\": \"" + sub + "\"}", "page=subscriptions sub=" + sub},
+                {"{\"page\": \"invoices\"}", "page=invoices"}}) {
+            Http.Reply minted = server.http().mint(key, customer, chosen[0]);
+            assertEquals(200, minted.status(), minted::toString);
+            Chromium.Page page = Chromium.require().load(URI.create(minted.json().get("portal_link").asText()), SETTLE);
+            assertEquals("Signature verified", page.text("headline"), () -> page.text("reason"));
+            assertEquals(java.util.List.of(chosen[1].split(" ")), page.dom().select("#view .view").eachText(), chosen[0]);
+            assertNoProblems(page);
+        }
+        Chromium.Page plain = Chromium.require().load(link(server, mint(server, null)), SETTLE);
+        assertEquals("the overview (the link chose no page or widget)", plain.text("view"));
+    }
+
     @Test
     void aGoodEs256TokenIsVerifiedInTheBrowser() throws Exception {
         try (TestServer es256 = another(Map.of("PORTAL_TOKEN_ALG", "ES256"), Clock.systemUTC())) {

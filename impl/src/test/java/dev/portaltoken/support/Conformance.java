@@ -49,6 +49,9 @@ public final class Conformance {
     public static final String OPERATIONS = "operations.openapi.yaml";
     public static final String PAGES = "pages.openapi.yaml";
     public static final String ADMIN = "admin.openapi.yaml";
+    public static final String WEBHOOKS = "webhooks.openapi.yaml";
+    /** Upstream Meteroid's whole API document, vendored unchanged: what the tests' stand-in of it answers. */
+    public static final String UPSTREAM = "meteroid-api-v1.openapi.json";
 
     private static final String SPEC_DIR = "openapi/";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -101,7 +104,7 @@ public final class Conformance {
 
     /** Everything the server serves when no management port is configured. */
     public static Conformance allSpecs() {
-        return of(CONTRACT, ADDITIONS, OPERATIONS, PAGES, ADMIN);
+        return of(CONTRACT, ADDITIONS, OPERATIONS, PAGES, ADMIN, WEBHOOKS);
     }
 
     /** The operations of the given documents (file names in {@code openapi/} on the classpath). */
@@ -194,6 +197,15 @@ public final class Conformance {
                     + "; errors are the contract's RestErrorResponse as application/json", body);
         }
         validate(context + ", HTTP " + status, CONTRACT, "#/components/schemas/RestErrorResponse", body);
+    }
+
+    /**
+     * Checks a JSON document against a schema of one of the documents (a request body the tests send).
+     *
+     * @throws AssertionError naming what does not match
+     */
+    public static void validate(String spec, String pointer, String body) {
+        validate("a body sent to " + spec + pointer, spec, pointer, body);
     }
 
     private static void validate(String context, String spec, String pointer, String body) {

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -146,13 +147,19 @@ public final class JarProcess {
 
     /** {@link #runMeasured(Map, Path, String...)} with options for the JVM (before {@code -jar}), e.g. a pinned heap. */
     public static Measured runMeasured(List<String> jvmOptions, Map<String, String> env, Path stdout, String... args) {
+        return runMeasured(jvmOptions, env, stdout, Duration.ofMinutes(5), args);
+    }
+
+    /** {@link #runMeasured(List, Map, Path, String...)} allowed {@code timeout} rather than five minutes. */
+    public static Measured runMeasured(List<String> jvmOptions, Map<String, String> env, Path stdout, Duration timeout,
+                                       String... args) {
         try {
             Process process = builder(jvmOptions, env, List.of(args)).redirectOutput(stdout.toFile()).start();
             CompletableFuture<String> err = drain(process.getErrorStream())
                     .thenApply(text -> keep(text, String.join("-", List.of(args).subList(0, Math.min(2, args.length)))));
             Path status = Path.of("/proc", Long.toString(process.pid()), "status");
             long peak = 0;
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            long deadline = System.nanoTime() + timeout.toNanos();
             while (!process.waitFor(20, TimeUnit.MILLISECONDS)) {
                 peak = Math.max(peak, peakRss(status));
                 if (System.nanoTime() > deadline) {

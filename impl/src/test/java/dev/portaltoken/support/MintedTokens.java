@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>The five fields agree: {@code portal_link} is {@code <portal_url>/portal/customer?token=<token>}
- *       (one slash), {@code expires_at} is the token's {@code exp} as an RFC 3339 UTC date-time,
+ *       (one slash; then at most a deep link's parameters), {@code expires_at} is the token's {@code exp} as an RFC 3339 UTC date-time,
  *       {@code api_url} is an absolute http(s) URL without a trailing slash.</li>
  *   <li>{@code scope} is a non-empty selection of {@code read manage}, space-separated, in that order.</li>
  *   <li>An HS256 token has the header {@code {"alg":"HS256","typ":"JWT"}} plus at most a string
@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
 public final class MintedTokens {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern MINT_PATH = Pattern.compile("/api/v1/customers/[^/]+/portal-token");
+    /** What may follow the token on portal_link: a deep link of issue 26, as upstream's portal reads it. */
+    private static final Pattern DEEP_LINK = Pattern.compile("(&page=(overview|subscriptions|usage|invoices|settings)"
+            + "|&page=subscriptions&sub=sub_[0-9A-Za-z]{1,22}|&embed=(portal|plan|subscriptions|usage|invoices|payment-methods)"
+            + "|&embed=subscription&subscription=sub_[0-9A-Za-z]{1,22})?");
     private static final Pattern API_URL = Pattern.compile("https?://[^/?#\\s]+(/[^?#\\s]*[^/?#\\s])?");
     private static final List<String> SCOPE_CLAIMS = List.of("read", "manage", "read manage");
     private static final Set<String> HS256_HEADER = Set.of("alg", "typ", "kid");
@@ -74,8 +78,10 @@ public final class MintedTokens {
 
         String portalUrl = body.path("portal_url").asText();
         String base = portalUrl.endsWith("/") ? portalUrl.substring(0, portalUrl.length() - 1) : portalUrl;
-        require(body.path("portal_link").asText().equals(base + "/portal/customer?token=" + token),
-                "portal_link is <portal_url>/portal/customer?token=<token>");
+        String link = body.path("portal_link").asText();
+        String plain = base + "/portal/customer?token=" + token;
+        require(link.startsWith(plain) && DEEP_LINK.matcher(link.substring(plain.length())).matches(),
+                "portal_link is <portal_url>/portal/customer?token=<token>, then at most a deep link's parameters");
         require(API_URL.matcher(body.path("api_url").asText()).matches(),
                 "api_url is an absolute http(s) URL without a trailing slash: " + body.path("api_url"));
         String expiresAt = body.path("expires_at").asText();

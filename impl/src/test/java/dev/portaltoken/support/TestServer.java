@@ -48,7 +48,7 @@ public final class TestServer implements AutoCloseable {
         } else {
             // With a management port the API port serves the contract, the JWKS, the documents and the pages; the other the operations.
             this.http = new Http(server.baseUri(), Conformance.of(Conformance.CONTRACT, Conformance.ADDITIONS,
-                    Conformance.PAGES, Conformance.ADMIN), minting);
+                    Conformance.PAGES, Conformance.ADMIN, Conformance.WEBHOOKS), minting);
             this.managementHttp = new Http(server.managementUri(), Conformance.of(Conformance.OPERATIONS,
                     Conformance.ADMIN), minting);
         }

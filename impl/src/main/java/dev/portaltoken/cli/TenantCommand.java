@@ -3,6 +3,7 @@ package dev.portaltoken.cli;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.errors.Failure;
 import dev.portaltoken.tenant.Tenant;
+import java.util.UUID;
 import javax.sql.DataSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,10 +31,25 @@ final class TenantCommand extends CommandGroup {
         String name;
         @Option(names = "--portal-url", paramLabel = "URL", description = "Portal base URL for this tenant (default: PORTAL_URL).")
         String portalUrl;
+        @Option(names = "--id", paramLabel = "UUID", description = "The tenant's id as Meteroid knows it, so that"
+                + " Meteroid's own portal finds the tenant of an HS256 token (default: a new one).")
+        String id;
+
+        @Override
+        void validate() {
+            givenId();
+        }
+
+        private UUID givenId() {
+            if (id != null && !id.matches("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}")) {
+                throw Failure.invalid("--id must be a UUID such as 0190a1b2-c3d4-7e5f-8000-000000000001, not '" + id + "'");
+            }
+            return id == null ? null : UUID.fromString(id);
+        }
 
         @Override
         void run(ConfigLoader settings, DataSource dataSource) throws Exception {
-            Tenant tenant = TenantOption.tenants(dataSource).create(slug, name, portalUrl);
+            Tenant tenant = TenantOption.tenants(dataSource).create(givenId(), slug, name, portalUrl);
             context().out().println("created tenant " + tenant.slug() + " (id " + tenant.id() + ")");
         }
     }

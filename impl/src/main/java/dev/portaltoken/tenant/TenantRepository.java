@@ -15,7 +15,7 @@ public final class TenantRepository {
     /** The columns {@link #tenant(ResultSet)} reads, in its order. */
     private static final String COLUMNS = "id, slug, name, portal_url, created_at";
     private static final String INSERT =
-            "INSERT INTO tenant (id, slug, name, portal_url) VALUES (?, ?, ?, ?) ON CONFLICT (slug) DO NOTHING"
+            "INSERT INTO tenant (id, slug, name, portal_url) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
                     + " RETURNING created_at";
     private static final String FIND_BY_SLUG = "SELECT " + COLUMNS + " FROM tenant WHERE slug = ?";
     private static final String LIST = "SELECT " + COLUMNS + " FROM tenant ORDER BY slug";
@@ -31,9 +31,9 @@ public final class TenantRepository {
         this.dataSource = dataSource;
     }
 
-    /** The new tenant; empty when the slug is taken. */
-    Optional<Tenant> create(String slug, String name, String portalUrl) {
-        UUID id = Uuids.v7();
+    /** The new tenant, with {@code givenId} or a new id when null; empty when the slug or the id is taken. */
+    Optional<Tenant> create(UUID givenId, String slug, String name, String portalUrl) {
+        UUID id = givenId != null ? givenId : Uuids.v7();
         return Sql.first(dataSource, INSERT, ps -> {
             ps.setObject(1, id);
             ps.setString(2, slug);

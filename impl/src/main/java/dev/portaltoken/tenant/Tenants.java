@@ -5,6 +5,7 @@ import dev.portaltoken.db.ReadSnapshot;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -24,20 +25,29 @@ public final class Tenants {
         return new Tenants(new TenantRepository(dataSource));
     }
 
+    /** As {@link #create(UUID, String, String, String)} with a new id. */
+    public Tenant create(String slug, String name, String portalUrl) {
+        return create(null, slug, name, portalUrl);
+    }
+
     /**
+     * @param id        the tenant's id, as another system knows it (Meteroid's portal finds a tenant by
+     *                  the id in its tokens), or null for a new one
      * @param name      display name; the slug when null
      * @param portalUrl this tenant's portal base URL, or null for the configured one
-     * @throws Failure INVALID for an invalid slug or URL, CONFLICT for a taken slug
+     * @throws Failure INVALID for an invalid slug or URL, CONFLICT for a taken slug or id
      */
-    public Tenant create(String slug, String name, String portalUrl) {
+    public Tenant create(UUID id, String slug, String name, String portalUrl) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
             throw Failure.invalid("slug must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
         }
         if (portalUrl != null) {
             requireHttpUrl(portalUrl);
         }
-        return repository.create(slug, name == null || name.isBlank() ? slug : name, portalUrl)
-                .orElseThrow(() -> Failure.conflict("a tenant with slug '" + slug + "' already exists"));
+        return repository.create(id, slug, name == null || name.isBlank() ? slug : name, portalUrl)
+                .orElseThrow(() -> repository.findBySlug(slug).isPresent() || id == null
+                        ? Failure.conflict("a tenant with slug '" + slug + "' already exists")
+                        : Failure.conflict("a tenant with id " + id + " already exists"));
     }
 
     /**

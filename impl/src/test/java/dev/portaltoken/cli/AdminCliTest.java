@@ -55,6 +55,24 @@ class AdminCliTest {
         assertEquals(tenants, count("SELECT count(*) FROM tenant"), "nothing written by failed commands");
     }
 
+    /** A tenant may be created with the id another system (Meteroid) knows it by; a taken or malformed id changes nothing. */
+    @Test
+    void tenantCreateWithAGivenId() throws Exception {
+        String id = "0190a1b2-c3d4-7e5f-8000-" + String.format("%012x", System.nanoTime() & 0xffffffffffffL);
+        CliRun.Result ok = server.cli("tenant", "create", "--slug", "meteroid-one", "--id", id);
+        assertEquals(0, ok.exit(), ok::toString);
+        assertEquals("created tenant meteroid-one (id " + id + ")", ok.lastLine());
+        assertEquals(1, count("SELECT count(*) FROM tenant WHERE slug = 'meteroid-one' AND id = '" + id + "'"));
+        long tenants = count("SELECT count(*) FROM tenant");
+        assertOneLineError(server.cli("tenant", "create", "--slug", "meteroid-two", "--id", id), 1,
+                "error: a tenant with id " + id + " already exists");
+        assertOneLineError(server.cli("tenant", "create", "--slug", "meteroid-one", "--id", id), 1,
+                "error: a tenant with slug 'meteroid-one' already exists");
+        assertOneLineError(server.cli("tenant", "create", "--slug", "meteroid-three", "--id", "1-2-3-4-5"), 1,
+                "error: --id must be a UUID such as 0190a1b2-c3d4-7e5f-8000-000000000001, not '1-2-3-4-5'");
+        assertEquals(tenants, count("SELECT count(*) FROM tenant"), "nothing written by failed commands");
+    }
+
     @Test
     void apiKeyCreatePrintsTheKeyOnceAndStoresOnlyAHash() throws Exception {
         CliRun.Result result = server.cli("api-key", "create", "--tenant", "acme", "--name", "backend");

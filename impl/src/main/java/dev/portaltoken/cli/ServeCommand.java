@@ -88,8 +88,10 @@ final class ServeCommand extends ConfiguredCommand {
     static String settingsHelp() {
         StringBuilder help = new StringBuilder("%nSettings (environment variable / config-file key, default):%n");
         for (Setting<?> setting : Setting.values()) {
-            help.append(String.format(Locale.ROOT, "  %s / %s%s%n      %s%n", setting.env(), setting.key(),
-                    setting.defaultValue() == null ? "" : " (default " + setting.defaultValue() + ")",
+            // The default opens the description: picocli wraps lines at 80 columns, and the longest names
+            // would push it over and split it.
+            help.append(String.format(Locale.ROOT, "  %s / %s%n      %s%s%n", setting.env(), setting.key(),
+                    setting.defaultValue() == null ? "" : "(default " + setting.defaultValue() + ") ",
                     setting.help().replace("%", "%%")));
         }
         return help.append("%nExample:%n  PORTAL_URL=https://billing.example.com portal-token-server serve --port 8080%n")

@@ -1,5 +1,6 @@
 package dev.portaltoken.audit;
 
+import dev.portaltoken.ids.Base62;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
@@ -49,8 +50,14 @@ public record Actor(Kind kind, UUID keyId, String name) {
         return new Actor(Kind.SYSTEM, null, part);
     }
 
+    /** The key's id as the API answers and the CLI lists it (base62), or null for the CLI and the system. */
+    public String publicKeyId() {
+        return keyId == null ? null : Base62.encode(keyId);
+    }
+
+    /** As logged: {@code <kind>:<name>}, or {@code <kind>:<public key id>(<name>)} for a key. */
     @Override
     public String toString() {
-        return kind.dbName() + ":" + (keyId == null ? name : keyId + "(" + name + ")");
+        return kind.dbName() + ":" + (keyId == null ? name : publicKeyId() + "(" + name + ")");
     }
 }

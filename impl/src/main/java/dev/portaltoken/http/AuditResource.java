@@ -35,7 +35,7 @@ final class AuditResource implements AuditApi {
 
     private static dev.portaltoken.api.admin.model.AuditEvent dto(AuditEvent event) {
         AuditActor actor = new AuditActor().kind(AuditActor.KindEnum.fromValue(event.actor().kind().dbName()))
-                .keyId(event.actor().keyId() == null ? null : dev.portaltoken.ids.Base62.encode(event.actor().keyId()))
+                .keyId(event.actor().publicKeyId())
                 .name(event.actor().name());
         return new dev.portaltoken.api.admin.model.AuditEvent().id(event.id()).at(event.at().atOffset(ZoneOffset.UTC))
                 .actor(actor).action(event.action()).tenantId(event.tenantId()).target(event.target())

@@ -70,7 +70,7 @@ function baseType(contentType: string): string {
 function fail(context: string, problem: string, body: string): never {
   // Bodies are shown only without tokens and keys.
   const shown = body.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?/g, '<jws masked>')
-    .replace(/pt_live_[A-Za-z0-9]*(\/[A-Za-z0-9]*)?/g, 'pt_live_<key masked>').slice(0, 500);
+    .replace(/pt_(live|admin|portal)_[A-Za-z0-9]*(\/[A-Za-z0-9]*)?/g, 'pt_$1_<key masked>').slice(0, 500);
   throw new Error(`contract conformance: ${context} ${problem}\n  body: ${shown}`);
 }
 

@@ -286,7 +286,8 @@ class CustomersApiTest {
         Http.Reply archived = call(a.http(), "GET", "/api/v1/customers?archived=true&alias_prefix=page-", globexKey, null);
         assertEquals(1, archived.json().get("data").size());
         assertEquals("page-3", archived.json().get("data").get(0).get("alias").asText());
-        for (String bad : List.of("limit=0", "limit=1001", "limit=x", "cursor=not-a-cursor!")) {
+        for (String bad : List.of("limit=0", "limit=1001", "limit=x", "cursor=not-a-cursor!", "alias_prefix=a%00b",
+                "alias_prefix=has%20space")) {
             Http.Reply refused = call(a.http(), "GET", "/api/v1/customers?" + bad, globexKey, null);
             assertEquals(400, refused.status(), bad + ": " + refused);
         }

@@ -13,13 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.portaltoken.support.Conformance;
+import dev.portaltoken.support.AdminDocument;
+import dev.portaltoken.support.AdminDocument.Operation;
 import dev.portaltoken.support.Http;
 import dev.portaltoken.support.Property;
 import dev.portaltoken.support.TestServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,27 +41,14 @@ import org.junit.jupiter.api.Test;
  * tenant's customer. After the property the server still serves. Replay with {@code -Dfuzz.seed}.
  */
 class AdminApiFuzzTest {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final JsonNode DOCUMENT = read();
-    private static final List<Operation> OPERATIONS = operations();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<Operation> OPERATIONS = AdminDocument.operations();
     private static final FuzzFixture FX = FuzzFixture.of(Property.seed());
     private static TestServer server;
     private static String adminKey;
     /** A customer of acme that no case names (the cases archive and change the fixture's). */
     private static String untouched;
     private final Map<Integer, Integer> statuses = new TreeMap<>();
-
-    /** One operation of the document: its method, path template, parameters and request body. */
-    record Operation(String method, String template, List<JsonNode> parameters, JsonNode body) {
-        boolean operatorPart() {
-            return template.startsWith("/admin/");
-        }
-
-        @Override
-        public String toString() {
-            return method + " " + template;
-        }
-    }
 
     enum Caller { ADMIN, ACME, GLOBEX, WRONG, NONE }
 
@@ -198,7 +182,7 @@ class AdminApiFuzzTest {
             contentType = r.nextInt(5) == 0 || declared.isEmpty()
                     ? Property.oneOf(r, null, "text/plain", "application/json; charset=ISO-8859-1", "application/xml", "*/*")
                     : declared.get(r.nextInt(declared.size()));
-            JsonNode schema = resolve(operation.body().path("content").path(declared.isEmpty() ? "" : declared.get(0))
+            JsonNode schema = AdminDocument.resolve(operation.body().path("content").path(declared.isEmpty() ? "" : declared.get(0))
                     .path("schema"));
             body = body(r, contentType, schema);
         }
@@ -267,44 +251,11 @@ class AdminApiFuzzTest {
                     case 0 -> "\"fuzz-" + r.nextInt(100) + "\"";
                     case 1 -> "\"\"";
                     case 2 -> jsonValue(r, 1);
-                    default -> YAML.valueToTree(randomText(r, r.nextInt(300))).toString();
+                    default -> JSON.valueToTree(randomText(r, r.nextInt(300))).toString();
                 };
                 members.add("\"" + name + "\":" + value);
             }
         }
         return "{" + String.join(",", members) + "}";
-    }
-
-    // ---------------------------------------------------------------- the document
-
-    private static JsonNode read() {
-        try {
-            return YAML.readTree(Conformance.readText(Conformance.ADMIN));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Follows a local $ref ({@code #/components/...}); anything else as it is. */
-    private static JsonNode resolve(JsonNode node) {
-        String ref = node.path("$ref").asText("");
-        return ref.startsWith("#/") ? resolve(DOCUMENT.at(ref.substring(1))) : node;
-    }
-
-    private static List<Operation> operations() {
-        List<Operation> operations = new ArrayList<>();
-        DOCUMENT.path("paths").fields().forEachRemaining(path -> {
-            List<JsonNode> shared = new ArrayList<>();
-            path.getValue().path("parameters").forEach(p -> shared.add(resolve(p)));
-            path.getValue().fields().forEachRemaining(method -> {
-                if (Stream.of("get", "put", "post", "delete", "patch").anyMatch(method.getKey()::equals)) {
-                    List<JsonNode> parameters = new ArrayList<>(shared);
-                    method.getValue().path("parameters").forEach(p -> parameters.add(resolve(p)));
-                    operations.add(new Operation(method.getKey().toUpperCase(java.util.Locale.ROOT), path.getKey(),
-                            List.copyOf(parameters), resolve(method.getValue().path("requestBody"))));
-                }
-            });
-        });
-        return List.copyOf(operations);
     }
 }

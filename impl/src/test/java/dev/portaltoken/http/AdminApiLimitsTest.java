@@ -5,15 +5,11 @@ import static dev.portaltoken.support.Replies.assertTooManyRequests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.portaltoken.support.Conformance;
+import dev.portaltoken.support.AdminDocument;
 import dev.portaltoken.support.Http;
 import dev.portaltoken.support.ManualTime;
 import dev.portaltoken.support.TestServer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,15 +27,9 @@ class AdminApiLimitsTest {
     private final ManualTime time = new ManualTime();
 
     /** Every operation of the operator part, as "METHOD /path" with each path parameter set to acme. */
-    static List<String> operatorRoutes() throws Exception {
-        JsonNode document = new ObjectMapper(new YAMLFactory()).readTree(Conformance.readText(Conformance.ADMIN));
-        List<String> routes = new ArrayList<>();
-        document.path("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
-            if (path.getKey().startsWith("/admin/") && List.of("get", "put", "post", "delete", "patch").contains(method)) {
-                routes.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey().replaceAll("\\{[^}]+}", "acme"));
-            }
-        }));
-        return routes;
+    static List<String> operatorRoutes() {
+        return AdminDocument.operations().stream().filter(AdminDocument.Operation::operatorPart)
+                .map(o -> o.method() + " " + o.path("acme")).toList();
     }
 
     private static Http.Reply run(Http http, String route, String key) {

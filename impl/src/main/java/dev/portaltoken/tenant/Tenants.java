@@ -80,7 +80,7 @@ public final class Tenants {
      * one, PostgreSQL text cannot) names none.
      */
     public Optional<Tenant> find(String slug) {
-        return slug.indexOf('\0') >= 0 ? Optional.empty() : repository.findBySlug(slug);
+        return slug == null || slug.indexOf('\0') >= 0 ? Optional.empty() : repository.findBySlug(slug);
     }
 
     /** Hands every tenant to {@code each}, by slug, as they are read in {@code snapshot}. */

@@ -3,11 +3,13 @@
 #   rate limits: PORTAL_RATE_LIMIT_MODE=cluster against the per-instance mode, both with limits on, on the
 #                hot token path (the customer cached);
 #   statements:  the server's prepareThreshold=0 against pgjdbc's default (5, named server-side statements
-#                after five uses), with no customer cache, so that every request queries PostgreSQL.
+#                after five uses), with no customer cache, so that every request queries PostgreSQL;
+#   admin:       the admin API's cost on the token path (issue 25: none), PORTAL_ADMIN_API=management (the
+#                default, with a management port) and =main (on the token's own port), each against =off.
 # Each pair of servers runs at once on a throwaway Debian PostgreSQL 15 (package postgresql) on a direct
 # connection, idle but for the one being loaded; wrk (package wrk) loads them in turn, ROUNDS times
 # DURATION seconds each, and the median of the per-round ratios is printed: drift on a shared machine
-# falls on both sides of every pair. Usage: bench/topology-costs.sh [ROUNDS] [DURATION] [limits|statements|both]
+# falls on both sides of every pair. Usage: bench/topology-costs.sh [ROUNDS] [DURATION] [limits|statements|both|admin]
 # (after mvn package).
 set -euo pipefail
 ROUNDS=${1:-10}
@@ -80,6 +82,15 @@ pair() {
   python3 -c "import statistics,sys; r=sorted(map(float,sys.argv[2:])); print(f'{sys.argv[1]}: median {statistics.median(r):.3f} (range {r[0]:.3f}-{r[-1]:.3f}, {len(r)} rounds)')" "$label" "${ratios[@]}"
 }
 LIMITS=(PORTAL_RATE_LIMIT_PER_SECOND=1000000 PORTAL_RATE_LIMIT_BURST=1000000)
+if [ "$WHICH" = admin ]; then
+  for where in management main; do
+    serve "admin-$where" "${LIMITS[@]}" PORTAL_ADMIN_API=$where MANAGEMENT_PORT="$(free_port)"; ON=$PORT
+    serve "admin-off-$where" "${LIMITS[@]}" PORTAL_ADMIN_API=off MANAGEMENT_PORT="$(free_port)"; OFF=$PORT
+    pair "token, PORTAL_ADMIN_API=$where / off" "$ON" "$OFF"
+    kill "${PIDS[@]}"; wait 2>/dev/null || true; PIDS=()
+  done
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"; exit 0
+fi
 if [ "$WHICH" != statements ]; then
   serve cluster "${LIMITS[@]}" PORTAL_RATE_LIMIT_MODE=cluster; CLUSTER=$PORT
   serve instance "${LIMITS[@]}"; INSTANCE=$PORT

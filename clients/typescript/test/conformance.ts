@@ -20,19 +20,24 @@ interface Operation {
   pattern: RegExp;
   method: string;
   operationId: string;
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  /** By status; `at` is the JSON Pointer fragment of the response object (a local $ref followed). */
+  responses: Record<string, { content?: Record<string, unknown>; at: string }>;
 }
+
+type Responses = Record<string, { content?: Record<string, unknown>; $ref?: string }>;
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
 ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+ajv.addFormat('date-time', { type: 'string', validate: (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(s) && !Number.isNaN(Date.parse(s)) });
+ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
 
 const specs = readdirSync(SPEC_DIR).filter((name) => name.endsWith('.yaml')).sort();
 const operations: Operation[] = [];
 const templates: { template: string; pattern: RegExp }[] = [];
 for (const spec of specs) {
   const document = parse(readFileSync(SPEC_DIR + spec, 'utf8')) as {
-    paths?: Record<string, Record<string, { operationId?: string; responses?: Operation['responses'] }>>;
+    paths?: Record<string, Record<string, { operationId?: string; responses?: Responses }>>;
   };
   ajv.addSchema(document as object, idOf(spec));
   for (const [template, item] of Object.entries(document.paths ?? {})) {
@@ -41,13 +46,31 @@ for (const spec of specs) {
     for (const [method, operation] of Object.entries(item)) {
       if (METHODS.has(method)) {
         operations.push({ spec, template, pattern, method, operationId: operation.operationId ?? '?',
-          responses: operation.responses ?? {} });
+          responses: responsesOf(document, `#/paths/${pointer(template)}/${method}/responses`, operation.responses ?? {}) });
       }
     }
   }
 }
 if (!specs.includes(CONTRACT) || operations.length === 0) {
   throw new Error(`no OpenAPI documents in ${SPEC_DIR}`);
+}
+
+/** Each response where it is written: a response given as a local $ref (`#/components/responses/X`) is followed. */
+function responsesOf(document: object, at: string, responses: Responses): Operation['responses'] {
+  const resolved: Operation['responses'] = {};
+  for (const [code, response] of Object.entries(responses)) {
+    if (response.$ref?.startsWith('#/')) {
+      const target = response.$ref.slice(2).split('/').map((t) => decodeURIComponent(t).replace(/~1/g, '/').replace(/~0/g, '~'))
+        .reduce<unknown>((node, token) => (node as Record<string, unknown> | undefined)?.[token], document);
+      if (target === undefined) {
+        throw new Error(`unresolved response ${response.$ref}`);
+      }
+      resolved[code] = { ...(target as { content?: Record<string, unknown> }), at: response.$ref };
+    } else {
+      resolved[code] = { ...response, at: `${at}/${pointer(code)}` };
+    }
+  }
+  return resolved;
 }
 
 function idOf(spec: string): string {
@@ -70,7 +93,7 @@ function baseType(contentType: string): string {
 function fail(context: string, problem: string, body: string): never {
   // Bodies are shown only without tokens and keys.
   const shown = body.replace(/eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*)?/g, '<jws masked>')
-    .replace(/pt_live_[A-Za-z0-9]*(\/[A-Za-z0-9]*)?/g, 'pt_live_<key masked>').slice(0, 500);
+    .replace(/pt_(live|admin|portal)_[A-Za-z0-9]*(\/[A-Za-z0-9]*)?/g, 'pt_$1_<key masked>').slice(0, 500);
   throw new Error(`contract conformance: ${context} ${problem}\n  body: ${shown}`);
 }
 
@@ -133,8 +156,8 @@ export function check(method: string, rawPath: string, status: number, contentTy
     fail(context, `HTTP ${status} with Content-Type ${contentType}, declared: ${Object.keys(content).join(', ')}`, body);
   }
   if (declared === 'application/json' || declared.endsWith('+json')) {
-    validate(`${context}, HTTP ${status}`, `${idOf(operation.spec)}#/paths/${pointer(operation.template)}/${operation.method}`
-      + `/responses/${pointer(key)}/content/${pointer(declared)}/schema`, body);
+    validate(`${context}, HTTP ${status}`, `${idOf(operation.spec)}${operation.responses[key]!.at}`
+      + `/content/${pointer(declared)}/schema`, body);
   }
 }
 

@@ -39,9 +39,9 @@ export function recordSecret(kind: string, value: string): void {
   appendFileSync(join(RUNTIME_SECRETS, `ts-${process.pid}.tsv`), `${kind}\t${value.length}\t${value.slice(0, 6)}\t${sha256}\n`);
 }
 
-/** Notes the secret part of every API key in `text`. */
+/** Notes the secret part of every API, admin and portal key in `text`. */
 function recordApiKeysIn(text: string): void {
-  for (const match of text.matchAll(/pt_live_([A-Za-z0-9]{43})\//g)) {
+  for (const match of text.matchAll(/pt_(?:live|admin|portal)_([A-Za-z0-9]{43})\//g)) {
     recordSecret('API key secret', match[1]!);
   }
 }

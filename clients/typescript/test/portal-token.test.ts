@@ -213,6 +213,13 @@ describe('the conformance check on every answer', () => {
     check('GET', '/nowhere', 404, 'application/json', error);
     check('HEAD', '/healthz', 200, 'application/json', '');
     check('GET', '/metrics', 200, 'text/plain; version=0.0.4', '# TYPE x counter');
+    // The admin document's responses are $refs to components/responses: followed, and their formats checked.
+    const created = '/admin/v1/tenants/acme/customers';
+    check('POST', created, 201, 'application/json', '{"id":"cus_1","archived":false,"created_at":"2026-01-02T03:04:05Z"}');
+    assert.throws(() => check('POST', created, 201, 'application/json', '{"id":"cus_1","archived":false}'), /does not match/);
+    assert.throws(() => check('POST', created, 201, 'application/json',
+      '{"id":"cus_1","archived":false,"created_at":"yesterday"}'), /does not match/);
+    assert.throws(() => check('POST', created, 418, 'application/json', error), /a status it does not declare/);
   });
 });
 

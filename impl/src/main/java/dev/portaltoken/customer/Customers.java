@@ -144,9 +144,12 @@ public final class Customers {
      * @param cursor      the previous page's cursor; null for the first page
      * @param archived    only archived ones (true), only unarchived ones (false), or both (null)
      * @param aliasPrefix only those whose alias starts with it; null: any
-     * @throws Failure INVALID for a cursor this server did not give
+     * @throws Failure INVALID for a cursor this server did not give, or a prefix no alias can start with
      */
     public Page<Customer> page(UUID tenantId, int limit, String cursor, Boolean archived, String aliasPrefix) {
+        if (aliasPrefix != null && !aliasPrefix.isEmpty() && !CustomerRules.ALIAS.matcher(aliasPrefix).matches()) {
+            throw Failure.invalid("alias_prefix holds a character no alias has (A-Z a-z 0-9 . _ ~ @ : + -)");
+        }
         return records.page(tenantId, limit, cursor, archived, aliasPrefix);
     }
 

@@ -72,13 +72,15 @@ public final class Tenants {
 
     /** @throws Failure NOT_FOUND when there is no tenant with this slug */
     public Tenant require(String slug) {
-        return repository.findBySlug(slug)
-                .orElseThrow(() -> Failure.notFound("no tenant with slug '" + slug + "'"));
+        return find(slug).orElseThrow(() -> Failure.notFound("no tenant with slug '" + slug + "'"));
     }
 
-    /** The tenant with this slug, if there is one. */
+    /**
+     * The tenant with this slug, if there is one. A slug with a NUL character (a path value can carry
+     * one, PostgreSQL text cannot) names none.
+     */
     public Optional<Tenant> find(String slug) {
-        return repository.findBySlug(slug);
+        return slug == null || slug.indexOf('\0') >= 0 ? Optional.empty() : repository.findBySlug(slug);
     }
 
     /** Hands every tenant to {@code each}, by slug, as they are read in {@code snapshot}. */

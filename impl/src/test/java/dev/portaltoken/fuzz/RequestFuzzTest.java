@@ -774,7 +774,7 @@ class RequestFuzzTest {
         return "/api/v1/customers/" + segment + "/portal-token";
     }
 
-    private static byte[] rawRequest(String method, String target, List<String> headers, byte[] body) {
+    static byte[] rawRequest(String method, String target, List<String> headers, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
         headers.forEach(h -> head.append(h).append("\r\n"));
@@ -803,7 +803,7 @@ class RequestFuzzTest {
     }
 
     /** Text from ASCII, Latin-1, other planes and control characters. */
-    private static String randomText(Random r, int length) {
+    static String randomText(Random r, int length) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < length; i++) {
             int cp = switch (r.nextInt(5)) {
@@ -818,7 +818,7 @@ class RequestFuzzTest {
         return s.toString();
     }
 
-    private static String jsonValue(Random r, int depth) {
+    static String jsonValue(Random r, int depth) {
         int kind = depth <= 0 ? r.nextInt(4) : r.nextInt(6);
         return switch (kind) {
             case 0 -> Property.oneOf(r, "null", "true", "false");
@@ -848,7 +848,7 @@ class RequestFuzzTest {
     }
 
     /** Deletes, inserts, duplicates or truncates a few characters of some JSON. */
-    private static String mutate(Random r, String json) {
+    static String mutate(Random r, String json) {
         StringBuilder s = new StringBuilder(json);
         for (int n = 1 + r.nextInt(3); n > 0; n--) {
             int at = s.length() == 0 ? 0 : r.nextInt(s.length());
@@ -870,7 +870,7 @@ class RequestFuzzTest {
     }
 
     /** Percent-encodes every UTF-8 byte that is not unreserved. */
-    private static String percentEncode(String text) {
+    static String percentEncode(String text) {
         StringBuilder s = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             if (b >= 0 && UNRESERVED.indexOf(b) >= 0) {
@@ -923,7 +923,7 @@ class RequestFuzzTest {
         return segment.chars().anyMatch(ch -> "{}|\\^[]\"<>`".indexOf(ch) >= 0 || ch > 0x7e);
     }
 
-    private static String printable(byte[] bytes, int max) {
+    static String printable(byte[] bytes, int max) {
         StringBuilder s = new StringBuilder("'");
         for (int i = 0; i < Math.min(bytes.length, max); i++) {
             int b = bytes[i] & 0xff;

@@ -50,7 +50,8 @@ class LogScanIT {
     private static final Map<String, Pattern> SHAPES = new LinkedHashMap<>();
 
     static {
-        SHAPES.put("an API key", Pattern.compile("pt_live_[A-Za-z0-9]{43}"));
+        // A tenant's API key, an admin key or a portal key: the same 43-character secret, three prefixes.
+        SHAPES.put("an API key", Pattern.compile("pt_(?:live|admin|portal)_[A-Za-z0-9]{43}"));
         SHAPES.put("a compact JWS/JWT", Pattern.compile("eyJ[A-Za-z0-9_-]{2,}\\.eyJ[A-Za-z0-9_-]{2,}\\."));
         SHAPES.put("a private JWK member", Pattern.compile("\"d\"\\s*:\\s*\"[A-Za-z0-9_-]{40,}\""));
         SHAPES.put("a PEM private key", Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----"));
@@ -156,7 +157,9 @@ class LogScanIT {
         byte[] random = new byte[32];
         new java.security.SecureRandom().nextBytes(random);
         String databasePassword = "ptdb_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        for (String line : List.of("auth with " + key, "token=" + jws, "loaded " + jwk, pem, "password " + databasePassword)) {
+        String adminKey = key.replace("pt_live_", "pt_admin_");
+        String portalKey = key.replace("pt_live_", "pt_portal_");
+        for (String line : List.of("auth with " + key, "admin " + adminKey, "portal " + portalKey, "token=" + jws, "loaded " + jwk, pem, "password " + databasePassword)) {
             assertTrue(SHAPES.values().stream().anyMatch(p -> p.matcher(line).find()), line.substring(0, 12));
         }
         assertFalse(SHAPES.values().stream().anyMatch(p -> p.matcher(

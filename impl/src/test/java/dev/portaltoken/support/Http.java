@@ -117,6 +117,7 @@ public final class Http {
             Map<String, String> headers = new LinkedHashMap<>();
             response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
             Reply reply = new Reply(response.statusCode(), headers, response.body());
+            RuntimeSecrets.recordApiKeysIn(reply.body()); // a key created over HTTP is then a secret for the log scan
             conformance.check(request.method(), request.uri().getRawPath(), reply.status(), reply.headers(), reply.body());
             MintedTokens.check(request.method(), request.uri().getRawPath(), reply, server);
             return reply;
@@ -173,6 +174,7 @@ public final class Http {
     }
 
     private void check(RequestLine request, Reply reply) {
+        RuntimeSecrets.recordApiKeysIn(reply.body());
         conformance.check(request.method(), request.path(), reply.status(), reply.headers(), reply.body());
         MintedTokens.check(request.method(), request.path(), reply, server);
     }

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 public final class Redact {
     private static final Pattern TOKEN_MEMBER = Pattern.compile("(\"token\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"");
     private static final Pattern JWS = Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]*)?");
-    private static final Pattern API_KEY = Pattern.compile("pt_live_[A-Za-z0-9]*(?:/[A-Za-z0-9]*)?");
+    private static final Pattern API_KEY = Pattern.compile("pt_(live|admin|portal)_[A-Za-z0-9]*(?:/[A-Za-z0-9]*)?");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer)[ \\t]+[^\\s,\"]+");
 
     private Redact() {
@@ -21,7 +21,7 @@ public final class Redact {
         }
         String masked = TOKEN_MEMBER.matcher(text).replaceAll("$1\"<token masked>\"");
         masked = JWS.matcher(masked).replaceAll("<jws masked>");
-        masked = API_KEY.matcher(masked).replaceAll("pt_live_<key masked>");
+        masked = API_KEY.matcher(masked).replaceAll("pt_$1_<key masked>");
         return BEARER.matcher(masked).replaceAll("$1 <credential masked>");
     }
 

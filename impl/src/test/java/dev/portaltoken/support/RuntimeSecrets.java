@@ -45,7 +45,7 @@ public final class RuntimeSecrets {
     public static final int PREFIX = 6;
     /** Shorter values are not secrets worth a finding (and would match by chance). */
     public static final int MIN_LENGTH = 16;
-    private static final Pattern API_KEY = Pattern.compile("pt_live_([A-Za-z0-9]{43})/");
+    private static final Pattern API_KEY = Pattern.compile("pt_(?:live|admin|portal)_([A-Za-z0-9]{43})/");
     private static final Path FILE = Path.of(System.getProperty("portal.runtime.secrets", "target/runtime-secrets"))
             .resolve(ProcessHandle.current().pid() + ".tsv");
 
@@ -66,7 +66,7 @@ public final class RuntimeSecrets {
         }
     }
 
-    /** Notes the secret part of every API key in {@code text} (what a command printed). */
+    /** Notes the secret part of every API, admin and portal key in {@code text} (what a command printed). */
     public static void recordApiKeysIn(String text) {
         Matcher m = API_KEY.matcher(text == null ? "" : text);
         while (m.find()) {

@@ -187,19 +187,28 @@ public final class CustomerImport {
         if (cells.size() != HEADER.size()) {
             return "expected 3 columns, as in the header row, found " + cells.size();
         }
-        String alias = cells.get(at[0]);
-        if (alias.isEmpty()) {
+        return checkRow(cells.get(at[0]), cells.get(at[1]), cells.get(at[2]));
+    }
+
+    /**
+     * The checks of one row, whatever its format: why it is bad, or null when it is good.
+     *
+     * @param name  empty or null when left blank, as {@code email}
+     */
+    static String checkRow(String alias, String name, String email) {
+        if (alias == null || alias.isEmpty()) {
             return "alias is required";
         }
-        for (int column = 1; column < HEADER.size(); column++) {
-            if (cells.get(at[column]).indexOf('\0') >= 0) {
-                return HEADER.get(column) + " must not contain a NUL character";
-            }
+        if (name != null && name.indexOf('\0') >= 0) {
+            return "name must not contain a NUL character";
+        }
+        if (email != null && email.indexOf('\0') >= 0) {
+            return "email must not contain a NUL character";
         }
         try {
             CustomerRules.checkAlias(alias);
-            if (!cells.get(at[2]).isEmpty()) {
-                CustomerRules.checkEmail(cells.get(at[2]));
+            if (email != null && !email.isEmpty()) {
+                CustomerRules.checkEmail(email);
             }
         } catch (Failure e) {
             return e.getMessage();
@@ -207,7 +216,7 @@ public final class CustomerImport {
         return null;
     }
 
-    private static String blankToNull(String value) {
-        return value.isEmpty() ? null : value;
+    static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 }

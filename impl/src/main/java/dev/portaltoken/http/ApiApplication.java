@@ -5,6 +5,7 @@ import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.audit.AuditTrail;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
+import dev.portaltoken.customer.CustomerImporter;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.idempotency.IdempotencyKeys;
 import dev.portaltoken.tenant.Tenants;
@@ -61,10 +62,12 @@ public final class ApiApplication extends ResourceConfig {
     }
 
     /** The admin API's services: customers for tenants' API keys, and the operator part for admin keys. */
-    public record Admin(Customers customers, Tenants tenants, AuditTrail audit, IdempotencyKeys idempotency) {
+    public record Admin(Customers customers, Tenants tenants, AuditTrail audit, IdempotencyKeys idempotency,
+                        CustomerImporter importer) {
         /** The admin API on {@code dataSource}'s database, with the server's {@code customers}. */
         public static Admin of(DataSource dataSource, Customers customers) {
-            return new Admin(customers, Tenants.of(dataSource), new AuditTrail(dataSource), new IdempotencyKeys(dataSource));
+            return new Admin(customers, Tenants.of(dataSource), new AuditTrail(dataSource), new IdempotencyKeys(dataSource),
+                    new CustomerImporter(dataSource));
         }
     }
 
@@ -81,8 +84,10 @@ public final class ApiApplication extends ResourceConfig {
             register(new AuthenticationFilter(api.authenticator(), api.authFailures(), api.clientAddresses(),
                     pipeline.metrics()));
             register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
+            register(new ImportBody.BodyReader(HttpLimits.MAX_IMPORT_BYTES));
         }
-        CustomerOperations customers = new CustomerOperations(admin.customers(), admin.idempotency(), pipeline.json());
+        CustomerOperations customers = new CustomerOperations(admin.customers(), admin.importer(), admin.idempotency(),
+                pipeline.json());
         if (contract) {
             register(new WebhookSignatureFilter(api.webhooks(), pipeline.limits().maxBodyBytes()));
             register(new MintRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));

@@ -3,6 +3,7 @@ package dev.portaltoken.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.api.admin.model.CustomerCreate;
+import dev.portaltoken.api.admin.model.CustomerImportResult;
 import dev.portaltoken.api.admin.model.CustomerPage;
 import dev.portaltoken.api.admin.model.CustomerUpdate;
 import dev.portaltoken.api.admin.model.CustomerUpsert;
@@ -10,15 +11,23 @@ import dev.portaltoken.audit.Actor;
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customer;
+import dev.portaltoken.customer.CustomerImporter;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.Page;
+import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.errors.Failure;
 import dev.portaltoken.idempotency.IdempotencyKeys;
 import dev.portaltoken.ids.CustomerIds;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -30,12 +39,17 @@ import java.util.UUID;
 final class CustomerOperations {
     static final String REPLAYED = "Idempotent-Replayed";
 
+    /** How many of an import's bad rows its 400 lists at most. */
+    static final int BAD_ROWS_LISTED = 100;
+
     private final Customers customers;
+    private final CustomerImporter importer;
     private final IdempotencyKeys idempotency;
     private final ObjectMapper json;
 
-    CustomerOperations(Customers customers, IdempotencyKeys idempotency, ObjectMapper json) {
+    CustomerOperations(Customers customers, CustomerImporter importer, IdempotencyKeys idempotency, ObjectMapper json) {
         this.customers = customers;
+        this.importer = importer;
         this.idempotency = idempotency;
         this.json = json;
     }
@@ -99,6 +113,51 @@ final class CustomerOperations {
         return once(scope, idempotencyKey, "POST " + scope.base() + "/" + idOrAlias + "/unarchive " + ifMatch, null,
                 () -> answer(200, customers.unarchive(scope.actor(), scope.tenantId(), idOrAlias, version(ifMatch)),
                         null));
+    }
+
+    /**
+     * Imports the body, streamed, all or nothing: bad rows are a 400 listing the first
+     * {@value #BAD_ROWS_LISTED}. With an Idempotency-Key the request is the body's digest, known
+     * once it is read, so the key is claimed then, in the import's transaction.
+     */
+    Response importCustomers(Scope scope, InputStream body, String idempotencyKey) {
+        ImportBody upload = ImportBody.of(body);
+        List<String> listed = new ArrayList<>();
+        CustomerImporter.Listener listener = new CustomerImporter.Listener() {
+            @Override
+            public void badRow(String message) {
+                if (listed.size() < BAD_ROWS_LISTED) {
+                    listed.add(message);
+                }
+            }
+
+            @Override
+            public void progress(long records) {
+            }
+        };
+        IdempotencyKeys.Outcome outcome;
+        try {
+            outcome = importer.importRows(scope.actor(), scope.tenantId(), upload.format(), upload.reader(), listener,
+                    rejected -> {
+                        throw Failure.invalid(rejected.badRows() + " bad row" + (rejected.badRows() == 1 ? "" : "s")
+                                + ", nothing was imported" + (rejected.badRows() > listed.size() ? " (the first "
+                                + listed.size() + " listed)" : "") + ":\n" + String.join("\n", listed));
+                    },
+                    apply -> idempotency.once(scope.caller().apiKeyId(), idempotencyKey, ApiKeyFormat.sha256(
+                            scope.tenantId() + " POST " + scope.base() + "/import " + upload.format() + "\n"
+                                    + HexFormat.of().formatHex(upload.digest())), () -> imported(apply.get())));
+        } catch (CharacterCodingException e) {
+            throw Failure.invalid("the body is not UTF-8 text");
+        } catch (IOException e) {
+            throw ApiException.badRequest("request body was not received completely");
+        }
+        return respond(outcome.answer(), outcome.replayed());
+    }
+
+    private IdempotencyKeys.Answer imported(CustomerImporter.Result result) {
+        return new IdempotencyKeys.Answer(200, write(new CustomerImportResult().created(result.created())
+                .updated(result.updated()).unchanged(result.skipped())
+                .rows(result.created() + result.updated() + result.skipped())), null, null);
     }
 
     /** Runs a POST once per Idempotency-Key: its request is {@code what} and {@code body}. */

@@ -8,6 +8,8 @@ import dev.portaltoken.auth.ApiKeyAuthenticator;
 import dev.portaltoken.customer.CustomerImporter;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.idempotency.IdempotencyKeys;
+import dev.portaltoken.keys.SigningKeyChanges;
+import dev.portaltoken.keys.SigningKeys;
 import dev.portaltoken.tenant.Tenants;
 import dev.portaltoken.errors.ErrorRenderer;
 import dev.portaltoken.meteroid.MeteroidWebhooks;
@@ -41,7 +43,7 @@ import org.glassfish.jersey.server.ServerProperties;
  *   <li>{@link MintRequestReader} (or {@link MeteroidEventReader}) reads the body, the resource answers
  *       ({@link PortalTokenResource}, {@link MeteroidWebhookResource}, {@link JwksResource}, {@link DocumentsResource},
  *       {@link OperationsResource}, the admin API ({@link CustomersResource}, {@link TenantCustomersResource},
- *       {@link AuditResource}), the pages {@link HomeResource}, {@link PortalPageResource} and
+ *       {@link AuditResource}, {@link SigningKeysResource}), the pages {@link HomeResource}, {@link PortalPageResource} and
  *       {@link DocsResource});</li>
  *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers), the
  *       rate-limit headers and the request log line; then Jackson writes the body;</li>
@@ -63,11 +65,11 @@ public final class ApiApplication extends ResourceConfig {
 
     /** The admin API's services: customers for tenants' API keys, and the operator part for admin keys. */
     public record Admin(Customers customers, Tenants tenants, AuditTrail audit, IdempotencyKeys idempotency,
-                        CustomerImporter importer) {
-        /** The admin API on {@code dataSource}'s database, with the server's {@code customers}. */
-        public static Admin of(DataSource dataSource, Customers customers) {
+                        CustomerImporter importer, SigningKeyChanges signingKeys) {
+        /** The admin API on {@code dataSource}'s database, with the server's {@code customers} and signing {@code keys}. */
+        public static Admin of(DataSource dataSource, Customers customers, SigningKeys keys) {
             return new Admin(customers, Tenants.of(dataSource), new AuditTrail(dataSource), new IdempotencyKeys(dataSource),
-                    new CustomerImporter(dataSource));
+                    new CustomerImporter(dataSource), new SigningKeyChanges(dataSource, keys));
         }
     }
 
@@ -105,7 +107,9 @@ public final class ApiApplication extends ResourceConfig {
         }
         if (operator) {
             registerResources(ContractResources.authenticated(new TenantCustomersResource(customers, admin.tenants())),
-                    ContractResources.authenticated(new AuditResource(admin.audit(), admin.tenants())));
+                    ContractResources.authenticated(new AuditResource(admin.audit(), admin.tenants())),
+                    ContractResources.authenticated(new SigningKeysResource(admin.signingKeys(), admin.idempotency(),
+                            pipeline.json())));
         }
         if (operations) {
             registerResources(ContractResources.of(new OperationsResource(pipeline.readiness(), pipeline.metrics())));

@@ -1,6 +1,5 @@
 package dev.portaltoken.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.api.admin.model.CustomerCreate;
 import dev.portaltoken.api.admin.model.CustomerImportResult;
@@ -18,7 +17,6 @@ import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.errors.Failure;
 import dev.portaltoken.idempotency.IdempotencyKeys;
 import dev.portaltoken.ids.CustomerIds;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
@@ -37,8 +35,6 @@ import java.util.UUID;
  * {@code If-Match}, {@code Location} and {@code Idempotency-Key}. Thread-safe.
  */
 final class CustomerOperations {
-    static final String REPLAYED = "Idempotent-Replayed";
-
     /** How many of an import's bad rows its 400 lists at most. */
     static final int BAD_ROWS_LISTED = 100;
 
@@ -151,7 +147,7 @@ final class CustomerOperations {
         } catch (IOException e) {
             throw ApiException.badRequest("request body was not received completely");
         }
-        return respond(outcome.answer(), outcome.replayed());
+        return Idempotent.respond(outcome);
     }
 
     private IdempotencyKeys.Answer imported(CustomerImporter.Result result) {
@@ -163,9 +159,8 @@ final class CustomerOperations {
     /** Runs a POST once per Idempotency-Key: its request is {@code what} and {@code body}. */
     private Response once(Scope scope, String idempotencyKey, String what, Object body,
                           java.util.function.Supplier<IdempotencyKeys.Answer> work) {
-        byte[] request = ApiKeyFormat.sha256(scope.tenantId() + " " + what + "\n" + write(body));
-        IdempotencyKeys.Outcome outcome = idempotency.once(scope.caller().apiKeyId(), idempotencyKey, request, work);
-        return respond(outcome.answer(), outcome.replayed());
+        return Idempotent.once(idempotency, scope.caller(), idempotencyKey, scope.tenantId() + " " + what + "\n"
+                + write(body), work);
     }
 
     private IdempotencyKeys.Answer answer(int status, Customer customer, String location) {
@@ -173,26 +168,11 @@ final class CustomerOperations {
     }
 
     private static Response respond(IdempotencyKeys.Answer answer, boolean replayed) {
-        Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body())
-                .type(MediaType.APPLICATION_JSON_TYPE);
-        if (answer.location() != null) {
-            response.header(HttpHeaders.LOCATION, answer.location());
-        }
-        if (answer.etag() != null) {
-            response.header(HttpHeaders.ETAG, answer.etag());
-        }
-        if (replayed) {
-            response.header(REPLAYED, "true");
-        }
-        return response.build();
+        return Idempotent.respond(new IdempotencyKeys.Outcome(answer, replayed));
     }
 
     private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a DTO always serializes", e);
-        }
+        return Idempotent.json(json, value);
     }
 
     static dev.portaltoken.api.admin.model.Customer dto(Customer customer) {

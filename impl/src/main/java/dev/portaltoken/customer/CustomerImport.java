@@ -59,7 +59,7 @@ public final class CustomerImport {
                 throw Failure.invalid("the file is empty; expected a header row naming the columns "
                         + String.join(", ", HEADER));
             }
-            int[] at = columns(lines.next());
+            int[] at = columns(header(lines));
             while (hasNext(lines)) {
                 long line = lines.getCurrentLocation().getLineNr();
                 List<String> cells;
@@ -166,11 +166,23 @@ public final class CustomerImport {
         return OptionalLong.of(Math.max(0, records - 1));
     }
 
+    private static List<String> header(MappingIterator<List<String>> lines) throws IOException {
+        try {
+            return lines.next();
+        } catch (RuntimeException e) {
+            rethrowReadFailure(e);
+            throw Failure.invalid("line 1: the header row is not valid CSV");
+        }
+    }
+
     private static boolean hasNext(MappingIterator<List<String>> lines) throws IOException {
         try {
             return lines.hasNext();
         } catch (RuntimeException e) {
             rethrowReadFailure(e);
+            if (e.getCause() instanceof JsonProcessingException badCsv) {
+                throw badCsv; // a bad row where the next one starts: read() lists it
+            }
             throw e;
         }
     }

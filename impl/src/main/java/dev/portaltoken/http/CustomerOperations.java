@@ -135,19 +135,33 @@ final class CustomerOperations {
         try {
             outcome = importer.importRows(scope.actor(), scope.tenantId(), upload.format(), upload.reader(), listener,
                     rejected -> {
+                        checkRead(upload);
                         throw Failure.invalid(rejected.badRows() + " bad row" + (rejected.badRows() == 1 ? "" : "s")
                                 + ", nothing was imported" + (rejected.badRows() > listed.size() ? " (the first "
                                 + listed.size() + " listed)" : "") + ":\n" + String.join("\n", listed));
                     },
-                    apply -> idempotency.once(scope.caller().apiKeyId(), idempotencyKey, ApiKeyFormat.sha256(
-                            scope.tenantId() + " POST " + scope.base() + "/import " + upload.format() + "\n"
-                                    + HexFormat.of().formatHex(upload.digest())), () -> imported(apply.get())));
-        } catch (CharacterCodingException e) {
-            throw Failure.invalid("the body is not UTF-8 text");
+                    apply -> {
+                        checkRead(upload);
+                        return idempotency.once(scope.caller().apiKeyId(), idempotencyKey, ApiKeyFormat.sha256(
+                                scope.tenantId() + " POST " + scope.base() + "/import " + upload.format() + "\n"
+                                        + HexFormat.of().formatHex(upload.digest())), () -> imported(apply.get()));
+                    });
         } catch (IOException e) {
-            throw ApiException.badRequest("request body was not received completely");
+            throw unread(e);
         }
         return Idempotent.respond(outcome);
+    }
+
+    /** Whatever the parser made of it, a body that could not be read whole is refused as such. */
+    private static void checkRead(ImportBody upload) {
+        if (upload.failure() != null) {
+            throw unread(upload.failure());
+        }
+    }
+
+    private static RuntimeException unread(IOException e) {
+        return e instanceof CharacterCodingException ? Failure.invalid("the body is not UTF-8 text")
+                : ApiException.badRequest("request body was not received completely");
     }
 
     private IdempotencyKeys.Answer imported(CustomerImporter.Result result) {

@@ -29,6 +29,7 @@ final class ImportBody extends FilterInputStream {
     private final long maxBytes;
     private final MessageDigest sha256;
     private long read;
+    private IOException failure;
 
     private ImportBody(InputStream body, CustomerImporter.Format format, long maxBytes) {
         super(body);
@@ -53,10 +54,37 @@ final class ImportBody extends FilterInputStream {
         return format;
     }
 
-    /** The body as UTF-8 text; a malformed byte sequence fails the read. */
+    /**
+     * The body as UTF-8 text; a malformed byte sequence fails the read. Once a read has failed, every
+     * later one fails the same way (a decoder is not to be called again after its error).
+     */
     java.io.Reader reader() {
-        return new InputStreamReader(this, StandardCharsets.UTF_8.newDecoder()
+        InputStreamReader decoded = new InputStreamReader(this, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        return new java.io.Reader() {
+            @Override
+            public int read(char[] buffer, int offset, int length) throws IOException {
+                if (failure != null) {
+                    throw failure;
+                }
+                try {
+                    return decoded.read(buffer, offset, length);
+                } catch (IOException e) {
+                    failure = e;
+                    throw e;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                decoded.close();
+            }
+        };
+    }
+
+    /** Why reading the body failed (it was not UTF-8, or it did not arrive whole); null while it has not. */
+    IOException failure() {
+        return failure;
     }
 
     /** The SHA-256 of the body read so far (the whole body once it has been read to its end). */

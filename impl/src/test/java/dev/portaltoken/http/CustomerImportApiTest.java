@@ -160,6 +160,8 @@ class CustomerImportApiTest {
             {CSV, "alias,nmae,email\n", "unknown column 'nmae' (did you mean 'name'?)"},
             {"application/json", "{\"alias\": \"x\"}", "an import takes text/csv or application/x-ndjson"},
             {CSV + "; charset=iso-8859-1", "alias,name,email\n", "charset iso-8859-1 is not read"},
+            {CSV, "\"alias\"x,name,email\nok,,\n", "line 1: the header row is not valid CSV"},
+            {CSV, "alias,name,email\nok,,\n\"bad\"x,,\nok-2,,\n", "1 bad row, nothing was imported:\nline 3: not valid CSV"},
         };
         for (String[] c : cases) {
             Http.Reply reply = upload(a.http(), TENANT_IMPORT, acmeKey, c[0], c[1]);
@@ -171,6 +173,10 @@ class CustomerImportApiTest {
         Http.Reply notUtf8 = a.http().send("POST", TENANT_IMPORT, headers, latin1);
         assertEquals(400, notUtf8.status(), notUtf8::toString);
         assertEquals("the body is not UTF-8 text", notUtf8.json().get("message").asText());
+        byte[] cutShort = "alias,name,email\nshort,Zo\u00eb".getBytes(StandardCharsets.UTF_8);
+        Http.Reply truncated = a.http().send("POST", TENANT_IMPORT, headers, java.util.Arrays.copyOf(cutShort,
+                cutShort.length - 1));
+        assertEquals("the body is not UTF-8 text", truncated.json().get("message").asText(), truncated::toString);
         String tooLarge = a.http().raw("POST " + TENANT_IMPORT + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + acmeKey
                 + "\r\nContent-Type: text/csv\r\nContent-Length: " + (HttpLimits.MAX_IMPORT_BYTES + 1)
                 + "\r\nConnection: close\r\n\r\n");

@@ -59,7 +59,7 @@ public final class CustomerImport {
                 throw Failure.invalid("the file is empty; expected a header row naming the columns "
                         + String.join(", ", HEADER));
             }
-            int[] at = columns(lines.next());
+            int[] at = columns(header(lines));
             while (hasNext(lines)) {
                 long line = lines.getCurrentLocation().getLineNr();
                 List<String> cells;
@@ -166,11 +166,23 @@ public final class CustomerImport {
         return OptionalLong.of(Math.max(0, records - 1));
     }
 
+    private static List<String> header(MappingIterator<List<String>> lines) throws IOException {
+        try {
+            return lines.next();
+        } catch (RuntimeException e) {
+            rethrowReadFailure(e);
+            throw Failure.invalid("line 1: the header row is not valid CSV");
+        }
+    }
+
     private static boolean hasNext(MappingIterator<List<String>> lines) throws IOException {
         try {
             return lines.hasNext();
         } catch (RuntimeException e) {
             rethrowReadFailure(e);
+            if (e.getCause() instanceof JsonProcessingException badCsv) {
+                throw badCsv; // a bad row where the next one starts: read() lists it
+            }
             throw e;
         }
     }
@@ -187,19 +199,28 @@ public final class CustomerImport {
         if (cells.size() != HEADER.size()) {
             return "expected 3 columns, as in the header row, found " + cells.size();
         }
-        String alias = cells.get(at[0]);
-        if (alias.isEmpty()) {
+        return checkRow(cells.get(at[0]), cells.get(at[1]), cells.get(at[2]));
+    }
+
+    /**
+     * The checks of one row, whatever its format: why it is bad, or null when it is good.
+     *
+     * @param name  empty or null when left blank, as {@code email}
+     */
+    static String checkRow(String alias, String name, String email) {
+        if (alias == null || alias.isEmpty()) {
             return "alias is required";
         }
-        for (int column = 1; column < HEADER.size(); column++) {
-            if (cells.get(at[column]).indexOf('\0') >= 0) {
-                return HEADER.get(column) + " must not contain a NUL character";
-            }
+        if (name != null && name.indexOf('\0') >= 0) {
+            return "name must not contain a NUL character";
+        }
+        if (email != null && email.indexOf('\0') >= 0) {
+            return "email must not contain a NUL character";
         }
         try {
             CustomerRules.checkAlias(alias);
-            if (!cells.get(at[2]).isEmpty()) {
-                CustomerRules.checkEmail(cells.get(at[2]));
+            if (email != null && !email.isEmpty()) {
+                CustomerRules.checkEmail(email);
             }
         } catch (Failure e) {
             return e.getMessage();
@@ -207,7 +228,7 @@ public final class CustomerImport {
         return null;
     }
 
-    private static String blankToNull(String value) {
-        return value.isEmpty() ? null : value;
+    static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 }

@@ -1,13 +1,17 @@
 package dev.portaltoken.customer;
 
+import dev.portaltoken.audit.Actor;
+import dev.portaltoken.audit.AuditTrail;
 import dev.portaltoken.db.Bulk;
 import dev.portaltoken.db.DataAccessException;
 import dev.portaltoken.db.CopyRows;
 import dev.portaltoken.db.Sql;
+import dev.portaltoken.db.UnitOfWork;
 import dev.portaltoken.errors.Failure;
 import dev.portaltoken.ids.Uuids;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +22,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Imports a tenant's customers from a CSV stream ({@link CustomerImport}), all or nothing, in
  * memory that does not grow with the file: rows are streamed with {@code COPY} into a temporary
  * staging table, checked there (aliases repeated within the file are found in SQL), then applied
- * with two set-based statements, all in one transaction with {@link Bulk} timeouts. Thread-safe.
+ * with two set-based statements, all in one transaction with {@link Bulk} timeouts, which records
+ * one audit event. Thread-safe.
  */
 public final class CustomerImporter {
     private static final String CREATE_STAGING = """
@@ -56,9 +64,11 @@ public final class CustomerImporter {
     private static final Logger LOG = LoggerFactory.getLogger(CustomerImporter.class);
 
     private final DataSource dataSource;
+    private final AuditTrail audit;
 
     public CustomerImporter(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.audit = new AuditTrail(dataSource);
     }
 
     /** Told what an import finds as it goes; called on the importing thread. */
@@ -94,62 +104,82 @@ public final class CustomerImporter {
         }
     }
 
+    /** The formats of an import's rows: CSV with a header row ({@link CustomerImport}), or NDJSON ({@link NdjsonImport}). */
+    public enum Format {
+        CSV, NDJSON
+    }
+
     /**
      * Creates or updates, by alias, a customer of {@code tenantId} for every row of {@code csv}, in
-     * one transaction; a file with any bad row changes nothing.
+     * one transaction, recorded in the audit trail as the CLI's; a file with any bad row changes nothing.
      *
      * @throws Failure INVALID for an empty file or a wrong header row, CONFLICT for an alias taken by a
      *                      concurrent change while importing
      * @throws IOException  when {@code csv} cannot be read
      */
     public Result importCsv(UUID tenantId, Reader csv, Listener listener) throws IOException {
+        return importRows(Actor.cli(), tenantId, Format.CSV, csv, listener, result -> result, Supplier::get);
+    }
+
+    /**
+     * Imports {@code rows} in one transaction on this importer's pool, which the work of
+     * {@code accepted} joins ({@link UnitOfWork}): once every row is read and checked, a body with bad
+     * rows (all told to {@code listener}) is handed to {@code rejected} and changes nothing; otherwise
+     * {@code accepted} is given the step that writes the customers and the audit record
+     * ({@code customer.import}, with the counts), to run or not (an idempotent replay), and what it
+     * returns is committed with them.
+     *
+     * @throws Failure INVALID for an empty CSV body or a wrong header row, CONFLICT for an alias taken
+     *                      by a concurrent change while importing
+     * @throws IOException  when {@code rows} cannot be read
+     */
+    public <T> T importRows(Actor actor, UUID tenantId, Format format, Reader rows, Listener listener,
+                            Function<Result, T> rejected, Function<Supplier<Result>, T> accepted) throws IOException {
         try {
-            return importOn(tenantId, csv, listener);
+            return UnitOfWork.inTransaction(dataSource, c -> {
+                Bulk.timeouts(c);
+                long started = System.nanoTime();
+                long[] counts = stage(c, format, rows, listener);
+                long staged = System.nanoTime();
+                long badRows = reportBadRows(c, listener);
+                LOG.debug("staged {} rows in {} ms, checked them in {} ms", counts[0] + counts[1],
+                        (staged - started) / 1_000_000, (System.nanoTime() - staged) / 1_000_000);
+                if (badRows > 0) {
+                    return rejected.apply(new Result(0, 0, 0, badRows));
+                }
+                return accepted.apply(() -> apply(c, actor, tenantId, counts[0]));
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private Result apply(Connection c, Actor actor, UUID tenantId, long rows) {
+        try {
+            long checked = System.nanoTime();
+            long updated = apply(c, APPLY_UPDATES, tenantId);
+            long applied = System.nanoTime();
+            long created = apply(c, APPLY_INSERTS, tenantId);
+            LOG.debug("updated {} customers in {} ms, created {} in {} ms", updated,
+                    (applied - checked) / 1_000_000, created, (System.nanoTime() - applied) / 1_000_000);
+            Result result = new Result(created, updated, rows - created - updated, 0);
+            audit.record(actor, "customer.import", tenantId, "customers", null, Map.of("rows", rows,
+                    "created", created, "updated", updated, "unchanged", result.skipped()));
+            return result;
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
     }
 
-    private Result importOn(UUID tenantId, Reader csv, Listener listener) throws SQLException, IOException {
-        try (Connection c = dataSource.getConnection()) {
-            Bulk.begin(c);
-            try {
-                long started = System.nanoTime();
-                long[] counts = stage(c, csv, listener);
-                long staged = System.nanoTime();
-                long badRows = reportBadRows(c, listener);
-                long checked = System.nanoTime();
-                LOG.debug("staged {} rows in {} ms, checked them in {} ms", counts[0] + counts[1],
-                        (staged - started) / 1_000_000, (checked - staged) / 1_000_000);
-                if (badRows > 0) {
-                    c.rollback();
-                    return new Result(0, 0, 0, badRows);
-                }
-                long updated = apply(c, APPLY_UPDATES, tenantId);
-                long applied = System.nanoTime();
-                long created = apply(c, APPLY_INSERTS, tenantId);
-                long inserted = System.nanoTime();
-                c.commit();
-                LOG.debug("updated {} customers in {} ms, created {} in {} ms, committed in {} ms", updated,
-                        (applied - checked) / 1_000_000, created, (inserted - applied) / 1_000_000,
-                        (System.nanoTime() - inserted) / 1_000_000);
-                return new Result(created, updated, counts[0] - created - updated, 0);
-            } catch (SQLException | IOException | RuntimeException e) {
-                Bulk.rollback(c, e);
-                throw e;
-            }
-        }
-    }
-
     /** Streams the file into the staging table. @return {valid rows, bad rows} */
-    private static long[] stage(Connection c, Reader csv, Listener listener) throws SQLException, IOException {
+    private static long[] stage(Connection c, Format format, Reader body, Listener listener) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(CREATE_STAGING);
         }
         long[] counts = new long[2];
         CopyRows copy = CopyRows.start(c, COPY);
         try {
-            CustomerImport.read(csv, new CustomerImport.Rows() {
+            CustomerImport.Rows staging = new CustomerImport.Rows() {
                 @Override
                 public void valid(long line, String alias, String name, String email) throws IOException {
                     counts[0]++;
@@ -161,9 +191,17 @@ public final class CustomerImporter {
                     counts[1]++;
                     copy.row(line, null, null, null, null, reason);
                 }
-            }, listener::progress);
+            };
+            if (format == Format.CSV) {
+                CustomerImport.read(body, staging, listener::progress);
+            } else {
+                NdjsonImport.read(body, staging, listener::progress);
+            }
             copy.finish();
-        } catch (SQLException | IOException | RuntimeException e) {
+        } catch (IOException e) {
+            copy.cancel(e);
+            throw new UncheckedIOException(e);
+        } catch (SQLException | RuntimeException e) {
             copy.cancel(e);
             throw e;
         }

@@ -28,8 +28,13 @@ public final class Bulk {
      * connection's own socket timeout when it is returned.
      */
     public static void begin(Connection connection) throws SQLException {
-        connection.setNetworkTimeout(Runnable::run, Math.toIntExact(SOCKET_TIMEOUT.toMillis()));
         connection.setAutoCommit(false);
+        timeouts(connection);
+    }
+
+    /** Gives the transaction open on {@code connection} (a {@link UnitOfWork}'s, say) the bulk timeouts. */
+    public static void timeouts(Connection connection) throws SQLException {
+        connection.setNetworkTimeout(Runnable::run, Math.toIntExact(SOCKET_TIMEOUT.toMillis()));
         try (Statement s = connection.createStatement()) {
             s.execute("SET LOCAL statement_timeout = " + STATEMENT_TIMEOUT.toMillis());
         }

@@ -9,7 +9,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 
 /**
  * Refuses a request whose declared Content-Length exceeds the body cap before any of it is read;
- * chunked bodies are cut off by the body reader at the same cap.
+ * chunked bodies are cut off by the body reader at the same cap. A customer import
+ * ({@code POST .../customers/import}) has a cap of its own, {@link HttpLimits#MAX_IMPORT_BYTES}.
  */
 @PreMatching
 @Priority(1)
@@ -32,7 +33,12 @@ final class BodySizeFilter implements ContainerRequestFilter {
         } catch (NumberFormatException e) {
             declared = Long.MAX_VALUE;
         }
-        if (declared > maxBodyBytes) {
+        boolean isImport = "POST".equals(request.getMethod()) && request.getUriInfo().getPath().endsWith("/customers/import");
+        if (isImport && declared > HttpLimits.MAX_IMPORT_BYTES) {
+            throw ApiException.badRequest("request body is larger than " + HttpLimits.MAX_IMPORT_BYTES
+                    + " bytes (the limit of an import)");
+        }
+        if (!isImport && declared > maxBodyBytes) {
             throw ApiException.badRequest("request body is larger than " + maxBodyBytes + " bytes");
         }
     }

@@ -1,8 +1,8 @@
 package dev.portaltoken.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.api.admin.model.CustomerCreate;
+import dev.portaltoken.api.admin.model.CustomerImportResult;
 import dev.portaltoken.api.admin.model.CustomerPage;
 import dev.portaltoken.api.admin.model.CustomerUpdate;
 import dev.portaltoken.api.admin.model.CustomerUpsert;
@@ -10,15 +10,22 @@ import dev.portaltoken.audit.Actor;
 import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customer;
+import dev.portaltoken.customer.CustomerImporter;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.db.Page;
+import dev.portaltoken.errors.ApiException;
 import dev.portaltoken.errors.Failure;
 import dev.portaltoken.idempotency.IdempotencyKeys;
 import dev.portaltoken.ids.CustomerIds;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -28,14 +35,17 @@ import java.util.UUID;
  * {@code If-Match}, {@code Location} and {@code Idempotency-Key}. Thread-safe.
  */
 final class CustomerOperations {
-    static final String REPLAYED = "Idempotent-Replayed";
+    /** How many of an import's bad rows its 400 lists at most. */
+    static final int BAD_ROWS_LISTED = 100;
 
     private final Customers customers;
+    private final CustomerImporter importer;
     private final IdempotencyKeys idempotency;
     private final ObjectMapper json;
 
-    CustomerOperations(Customers customers, IdempotencyKeys idempotency, ObjectMapper json) {
+    CustomerOperations(Customers customers, CustomerImporter importer, IdempotencyKeys idempotency, ObjectMapper json) {
         this.customers = customers;
+        this.importer = importer;
         this.idempotency = idempotency;
         this.json = json;
     }
@@ -101,12 +111,70 @@ final class CustomerOperations {
                         null));
     }
 
+    /**
+     * Imports the body, streamed, all or nothing: bad rows are a 400 listing the first
+     * {@value #BAD_ROWS_LISTED}. With an Idempotency-Key the request is the body's digest, known
+     * once it is read, so the key is claimed then, in the import's transaction.
+     */
+    Response importCustomers(Scope scope, InputStream body, String idempotencyKey) {
+        ImportBody upload = ImportBody.of(body);
+        List<String> listed = new ArrayList<>();
+        CustomerImporter.Listener listener = new CustomerImporter.Listener() {
+            @Override
+            public void badRow(String message) {
+                if (listed.size() < BAD_ROWS_LISTED) {
+                    listed.add(message);
+                }
+            }
+
+            @Override
+            public void progress(long records) {
+            }
+        };
+        IdempotencyKeys.Outcome outcome;
+        try {
+            outcome = importer.importRows(scope.actor(), scope.tenantId(), upload.format(), upload.reader(), listener,
+                    rejected -> {
+                        checkRead(upload);
+                        throw Failure.invalid(rejected.badRows() + " bad row" + (rejected.badRows() == 1 ? "" : "s")
+                                + ", nothing was imported" + (rejected.badRows() > listed.size() ? " (the first "
+                                + listed.size() + " listed)" : "") + ":\n" + String.join("\n", listed));
+                    },
+                    apply -> {
+                        checkRead(upload);
+                        return idempotency.once(scope.caller().apiKeyId(), idempotencyKey, ApiKeyFormat.sha256(
+                                scope.tenantId() + " POST " + scope.base() + "/import " + upload.format() + "\n"
+                                        + HexFormat.of().formatHex(upload.digest())), () -> imported(apply.get()));
+                    });
+        } catch (IOException e) {
+            throw unread(e);
+        }
+        return Idempotent.respond(outcome);
+    }
+
+    /** Whatever the parser made of it, a body that could not be read whole is refused as such. */
+    private static void checkRead(ImportBody upload) {
+        if (upload.failure() != null) {
+            throw unread(upload.failure());
+        }
+    }
+
+    private static RuntimeException unread(IOException e) {
+        return e instanceof CharacterCodingException ? Failure.invalid("the body is not UTF-8 text")
+                : ApiException.badRequest("request body was not received completely");
+    }
+
+    private IdempotencyKeys.Answer imported(CustomerImporter.Result result) {
+        return new IdempotencyKeys.Answer(200, write(new CustomerImportResult().created(result.created())
+                .updated(result.updated()).unchanged(result.skipped())
+                .rows(result.created() + result.updated() + result.skipped())), null, null);
+    }
+
     /** Runs a POST once per Idempotency-Key: its request is {@code what} and {@code body}. */
     private Response once(Scope scope, String idempotencyKey, String what, Object body,
                           java.util.function.Supplier<IdempotencyKeys.Answer> work) {
-        byte[] request = ApiKeyFormat.sha256(scope.tenantId() + " " + what + "\n" + write(body));
-        IdempotencyKeys.Outcome outcome = idempotency.once(scope.caller().apiKeyId(), idempotencyKey, request, work);
-        return respond(outcome.answer(), outcome.replayed());
+        return Idempotent.once(idempotency, scope.caller(), idempotencyKey, scope.tenantId() + " " + what + "\n"
+                + write(body), work);
     }
 
     private IdempotencyKeys.Answer answer(int status, Customer customer, String location) {
@@ -114,26 +182,11 @@ final class CustomerOperations {
     }
 
     private static Response respond(IdempotencyKeys.Answer answer, boolean replayed) {
-        Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body())
-                .type(MediaType.APPLICATION_JSON_TYPE);
-        if (answer.location() != null) {
-            response.header(HttpHeaders.LOCATION, answer.location());
-        }
-        if (answer.etag() != null) {
-            response.header(HttpHeaders.ETAG, answer.etag());
-        }
-        if (replayed) {
-            response.header(REPLAYED, "true");
-        }
-        return response.build();
+        return Idempotent.respond(new IdempotencyKeys.Outcome(answer, replayed));
     }
 
     private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a DTO always serializes", e);
-        }
+        return Idempotent.json(json, value);
     }
 
     static dev.portaltoken.api.admin.model.Customer dto(Customer customer) {

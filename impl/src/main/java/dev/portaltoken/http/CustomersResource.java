@@ -36,6 +36,11 @@ final class CustomersResource implements CustomersApi {
     }
 
     @Override
+    public Response importCustomers(java.io.InputStream body, String idempotencyKey) {
+        return operations.importCustomers(scope(), body, idempotencyKey);
+    }
+
+    @Override
     public Response listCustomers(Integer limit, String cursor, Boolean archived, String aliasPrefix) {
         return operations.list(scope(), limit, cursor, archived, aliasPrefix);
     }

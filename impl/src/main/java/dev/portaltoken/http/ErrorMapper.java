@@ -75,7 +75,8 @@ final class ErrorMapper implements ExceptionMapper<Throwable> {
             return allow == null ? new ApiException(405, "method not allowed here") : methodNotAllowed(allow);
         }
         if (e instanceof NotSupportedException) {
-            return ApiException.badRequest("Content-Type must be application/json (or send no body)");
+            return ApiException.badRequest("Content-Type must be application/json (or send no body); an import"
+                    + " takes text/csv or application/x-ndjson");
         }
         if (e instanceof ProcessingException && causedByIo(e)) {
             return ApiException.badRequest("request body was not received completely");

@@ -16,6 +16,12 @@ import java.time.Duration;
  */
 public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration idleTimeout, int maxRequestsPerConnection,
                          Duration bodyReadTimeout, Duration requestTimeout, int maxUnreadBodyBytes) {
+    /**
+     * A customer import's body cap (it is streamed, never held whole): 1 GiB, some ten million
+     * customers of ordinary size.
+     */
+    public static final long MAX_IMPORT_BYTES = 1L << 30;
+
     public static final HttpLimits DEFAULT = new HttpLimits(16 * 1024, 8 * 1024, Duration.ofSeconds(15), 10_000,
             Duration.ofSeconds(10), Duration.ofSeconds(30), 64 * 1024);
 }

@@ -29,6 +29,11 @@ final class TenantCustomersResource implements TenantCustomersApi {
     }
 
     @Override
+    public Response adminImportCustomers(String tenant, java.io.InputStream body, String idempotencyKey) {
+        return operations.importCustomers(scope(tenant), body, idempotencyKey);
+    }
+
+    @Override
     public Response adminListCustomers(String tenant, Integer limit, String cursor, Boolean archived, String aliasPrefix) {
         return operations.list(scope(tenant), limit, cursor, archived, aliasPrefix);
     }

@@ -167,6 +167,11 @@ public final class SigningKeys implements Managed {
         return serving().verifier().knows(kid);
     }
 
+    /** The algorithm this server signs with (PORTAL_TOKEN_ALG). */
+    public JWSAlgorithm configuredAlgorithm() {
+        return config.algorithm();
+    }
+
     /** Every key ever stored, newest first. */
     public List<StoredKey> list() {
         return repository.findAll();

@@ -179,7 +179,7 @@ public final class PortalTokenServer implements AutoCloseable {
         ApiApplication.Api api = new ApiApplication.Api(tokens, issuedTokens, keys::publishedKeys, authenticator,
                 new AuthFailureLimiter(config.rateLimits(), rateLimitTime), new ClientAddresses(config.trustedProxies()),
                 keyLimits, webhooks);
-        ApiApplication.Admin admin = ApiApplication.Admin.of(database.dataSource(), customers);
+        ApiApplication.Admin admin = ApiApplication.Admin.of(database.dataSource(), customers, keys);
         lifecycle.start(admin.idempotency());
         main.serve(ApiApplication.api(pipeline, api, admin, config.managementPort().isEmpty(),
                 config.adminApi() == AdminApiPort.MAIN));

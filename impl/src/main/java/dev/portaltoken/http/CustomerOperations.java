@@ -1,13 +1,10 @@
 package dev.portaltoken.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.api.admin.model.CustomerCreate;
 import dev.portaltoken.api.admin.model.CustomerPage;
 import dev.portaltoken.api.admin.model.CustomerUpdate;
 import dev.portaltoken.api.admin.model.CustomerUpsert;
 import dev.portaltoken.audit.Actor;
-import dev.portaltoken.auth.ApiKeyFormat;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.customer.Customer;
 import dev.portaltoken.customer.Customers;
@@ -15,7 +12,6 @@ import dev.portaltoken.db.Page;
 import dev.portaltoken.errors.Failure;
 import dev.portaltoken.idempotency.IdempotencyKeys;
 import dev.portaltoken.ids.CustomerIds;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.ZoneOffset;
@@ -28,16 +24,12 @@ import java.util.UUID;
  * {@code If-Match}, {@code Location} and {@code Idempotency-Key}. Thread-safe.
  */
 final class CustomerOperations {
-    static final String REPLAYED = "Idempotent-Replayed";
-
     private final Customers customers;
-    private final IdempotencyKeys idempotency;
-    private final ObjectMapper json;
+    private final Answers answers;
 
-    CustomerOperations(Customers customers, IdempotencyKeys idempotency, ObjectMapper json) {
+    CustomerOperations(Customers customers, Answers answers) {
         this.customers = customers;
-        this.idempotency = idempotency;
-        this.json = json;
+        this.answers = answers;
     }
 
     /**
@@ -48,8 +40,7 @@ final class CustomerOperations {
      */
     record Scope(Caller caller, UUID tenantId, String base) {
         Actor actor() {
-            return caller.kind() == Caller.Kind.ADMIN ? Actor.adminKey(caller.apiKeyId(), caller.name())
-                    : Actor.apiKey(caller.apiKeyId(), caller.name());
+            return Answers.actor(caller);
         }
     }
 
@@ -101,39 +92,8 @@ final class CustomerOperations {
                         null));
     }
 
-    /** Runs a POST once per Idempotency-Key: its request is {@code what} and {@code body}. */
-    private Response once(Scope scope, String idempotencyKey, String what, Object body,
-                          java.util.function.Supplier<IdempotencyKeys.Answer> work) {
-        byte[] request = ApiKeyFormat.sha256(scope.tenantId() + " " + what + "\n" + write(body));
-        IdempotencyKeys.Outcome outcome = idempotency.once(scope.caller().apiKeyId(), idempotencyKey, request, work);
-        return respond(outcome.answer(), outcome.replayed());
-    }
-
     private IdempotencyKeys.Answer answer(int status, Customer customer, String location) {
-        return new IdempotencyKeys.Answer(status, write(dto(customer)), location, etag(customer));
-    }
-
-    private static Response respond(IdempotencyKeys.Answer answer, boolean replayed) {
-        Response.ResponseBuilder response = Response.status(answer.status()).entity(answer.body())
-                .type(MediaType.APPLICATION_JSON_TYPE);
-        if (answer.location() != null) {
-            response.header(HttpHeaders.LOCATION, answer.location());
-        }
-        if (answer.etag() != null) {
-            response.header(HttpHeaders.ETAG, answer.etag());
-        }
-        if (replayed) {
-            response.header(REPLAYED, "true");
-        }
-        return response.build();
-    }
-
-    private String write(Object value) {
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a DTO always serializes", e);
-        }
+        return answers.answer(status, dto(customer), location, etag(customer));
     }
 
     static dev.portaltoken.api.admin.model.Customer dto(Customer customer) {
@@ -145,26 +105,20 @@ final class CustomerOperations {
 
     /** A strong entity tag of the customer's version. */
     static String etag(Customer customer) {
-        return "\"" + customer.version() + "\"";
+        return Answers.etag(customer.version());
     }
 
-    /**
-     * The version an {@code If-Match} header names: null when absent, {@code *} for any; one entity
-     * tag, quoted (a bare one is accepted too).
-     *
-     * @throws Failure INVALID for a list of tags or a weak one (a change needs a strong comparison)
-     */
-    static String version(String ifMatch) {
-        if (ifMatch == null) {
-            return null;
-        }
-        String tag = ifMatch.trim();
-        if (tag.equals("*")) {
-            return tag;
-        }
-        if (tag.startsWith("W/") || tag.indexOf(',') >= 0) {
-            throw Failure.invalid("If-Match must be one strong entity tag, the ETag of the customer as read");
-        }
-        return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"") ? tag.substring(1, tag.length() - 1) : tag;
+    private static String version(String ifMatch) {
+        return Answers.version(ifMatch);
+    }
+
+    /** Runs a POST once per Idempotency-Key: its request is {@code what} and {@code body}. */
+    private Response once(Scope scope, String idempotencyKey, String what, Object body,
+                          java.util.function.Supplier<IdempotencyKeys.Answer> work) {
+        return answers.once(scope.caller(), idempotencyKey, scope.tenantId() + " " + what, body, work);
+    }
+
+    private static Response respond(IdempotencyKeys.Answer answer, boolean replayed) {
+        return Answers.respond(answer, replayed);
     }
 }

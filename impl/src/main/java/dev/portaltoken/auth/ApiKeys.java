@@ -167,13 +167,18 @@ public final class ApiKeys {
         }
     }
 
-    /** What a kind of key is called: {@code an API key}, {@code a portal key}, {@code an admin key}. */
-    public static String noun(Caller.Kind kind) {
+    /** What a kind of key is called: {@code API key}, {@code portal key}, {@code admin key}. */
+    public static String kindName(Caller.Kind kind) {
         return switch (kind) {
-            case TENANT -> "an API key";
-            case PORTAL -> "a portal key";
-            case ADMIN -> "an admin key";
+            case TENANT -> "API key";
+            case PORTAL -> "portal key";
+            case ADMIN -> "admin key";
         };
+    }
+
+    /** {@link #kindName} with its article: {@code an API key}, {@code a portal key}, {@code an admin key}. */
+    public static String noun(Caller.Kind kind) {
+        return (kind == Caller.Kind.PORTAL ? "a " : "an ") + kindName(kind);
     }
 
     private static String action(Caller.Kind kind, String verb) {

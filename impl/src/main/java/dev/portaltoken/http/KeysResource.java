@@ -117,8 +117,7 @@ final class KeysResource implements KeysApi {
 
     private Response revoke(Owner owner, String keyId) {
         Caller caller = CurrentCaller.admin();
-        String none = "there is no active " + ApiKeys.noun(owner.kind()).substring(ApiKeys.noun(owner.kind()).indexOf(' ') + 1)
-                + " " + keyId + (owner.tenantId() == null ? "" : " of this tenant");
+        String none = "there is no active " + ApiKeys.kindName(owner.kind()) + " " + keyId + (owner.tenantId() == null ? "" : " of this tenant");
         UUID id = ApiKeys.parseId(keyId).orElseThrow(() -> Failure.notFound(none));
         ListedKey revoked = keys.revoke(Answers.actor(caller), owner.kind(), owner.tenantId(), id, true)
                 .orElseThrow(() -> Failure.notFound(none));

@@ -79,8 +79,7 @@ class KeysApiTest {
     void anApiKeyIsShownOnceWorksAtOnceAndARevocationReachesTheOtherInstanceWithinASecond() {
         Http.Reply created = admin(a.managementHttp(), "POST", "/admin/v1/tenants/k-acme/api-keys",
                 "{\"name\": \"backend\"}");
-        assertEquals(201, created.status(), created::toString);
-        String key = created.json().get("key").asText();
+        String key = AdminCalls.createdKey(created);
         assertTrue(key.startsWith("pt_live_"), "a tenant's API key");
         assertEquals(id(key), created.json().get("id").asText());
         assertEquals("/admin/v1/tenants/k-acme/api-keys/" + id(key), created.header("Location"));
@@ -117,12 +116,10 @@ class KeysApiTest {
     @Test
     void portalAndAdminKeysAreCreatedListedAndRevokedAndNoSecretReachesTheTrailOrTheLog() {
         Http.Reply portal = admin(b.http(), "POST", "/admin/v1/portal-keys", "{\"name\": \"billing-portal\"}");
-        assertEquals(201, portal.status(), portal::toString);
-        String portalKey = portal.json().get("key").asText();
+        String portalKey = AdminCalls.createdKey(portal);
         assertTrue(portalKey.startsWith("pt_portal_"));
         Http.Reply second = admin(a.managementHttp(), "POST", "/admin/v1/admin-keys", "{\"name\": \"second\"}");
-        assertEquals(201, second.status(), second::toString);
-        String secondKey = second.json().get("key").asText();
+        String secondKey = AdminCalls.createdKey(second);
         assertTrue(secondKey.startsWith("pt_admin_"));
         assertEquals(200, call(b.http(), "GET", "/admin/v1/tenants", secondKey, null).status(), "it works at once");
         for (String path : List.of("/admin/v1/portal-keys", "/admin/v1/admin-keys")) {
@@ -160,6 +157,7 @@ class KeysApiTest {
     void aCreationIsIdempotentAndItsReplayHoldsNoSecret() {
         String body = "{\"name\": \"once\"}";
         Http.Reply first = admin(a.managementHttp(), "POST", "/admin/v1/tenants/k-acme/api-keys", body, "Idempotency-Key", "k-1");
+        AdminCalls.createdKey(first);
         Http.Reply replay = admin(b.http(), "POST", "/admin/v1/tenants/k-acme/api-keys", body, "Idempotency-Key", "k-1");
         assertEquals(201, replay.status(), replay::toString);
         assertEquals("true", replay.header("Idempotent-Replayed"));
@@ -179,21 +177,16 @@ class KeysApiTest {
     void onlyAnAdminKeyManagesKeys() {
         String tenantKey = a.createApiKey("k-acme");
         String portalKey = a.cliOk("portal-key", "create", "--name", "keys-portal");
-        List<String[]> calls = List.of(new String[] {"POST", "/admin/v1/tenants/k-acme/api-keys", "{\"name\": \"x\"}"},
-                new String[] {"GET", "/admin/v1/tenants/k-acme/api-keys", null},
-                new String[] {"DELETE", "/admin/v1/tenants/k-acme/api-keys/" + id(tenantKey), null},
-                new String[] {"POST", "/admin/v1/portal-keys", "{\"name\": \"x\"}"}, new String[] {"GET", "/admin/v1/portal-keys", null},
-                new String[] {"DELETE", "/admin/v1/portal-keys/" + id(portalKey), null},
-                new String[] {"POST", "/admin/v1/admin-keys", "{\"name\": \"x\"}"}, new String[] {"GET", "/admin/v1/admin-keys", null},
-                new String[] {"DELETE", "/admin/v1/admin-keys/" + id(adminKey), null});
-        for (String[] c : calls) {
-            for (Http http : List.of(a.managementHttp(), b.http())) {
-                assertEquals(401, http.send(c[0], c[1], Map.of()).status(), "no key: " + c[1]);
-                assertEquals(403, call(http, c[0], c[1], tenantKey, c[2]).status(), "a tenant's key: " + c[1]);
-                assertEquals(403, call(http, c[0], c[1], portalKey, c[2]).status(), "a portal key: " + c[1]);
-            }
-            assertEquals(404, call(a.http(), c[0], c[1], adminKey, c[2]).status(), "not on a's main port: " + c[1]);
-        }
+        AdminCalls.onlyAnAdminKey(List.of(new AdminCalls.Call("POST", "/admin/v1/tenants/k-acme/api-keys", "{\"name\": \"x\"}"),
+                new AdminCalls.Call("GET", "/admin/v1/tenants/k-acme/api-keys", null),
+                new AdminCalls.Call("DELETE", "/admin/v1/tenants/k-acme/api-keys/" + id(tenantKey), null),
+                new AdminCalls.Call("POST", "/admin/v1/portal-keys", "{\"name\": \"x\"}"),
+                new AdminCalls.Call("GET", "/admin/v1/portal-keys", null),
+                new AdminCalls.Call("DELETE", "/admin/v1/portal-keys/" + id(portalKey), null),
+                new AdminCalls.Call("POST", "/admin/v1/admin-keys", "{\"name\": \"x\"}"),
+                new AdminCalls.Call("GET", "/admin/v1/admin-keys", null),
+                new AdminCalls.Call("DELETE", "/admin/v1/admin-keys/" + id(adminKey), null)),
+                List.of(a.managementHttp(), b.http()), a.http(), adminKey, tenantKey, portalKey);
         assertEquals(200, b.http().mint(tenantKey, "k-customer", null).status(), "the refused revocation left it active");
         assertEquals(200, admin(b.http(), "GET", "/admin/v1/tenants", null).status(), "and the admin key too");
     }
@@ -201,7 +194,7 @@ class KeysApiTest {
     /** Decided: the admin API never revokes the last active admin key (it would lock itself out); the CLI can. */
     @Test
     void theLastActiveAdminKeyIsNotRevokedOverTheApi() {
-        String solo = admin(a.managementHttp(), "POST", "/admin/v1/admin-keys", "{\"name\": \"solo\"}").json().get("key").asText();
+        String solo = AdminCalls.createdKey(admin(a.managementHttp(), "POST", "/admin/v1/admin-keys", "{\"name\": \"solo\"}"));
         admin(b.http(), "GET", "/admin/v1/admin-keys?limit=1000", null).json().get("data").forEach(k -> {
             if (!k.hasNonNull("revoked_at") && !k.get("id").asText().equals(id(solo))) {
                 assertEquals(200, call(b.http(), "DELETE", "/admin/v1/admin-keys/" + k.get("id").asText(), solo, null).status());
@@ -210,7 +203,7 @@ class KeysApiTest {
         Http.Reply self = call(b.http(), "DELETE", "/admin/v1/admin-keys/" + id(solo), solo, null);
         assertEquals(409, self.status(), self::toString);
         assertEquals(200, call(b.http(), "GET", "/admin/v1/admin-keys", solo, null).status(), "it still works");
-        adminKey = call(b.http(), "POST", "/admin/v1/admin-keys", solo, "{\"name\": \"next\"}").json().get("key").asText();
+        adminKey = AdminCalls.createdKey(call(b.http(), "POST", "/admin/v1/admin-keys", solo, "{\"name\": \"next\"}"));
         assertEquals(200, admin(b.http(), "DELETE", "/admin/v1/admin-keys/" + id(solo), null).status(),
                 "with another one active it may go");
     }

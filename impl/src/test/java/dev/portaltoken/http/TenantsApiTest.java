@@ -137,7 +137,7 @@ class TenantsApiTest {
     @Test
     void anApiUrlSetOnOneInstanceIsWhatTheOtherTellsTheTenantsCallersWithinASecond() {
         admin(a.managementHttp(), "POST", "/admin/v1/tenants", "{\"slug\": \"t-api\"}");
-        String key = admin(a.managementHttp(), "POST", "/admin/v1/tenants/t-api/api-keys", "{}").json().get("key").asText();
+        String key = AdminCalls.createdKey(admin(a.managementHttp(), "POST", "/admin/v1/tenants/t-api/api-keys", "{}"));
         a.createCustomer("t-api", "api-url-customer");
         String serverWide = b.server().baseUri().toString().replaceAll("/$", "");
         assertEquals(serverWide, mintedApiUrl(key));
@@ -199,18 +199,10 @@ class TenantsApiTest {
         a.createTenant("t-perm");
         String tenantKey = a.createApiKey("t-perm");
         String portalKey = a.cliOk("portal-key", "create", "--name", "tenants-portal");
-        List<String[]> calls = List.of(new String[] {"POST", "/admin/v1/tenants", "{\"slug\": \"t-perm-new\"}"},
-                new String[] {"GET", "/admin/v1/tenants", null}, new String[] {"GET", "/admin/v1/tenants/t-perm", null},
-                new String[] {"PATCH", "/admin/v1/tenants/t-perm", "{\"name\": \"x\"}"});
-        for (String[] c : calls) {
-            for (Http http : List.of(a.managementHttp(), b.http())) {
-                assertEquals(401, http.send(c[0], c[1], Map.of()).status(), "no key: " + c[1]);
-                assertEquals(401, call(http, c[0], c[1], "pt_admin_nope/x", c[2]).status(), "no such key: " + c[1]);
-                assertEquals(403, call(http, c[0], c[1], tenantKey, c[2]).status(), "a tenant's key: " + c[1]);
-                assertEquals(403, call(http, c[0], c[1], portalKey, c[2]).status(), "a portal key: " + c[1]);
-            }
-            assertEquals(404, call(a.http(), c[0], c[1], adminKey, c[2]).status(), "not on a's main port: " + c[1]);
-        }
+        AdminCalls.onlyAnAdminKey(List.of(new AdminCalls.Call("POST", "/admin/v1/tenants", "{\"slug\": \"t-perm-new\"}"),
+                new AdminCalls.Call("GET", "/admin/v1/tenants", null), new AdminCalls.Call("GET", "/admin/v1/tenants/t-perm", null),
+                new AdminCalls.Call("PATCH", "/admin/v1/tenants/t-perm", "{\"name\": \"x\"}")),
+                List.of(a.managementHttp(), b.http()), a.http(), adminKey, tenantKey, portalKey);
         assertEquals(404, admin(b.http(), "GET", "/admin/v1/tenants/t-perm-new", null).status(), "nothing was created");
         assertEquals("t-perm", admin(b.http(), "GET", "/admin/v1/tenants/t-perm", null).json().get("name").asText());
     }

@@ -21,6 +21,8 @@ public final class TenantRepository {
                     + " RETURNING " + COLUMNS;
     private static final String FIND_BY_SLUG = "SELECT " + COLUMNS + " FROM tenant WHERE slug = ?";
     private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM tenant WHERE id = ?";
+    /** The tenant as it is before a change, locked until the change's transaction ends. */
+    private static final String LOCK = FIND_BY_ID + " FOR UPDATE";
     private static final String LIST = "SELECT " + COLUMNS + " FROM tenant ORDER BY slug";
     /** A page by slug, after a given one ('' before every slug). */
     private static final String PAGE = "SELECT " + COLUMNS + " FROM tenant WHERE slug > ? ORDER BY slug LIMIT ?";
@@ -61,6 +63,11 @@ public final class TenantRepository {
 
     Optional<Tenant> findById(UUID id) {
         return Sql.first(dataSource, FIND_BY_ID, ps -> ps.setObject(1, id), TenantRepository::tenant);
+    }
+
+    /** The tenant, locked for the rest of the transaction this thread has open (so its audit "before" is exact). */
+    Optional<Tenant> lock(UUID id) {
+        return Sql.first(dataSource, LOCK, ps -> ps.setObject(1, id), TenantRepository::tenant);
     }
 
     /** Hands every tenant to {@code each}, by slug, as they are read. */

@@ -108,7 +108,7 @@ public final class Tenants {
         checkUrl("API URL", apiUrl == null || apiUrl.isEmpty() ? null : apiUrl);
         Long version = ifVersion == null || ifVersion.equals("*") ? null : parseVersion(ifVersion);
         return UnitOfWork.inTransaction(repository.dataSource(), c -> {
-            Tenant before = repository.findById(tenant.id())
+            Tenant before = repository.lock(tenant.id())
                     .orElseThrow(() -> Failure.notFound("no tenant '" + tenant.slug() + "'"));
             Tenant after = repository.update(tenant.id(), name, portalUrl, apiUrl, version)
                     .orElseThrow(() -> Failure.stale("tenant " + tenant.slug() + " has changed since version "

@@ -133,6 +133,31 @@ class TenantsApiTest {
         assertEquals(renamed.header("ETag"), unchanged.header("ETag"), "the refused changes left it as it was");
     }
 
+    @Test
+    void ofConcurrentUpdatesFromOneETagExactlyOneWins() throws Exception {
+        String etag = admin(a.managementHttp(), "POST", "/admin/v1/tenants", "{\"slug\": \"t-race\"}").header("ETag");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            List<java.util.concurrent.Future<Http.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Http http = i % 2 == 0 ? a.managementHttp() : b.http();
+                String name = "racer-" + i;
+                replies.add(pool.submit(() -> admin(http, "PATCH", "/admin/v1/tenants/t-race",
+                        "{\"name\": \"" + name + "\"}", "If-Match", etag)));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            for (java.util.concurrent.Future<Http.Reply> reply : replies) {
+                statuses.add(reply.get().status());
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses::toString);
+            assertEquals(5, statuses.stream().filter(s -> s == 412).count(), statuses::toString);
+        } finally {
+            pool.shutdown();
+        }
+        Http.Reply trail = admin(a.managementHttp(), "GET", "/admin/v1/audit-events?tenant=t-race", null);
+        assertEquals(2, trail.json().get("data").size(), "one creation, one update: " + trail);
+    }
+
     /** Issue 25: the api_url returned to that tenant's callers, which before only PUBLIC_URL set. */
     @Test
     void anApiUrlSetOnOneInstanceIsWhatTheOtherTellsTheTenantsCallersWithinASecond() {

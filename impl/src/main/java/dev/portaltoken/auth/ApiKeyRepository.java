@@ -15,7 +15,7 @@ import javax.sql.DataSource;
  */
 public final class ApiKeyRepository implements ActiveKeys {
     private static final String FIND_ACTIVE = """
-            SELECT k.secret_sha256, t.id, t.slug, t.portal_url, k.name
+            SELECT k.secret_sha256, t.id, t.slug, t.portal_url, k.name, t.api_url
               FROM api_key k LEFT JOIN tenant t ON t.id = k.tenant_id
              WHERE k.id = ? AND k.portal = ? AND k.admin = ? AND k.revoked_at IS NULL""";
     private static final String INSERT =
@@ -33,12 +33,16 @@ public final class ApiKeyRepository implements ActiveKeys {
     private static final String TOUCH = """
             UPDATE api_key SET last_used_at = now()
              WHERE id = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')""";
-    private static final String REVOKE =
-            "UPDATE api_key SET revoked_at = now() WHERE id = ? AND tenant_id = ? AND revoked_at IS NULL";
-    private static final String REVOKE_PORTAL =
-            "UPDATE api_key SET revoked_at = now() WHERE id = ? AND portal AND revoked_at IS NULL";
-    private static final String REVOKE_ADMIN =
-            "UPDATE api_key SET revoked_at = now() WHERE id = ? AND admin AND revoked_at IS NULL";
+    /** The keys of one kind: a tenant's (its id given), portal keys or admin keys (no tenant given). */
+    private static final String OF_KIND = " FROM api_key WHERE tenant_id IS NOT DISTINCT FROM ?::uuid AND portal = ? AND admin = ?";
+    private static final String LISTED = "id, hint, name, created_at, last_used_at, revoked_at";
+    /** A page of one kind's keys by id (UUIDv7: creation order), after a given id. */
+    private static final String PAGE = "SELECT " + LISTED + OF_KIND + " AND id > ? ORDER BY id LIMIT ?";
+    private static final String REVOKE = "UPDATE api_key SET revoked_at = now()" + OF_KIND.replace(" FROM api_key", "")
+            + " AND id = ? AND revoked_at IS NULL RETURNING " + LISTED;
+    /** The active admin keys, locked until the transaction ends: so two revocations never leave none. */
+    private static final String LOCK_ACTIVE_ADMIN = "SELECT id FROM api_key WHERE admin AND revoked_at IS NULL FOR UPDATE";
+    private static final String INSERT_RETURNING = INSERT + " RETURNING " + LISTED;
 
     private final DataSource dataSource;
 
@@ -59,7 +63,8 @@ public final class ApiKeyRepository implements ActiveKeys {
         }, rs -> new ActiveKey(rs.getBytes(1), switch (kind) {
             case PORTAL -> Caller.portal(keyId, rs.getString(5));
             case ADMIN -> Caller.admin(keyId, rs.getString(5));
-            case TENANT -> Caller.tenant(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4));
+            case TENANT -> Caller.tenant(rs.getObject(2, UUID.class), rs.getString(3), keyId, rs.getString(4),
+                    rs.getString(6));
         }));
     }
 
@@ -93,43 +98,62 @@ public final class ApiKeyRepository implements ActiveKeys {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
-    /** Stores a tenant's API key, or with {@code tenantId} null an operator portal key. */
-    public void insert(UUID tenantId, String name, ApiKeyFormat.Generated key) {
-        insert(tenantId, name, key, false);
-    }
-
-    /** Stores an admin key. */
-    void insertAdmin(String name, ApiKeyFormat.Generated key) {
-        insert(null, name, key, true);
-    }
-
-    private void insert(UUID tenantId, String name, ApiKeyFormat.Generated key, boolean admin) {
-        Sql.update(dataSource, INSERT, ps -> {
+    /** Stores a new key of {@code kind} ({@code tenantId} for a tenant's key only). @return it as listed */
+    ListedKey insert(Caller.Kind kind, UUID tenantId, String name, ApiKeyFormat.Generated key) {
+        return Sql.first(dataSource, INSERT_RETURNING, ps -> {
             ps.setObject(1, key.id());
             ps.setObject(2, tenantId);
             ps.setString(3, name);
             ps.setBytes(4, key.secretHash());
             ps.setString(5, key.hint());
-            ps.setBoolean(6, tenantId == null && !admin);
-            ps.setBoolean(7, admin);
-        });
+            ps.setBoolean(6, kind == Caller.Kind.PORTAL);
+            ps.setBoolean(7, kind == Caller.Kind.ADMIN);
+        }, ApiKeyRepository::listed).orElseThrow();
     }
 
-    /** @return false when the tenant has no such unrevoked key */
+    /** Stores a tenant's API key, or with {@code tenantId} null an operator portal key. */
+    public void insert(UUID tenantId, String name, ApiKeyFormat.Generated key) {
+        insert(tenantId == null ? Caller.Kind.PORTAL : Caller.Kind.TENANT, tenantId, name, key);
+    }
+
+    /** At most {@code limit} keys of {@code kind} by id, after {@code afterId}. */
+    java.util.List<ListedKey> page(Caller.Kind kind, UUID tenantId, UUID afterId, int limit) {
+        java.util.List<ListedKey> keys = new java.util.ArrayList<>();
+        Sql.forEach(dataSource, PAGE, ps -> {
+            bindKind(ps, kind, tenantId);
+            ps.setObject(4, afterId);
+            ps.setInt(5, limit);
+        }, rs -> keys.add(listed(rs)));
+        return keys;
+    }
+
+    /** Revokes the unrevoked key {@code keyId} of {@code kind}. @return it as revoked; empty when there is none */
+    Optional<ListedKey> revoke(Caller.Kind kind, UUID tenantId, UUID keyId) {
+        return Sql.first(dataSource, REVOKE, ps -> {
+            bindKind(ps, kind, tenantId);
+            ps.setObject(4, keyId);
+        }, ApiKeyRepository::listed);
+    }
+
+    /** Revokes a tenant's unrevoked key, without an audit record (tests). @return false when there is none */
     public boolean revoke(UUID tenantId, UUID keyId) {
-        return Sql.update(dataSource, REVOKE, ps -> {
-            ps.setObject(1, keyId);
-            ps.setObject(2, tenantId);
-        }) == 1;
+        return revoke(Caller.Kind.TENANT, tenantId, keyId).isPresent();
     }
 
-    /** @return false when there is no such unrevoked admin key */
-    boolean revokeAdmin(UUID keyId) {
-        return Sql.update(dataSource, REVOKE_ADMIN, ps -> ps.setObject(1, keyId)) == 1;
+    /** The ids of the active admin keys, locked for the rest of the transaction this thread has open. */
+    java.util.Set<UUID> lockActiveAdminKeys() {
+        java.util.Set<UUID> ids = new java.util.HashSet<>();
+        Sql.forEach(dataSource, LOCK_ACTIVE_ADMIN, Sql.NO_PARAMETERS, rs -> ids.add(rs.getObject(1, UUID.class)));
+        return ids;
     }
 
-    /** @return false when there is no such unrevoked portal key */
-    public boolean revokePortal(UUID keyId) {
-        return Sql.update(dataSource, REVOKE_PORTAL, ps -> ps.setObject(1, keyId)) == 1;
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    private static void bindKind(java.sql.PreparedStatement ps, Caller.Kind kind, UUID tenantId) throws SQLException {
+        ps.setObject(1, kind == Caller.Kind.TENANT ? tenantId : null);
+        ps.setBoolean(2, kind == Caller.Kind.PORTAL);
+        ps.setBoolean(3, kind == Caller.Kind.ADMIN);
     }
 }

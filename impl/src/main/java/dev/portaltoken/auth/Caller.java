@@ -12,8 +12,9 @@ import java.util.UUID;
  *                   key's name (for logs)
  * @param apiKeyId   the id of the key that authenticated
  * @param portalUrl  the tenant's portal base URL override, or null to use the configured one
+ * @param apiUrl     the tenant's {@code api_url} override, or null to use {@code PUBLIC_URL}
  */
-public record Caller(Kind kind, UUID tenantId, String tenantSlug, UUID apiKeyId, String portalUrl) {
+public record Caller(Kind kind, UUID tenantId, String tenantSlug, UUID apiKeyId, String portalUrl, String apiUrl) {
 
     /** The kinds of key a caller can present; what each may do is decided where it is used. */
     public enum Kind {
@@ -34,17 +35,22 @@ public record Caller(Kind kind, UUID tenantId, String tenantSlug, UUID apiKeyId,
 
     /** The caller behind one of the tenant's API keys. */
     public static Caller tenant(UUID tenantId, String tenantSlug, UUID keyId, String portalUrl) {
-        return new Caller(Kind.TENANT, tenantId, tenantSlug, keyId, portalUrl);
+        return tenant(tenantId, tenantSlug, keyId, portalUrl, null);
+    }
+
+    /** The caller behind one of the tenant's API keys, with the tenant's {@code api_url} override (null: none). */
+    public static Caller tenant(UUID tenantId, String tenantSlug, UUID keyId, String portalUrl, String apiUrl) {
+        return new Caller(Kind.TENANT, tenantId, tenantSlug, keyId, portalUrl, apiUrl);
     }
 
     /** The caller behind an operator portal key. */
     public static Caller portal(UUID keyId, String name) {
-        return new Caller(Kind.PORTAL, null, "portal:" + name, keyId, null);
+        return new Caller(Kind.PORTAL, null, "portal:" + name, keyId, null, null);
     }
 
     /** The caller behind an admin key. */
     public static Caller admin(UUID keyId, String name) {
-        return new Caller(Kind.ADMIN, null, "admin:" + name, keyId, null);
+        return new Caller(Kind.ADMIN, null, "admin:" + name, keyId, null, null);
     }
 
     /** The key's name: an admin or portal key's label, a tenant key's tenant slug. */

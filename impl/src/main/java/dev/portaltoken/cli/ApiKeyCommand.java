@@ -86,13 +86,6 @@ final class ApiKeyCommand extends CommandGroup {
 
     /** Accepts the key's base62 id or its UUID; never a whole key (that would put a secret in shell history). */
     static Optional<UUID> parseKeyId(String text) {
-        if (text.contains("/") || text.startsWith(ApiKeyFormat.PREFIX)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
-            return Base62.decode(text, 0);
-        }
+        return ApiKeys.parseId(text);
     }
 }

@@ -1,5 +1,6 @@
 package dev.portaltoken.cli;
 
+import dev.portaltoken.auth.Caller;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.Names;
 import dev.portaltoken.config.Urls;
@@ -98,10 +99,8 @@ public final class Cli implements Runnable {
                 .addSubcommand(group(new ApiKeyCommand(), new ApiKeyCommand.List(), new ApiKeyCommand.Create(),
                         new ApiKeyCommand.Revoke()))
                 .addSubcommand(customers)
-                .addSubcommand(group(new PortalKeyCommand(), new PortalKeyCommand.List(), new PortalKeyCommand.Create(),
-                        new PortalKeyCommand.Revoke()))
-                .addSubcommand(group(new AdminKeyCommand(), new AdminKeyCommand.List(), new AdminKeyCommand.Create(),
-                        new AdminKeyCommand.Revoke()))
+                .addSubcommand(OperatorKeyCommand.group(Caller.Kind.PORTAL))
+                .addSubcommand(OperatorKeyCommand.group(Caller.Kind.ADMIN))
                 .addSubcommand(group(new MeteroidCommand(), new MeteroidCommand.Connect(), new MeteroidCommand.Status()))
                 .addSubcommand(keys)
                 .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify(), new TokenCommand.Revoke()));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import com.nimbusds.jose.jwk.JWK;
 import dev.portaltoken.audit.AuditTrail;
 import dev.portaltoken.auth.ApiKeyAuthenticator;
+import dev.portaltoken.auth.ApiKeys;
 import dev.portaltoken.customer.CustomerImporter;
 import dev.portaltoken.customer.Customers;
 import dev.portaltoken.idempotency.IdempotencyKeys;
@@ -43,7 +44,8 @@ import org.glassfish.jersey.server.ServerProperties;
  *   <li>{@link MintRequestReader} (or {@link MeteroidEventReader}) reads the body, the resource answers
  *       ({@link PortalTokenResource}, {@link MeteroidWebhookResource}, {@link JwksResource}, {@link DocumentsResource},
  *       {@link OperationsResource}, the admin API ({@link CustomersResource}, {@link TenantCustomersResource},
- *       {@link AuditResource}, {@link SigningKeysResource}), the pages {@link HomeResource}, {@link PortalPageResource} and
+ *       {@link TenantsResource}, {@link KeysResource}, {@link AuditResource}, {@link SigningKeysResource}), the
+ *       pages {@link HomeResource}, {@link PortalPageResource} and
  *       {@link DocsResource});</li>
  *   <li>on the way out {@link ResponseFilter} (OPTIONS answered 405, caching headers), the
  *       rate-limit headers and the request log line; then Jackson writes the body;</li>
@@ -64,12 +66,13 @@ public final class ApiApplication extends ResourceConfig {
     }
 
     /** The admin API's services: customers for tenants' API keys, and the operator part for admin keys. */
-    public record Admin(Customers customers, Tenants tenants, AuditTrail audit, IdempotencyKeys idempotency,
+    public record Admin(Customers customers, Tenants tenants, ApiKeys keys, AuditTrail audit, IdempotencyKeys idempotency,
                         CustomerImporter importer, SigningKeyChanges signingKeys) {
         /** The admin API on {@code dataSource}'s database, with the server's {@code customers} and signing {@code keys}. */
         public static Admin of(DataSource dataSource, Customers customers, SigningKeys keys) {
-            return new Admin(customers, Tenants.of(dataSource), new AuditTrail(dataSource), new IdempotencyKeys(dataSource),
-                    new CustomerImporter(dataSource), new SigningKeyChanges(dataSource, keys));
+            return new Admin(customers, Tenants.of(dataSource), ApiKeys.of(dataSource), new AuditTrail(dataSource),
+                    new IdempotencyKeys(dataSource), new CustomerImporter(dataSource),
+                    new SigningKeyChanges(dataSource, keys));
         }
     }
 
@@ -88,8 +91,8 @@ public final class ApiApplication extends ResourceConfig {
             register(new RateLimitFilter(api.keyLimits(), pipeline.metrics()));
             register(new ImportBody.BodyReader(HttpLimits.MAX_IMPORT_BYTES));
         }
-        CustomerOperations customers = new CustomerOperations(admin.customers(), admin.importer(), admin.idempotency(),
-                pipeline.json());
+        Answers answers = new Answers(admin.idempotency(), pipeline.json());
+        CustomerOperations customers = new CustomerOperations(admin.customers(), admin.importer(), answers);
         if (contract) {
             register(new WebhookSignatureFilter(api.webhooks(), pipeline.limits().maxBodyBytes()));
             register(new MintRequestReader(pipeline.json(), pipeline.limits().maxBodyBytes()));
@@ -108,8 +111,9 @@ public final class ApiApplication extends ResourceConfig {
         if (operator) {
             registerResources(ContractResources.authenticated(new TenantCustomersResource(customers, admin.tenants())),
                     ContractResources.authenticated(new AuditResource(admin.audit(), admin.tenants())),
-                    ContractResources.authenticated(new SigningKeysResource(admin.signingKeys(), admin.idempotency(),
-                            pipeline.json())));
+                    ContractResources.authenticated(new TenantsResource(admin.tenants(), answers)),
+                    ContractResources.authenticated(new KeysResource(admin.keys(), admin.tenants(), answers)),
+                    ContractResources.authenticated(new SigningKeysResource(admin.signingKeys(), answers)));
         }
         if (operations) {
             registerResources(ContractResources.of(new OperationsResource(pipeline.readiness(), pipeline.metrics())));

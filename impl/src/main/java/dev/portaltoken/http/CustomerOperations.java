@@ -1,6 +1,5 @@
 package dev.portaltoken.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portaltoken.api.admin.model.CustomerCreate;
 import dev.portaltoken.api.admin.model.CustomerImportResult;
 import dev.portaltoken.api.admin.model.CustomerPage;
@@ -40,14 +39,12 @@ final class CustomerOperations {
 
     private final Customers customers;
     private final CustomerImporter importer;
-    private final IdempotencyKeys idempotency;
-    private final ObjectMapper json;
+    private final Answers answers;
 
-    CustomerOperations(Customers customers, CustomerImporter importer, IdempotencyKeys idempotency, ObjectMapper json) {
+    CustomerOperations(Customers customers, CustomerImporter importer, Answers answers) {
         this.customers = customers;
         this.importer = importer;
-        this.idempotency = idempotency;
-        this.json = json;
+        this.answers = answers;
     }
 
     /**
@@ -58,8 +55,7 @@ final class CustomerOperations {
      */
     record Scope(Caller caller, UUID tenantId, String base) {
         Actor actor() {
-            return caller.kind() == Caller.Kind.ADMIN ? Actor.adminKey(caller.apiKeyId(), caller.name())
-                    : Actor.apiKey(caller.apiKeyId(), caller.name());
+            return Answers.actor(caller);
         }
     }
 
@@ -142,14 +138,14 @@ final class CustomerOperations {
                     },
                     apply -> {
                         checkRead(upload);
-                        return idempotency.once(scope.caller().apiKeyId(), idempotencyKey, ApiKeyFormat.sha256(
+                        return answers.onceDigested(scope.caller(), idempotencyKey, ApiKeyFormat.sha256(
                                 scope.tenantId() + " POST " + scope.base() + "/import " + upload.format() + "\n"
                                         + HexFormat.of().formatHex(upload.digest())), () -> imported(apply.get()));
                     });
         } catch (IOException e) {
             throw unread(e);
         }
-        return Idempotent.respond(outcome);
+        return Answers.respond(outcome.answer(), outcome.replayed());
     }
 
     /** Whatever the parser made of it, a body that could not be read whole is refused as such. */
@@ -165,28 +161,12 @@ final class CustomerOperations {
     }
 
     private IdempotencyKeys.Answer imported(CustomerImporter.Result result) {
-        return new IdempotencyKeys.Answer(200, write(new CustomerImportResult().created(result.created())
-                .updated(result.updated()).unchanged(result.skipped())
-                .rows(result.created() + result.updated() + result.skipped())), null, null);
-    }
-
-    /** Runs a POST once per Idempotency-Key: its request is {@code what} and {@code body}. */
-    private Response once(Scope scope, String idempotencyKey, String what, Object body,
-                          java.util.function.Supplier<IdempotencyKeys.Answer> work) {
-        return Idempotent.once(idempotency, scope.caller(), idempotencyKey, scope.tenantId() + " " + what + "\n"
-                + write(body), work);
+        return answers.answer(200, new CustomerImportResult().created(result.created()).updated(result.updated())
+                .unchanged(result.skipped()).rows(result.created() + result.updated() + result.skipped()), null, null);
     }
 
     private IdempotencyKeys.Answer answer(int status, Customer customer, String location) {
-        return new IdempotencyKeys.Answer(status, write(dto(customer)), location, etag(customer));
-    }
-
-    private static Response respond(IdempotencyKeys.Answer answer, boolean replayed) {
-        return Idempotent.respond(new IdempotencyKeys.Outcome(answer, replayed));
-    }
-
-    private String write(Object value) {
-        return Idempotent.json(json, value);
+        return answers.answer(status, dto(customer), location, etag(customer));
     }
 
     static dev.portaltoken.api.admin.model.Customer dto(Customer customer) {
@@ -198,26 +178,20 @@ final class CustomerOperations {
 
     /** A strong entity tag of the customer's version. */
     static String etag(Customer customer) {
-        return "\"" + customer.version() + "\"";
+        return Answers.etag(customer.version());
     }
 
-    /**
-     * The version an {@code If-Match} header names: null when absent, {@code *} for any; one entity
-     * tag, quoted (a bare one is accepted too).
-     *
-     * @throws Failure INVALID for a list of tags or a weak one (a change needs a strong comparison)
-     */
-    static String version(String ifMatch) {
-        if (ifMatch == null) {
-            return null;
-        }
-        String tag = ifMatch.trim();
-        if (tag.equals("*")) {
-            return tag;
-        }
-        if (tag.startsWith("W/") || tag.indexOf(',') >= 0) {
-            throw Failure.invalid("If-Match must be one strong entity tag, the ETag of the customer as read");
-        }
-        return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"") ? tag.substring(1, tag.length() - 1) : tag;
+    private static String version(String ifMatch) {
+        return Answers.version(ifMatch);
+    }
+
+    /** Runs a POST once per Idempotency-Key: its request is {@code what} and {@code body}. */
+    private Response once(Scope scope, String idempotencyKey, String what, Object body,
+                          java.util.function.Supplier<IdempotencyKeys.Answer> work) {
+        return answers.once(scope.caller(), idempotencyKey, scope.tenantId() + " " + what, body, work);
+    }
+
+    private static Response respond(IdempotencyKeys.Answer answer, boolean replayed) {
+        return Answers.respond(answer, replayed);
     }
 }

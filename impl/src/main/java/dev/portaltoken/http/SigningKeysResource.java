@@ -1,13 +1,11 @@
 package dev.portaltoken.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import dev.portaltoken.api.admin.SigningKeysApi;
 import dev.portaltoken.api.admin.model.SigningKey;
 import dev.portaltoken.api.admin.model.SigningKeyList;
 import dev.portaltoken.api.admin.model.SigningKeyRotate;
 import dev.portaltoken.api.admin.model.SigningKeyRotation;
-import dev.portaltoken.audit.Actor;
 import dev.portaltoken.auth.Caller;
 import dev.portaltoken.idempotency.IdempotencyKeys;
 import dev.portaltoken.keys.SigningKeyChanges;
@@ -23,13 +21,11 @@ final class SigningKeysResource implements SigningKeysApi {
     private static final String BASE = "/admin/v1/signing-keys";
 
     private final SigningKeyChanges keys;
-    private final IdempotencyKeys idempotency;
-    private final ObjectMapper json;
+    private final Answers answers;
 
-    SigningKeysResource(SigningKeyChanges keys, IdempotencyKeys idempotency, ObjectMapper json) {
+    SigningKeysResource(SigningKeyChanges keys, Answers answers) {
         this.keys = keys;
-        this.idempotency = idempotency;
-        this.json = json;
+        this.answers = answers;
     }
 
     @Override
@@ -44,9 +40,9 @@ final class SigningKeysResource implements SigningKeysApi {
         Caller caller = CurrentCaller.admin();
         Optional<JWSAlgorithm> algorithm = Optional.ofNullable(body).map(SigningKeyRotate::getAlg)
                 .map(alg -> JWSAlgorithm.parse(alg.toString()));
-        return Idempotent.once(idempotency, caller, idempotencyKey, "POST " + BASE + "/rotate\n"
-                + algorithm.map(JWSAlgorithm::getName).orElse(""), () -> {
-                    SigningKeys.Rotation rotation = keys.rotate(actor(caller), algorithm);
+        return answers.once(caller, idempotencyKey, "POST " + BASE + "/rotate",
+                algorithm.map(JWSAlgorithm::getName).orElse(null), () -> {
+                    SigningKeys.Rotation rotation = keys.rotate(Answers.actor(caller), algorithm);
                     return answer(new SigningKeyRotation().kid(rotation.kid())
                             .alg(SigningKeyRotation.AlgEnum.fromValue(rotation.algorithm().getName()))
                             .previousKid(rotation.previousKid().orElse(null))
@@ -58,16 +54,12 @@ final class SigningKeysResource implements SigningKeysApi {
     @Override
     public Response retireSigningKey(String kid, String idempotencyKey) {
         Caller caller = CurrentCaller.admin();
-        return Idempotent.once(idempotency, caller, idempotencyKey, "POST " + BASE + "/" + kid + "/retire",
-                () -> answer(dto(keys.retire(actor(caller), kid))));
+        return answers.once(caller, idempotencyKey, "POST " + BASE + "/" + kid + "/retire", null,
+                () -> answer(dto(keys.retire(Answers.actor(caller), kid))));
     }
 
     private IdempotencyKeys.Answer answer(Object dto) {
-        return new IdempotencyKeys.Answer(200, Idempotent.json(json, dto), null, null);
-    }
-
-    private static Actor actor(Caller caller) {
-        return Actor.adminKey(caller.apiKeyId(), caller.name());
+        return answers.answer(200, dto, null, null);
     }
 
     private static SigningKey dto(StoredKey key) {

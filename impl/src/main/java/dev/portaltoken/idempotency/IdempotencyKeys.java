@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
@@ -61,6 +62,15 @@ public final class IdempotencyKeys implements Managed {
      * @throws Failure INVALID for a malformed key, REUSED when it was used for another request
      */
     public Outcome once(UUID apiKeyId, String key, byte[] requestSha256, Supplier<Answer> work) {
+        return once(apiKeyId, key, requestSha256, work, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #once(UUID, String, byte[], Supplier)}, keeping {@code toKeep} of the answer for replays:
+     * an answer that carries a secret (a new key) is kept without it, so a replay never shows it.
+     */
+    public Outcome once(UUID apiKeyId, String key, byte[] requestSha256, Supplier<Answer> work,
+                        UnaryOperator<Answer> toKeep) {
         if (key == null) {
             return new Outcome(work.get(), false);
         }
@@ -81,7 +91,7 @@ public final class IdempotencyKeys implements Managed {
                 repository.claim(apiKeyId, key, requestSha256);
             }
             Answer answer = work.get();
-            repository.keep(apiKeyId, key, answer);
+            repository.keep(apiKeyId, key, toKeep.apply(answer));
             return new Outcome(answer, false);
         });
     }

@@ -1,23 +1,37 @@
 package dev.portaltoken.tenant;
 
-import dev.portaltoken.errors.Failure;
+import dev.portaltoken.audit.Actor;
+import dev.portaltoken.audit.AuditTrail;
+import dev.portaltoken.db.Page;
 import dev.portaltoken.db.ReadSnapshot;
+import dev.portaltoken.db.UnitOfWork;
+import dev.portaltoken.errors.Failure;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
-/** Creating and finding tenants, with their rules. Thread-safe. */
+/**
+ * Creating, finding and changing tenants, with their rules, for the admin CLI and the admin API alike;
+ * every change is recorded in the audit trail in its transaction. Thread-safe.
+ */
 public final class Tenants {
     private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+    private static final int MAX_NAME = 255;
 
     private final TenantRepository repository;
+    private final AuditTrail audit;
 
     public Tenants(TenantRepository repository) {
         this.repository = repository;
+        this.audit = new AuditTrail(repository.dataSource());
     }
 
     /** The tenants of {@code dataSource}'s database. */
@@ -25,33 +39,45 @@ public final class Tenants {
         return new Tenants(new TenantRepository(dataSource));
     }
 
-    /** As {@link #create(UUID, String, String, String)} with a new id. */
+    /** As {@link #create(Actor, UUID, String, String, String, String)} by the CLI, with a new id. */
     public Tenant create(String slug, String name, String portalUrl) {
-        return create(null, slug, name, portalUrl);
+        return create(Actor.cli(), null, slug, name, portalUrl, null);
+    }
+
+    /** As {@link #create(Actor, UUID, String, String, String, String)} by the CLI. */
+    public Tenant create(UUID id, String slug, String name, String portalUrl) {
+        return create(Actor.cli(), id, slug, name, portalUrl, null);
     }
 
     /**
+     * Creates a tenant, recorded in the audit trail as {@code actor}'s.
+     *
      * @param id        the tenant's id, as another system knows it (Meteroid's portal finds a tenant by
      *                  the id in its tokens), or null for a new one
      * @param name      display name; the slug when null
      * @param portalUrl this tenant's portal base URL, or null for the configured one
-     * @throws Failure INVALID for an invalid slug or URL, CONFLICT for a taken slug or id
+     * @param apiUrl    the {@code api_url} its callers are told, or null for {@code PUBLIC_URL}
+     * @throws Failure INVALID for an invalid slug, name or URL, CONFLICT for a taken slug or id
      */
-    public Tenant create(UUID id, String slug, String name, String portalUrl) {
+    public Tenant create(Actor actor, UUID id, String slug, String name, String portalUrl, String apiUrl) {
         if (slug == null || !SLUG.matcher(slug).matches()) {
             throw Failure.invalid("slug must be 1-63 characters of a-z, 0-9 and '-', not starting or ending with '-'");
         }
-        if (portalUrl != null) {
-            requireHttpUrl(portalUrl);
-        }
-        return repository.create(id, slug, name == null || name.isBlank() ? slug : name, portalUrl)
-                .orElseThrow(() -> repository.findBySlug(slug).isPresent() || id == null
-                        ? Failure.conflict("a tenant with slug '" + slug + "' already exists")
-                        : Failure.conflict("a tenant with id " + id + " already exists"));
+        checkName(name);
+        checkUrl("portal URL", portalUrl);
+        checkUrl("API URL", apiUrl);
+        return UnitOfWork.inTransaction(repository.dataSource(), c -> {
+            Tenant created = repository.create(id, slug, name == null || name.isBlank() ? slug : name, portalUrl, apiUrl)
+                    .orElseThrow(() -> repository.findBySlug(slug).isPresent() || id == null
+                            ? Failure.conflict("a tenant with slug '" + slug + "' already exists")
+                            : Failure.conflict("a tenant with id " + id + " already exists"));
+            audit.record(actor, "tenant.create", created.id(), created.slug(), null, audited(created));
+            return created;
+        });
     }
 
     /**
-     * Changes a tenant's display name and/or portal URL.
+     * Changes a tenant's display name and/or portal URL, by the CLI.
      *
      * @param name           the new name, or null to keep it
      * @param portalUrl      the new portal URL, or null to keep it
@@ -60,19 +86,53 @@ public final class Tenants {
      * @throws Failure INVALID for an invalid name or URL, NOT_FOUND for no such tenant
      */
     public Tenant update(String slug, String name, String portalUrl, boolean clearPortalUrl) {
-        if (name != null && name.isBlank()) {
-            throw Failure.invalid("name must not be empty");
+        return update(Actor.cli(), require(slug), name, portalUrl == null && clearPortalUrl ? "" : portalUrl, null, null);
+    }
+
+    /**
+     * Changes a tenant, recorded in the audit trail as {@code actor}'s; for each value null keeps it,
+     * and for the URLs an empty string clears it (the server-wide value applies again).
+     *
+     * @param ifVersion the {@link Tenant#version()} it must have ({@code *}: any); null: any
+     * @throws Failure INVALID for an invalid name or URL, NOT_FOUND for no such tenant, STALE when
+     *                 {@code ifVersion} does not match
+     */
+    public Tenant update(Actor actor, Tenant tenant, String name, String portalUrl, String apiUrl, String ifVersion) {
+        if (name != null) {
+            if (name.isBlank()) {
+                throw Failure.invalid("name must not be empty");
+            }
+            checkName(name);
         }
-        if (portalUrl != null) {
-            requireHttpUrl(portalUrl);
-        }
-        return repository.update(slug, name, portalUrl, clearPortalUrl)
-                .orElseThrow(() -> Failure.notFound("no tenant with slug '" + slug + "'"));
+        checkUrl("portal URL", portalUrl == null || portalUrl.isEmpty() ? null : portalUrl);
+        checkUrl("API URL", apiUrl == null || apiUrl.isEmpty() ? null : apiUrl);
+        Long version = ifVersion == null || ifVersion.equals("*") ? null : parseVersion(ifVersion);
+        return UnitOfWork.inTransaction(repository.dataSource(), c -> {
+            Tenant before = repository.lock(tenant.id())
+                    .orElseThrow(() -> Failure.notFound("no tenant '" + tenant.slug() + "'"));
+            Tenant after = repository.update(tenant.id(), name, portalUrl, apiUrl, version)
+                    .orElseThrow(() -> Failure.stale("tenant " + tenant.slug() + " has changed since version "
+                            + ifVersion + "; read it again"));
+            audit.record(actor, "tenant.update", after.id(), after.slug(), audited(before), audited(after));
+            return after;
+        });
     }
 
     /** @throws Failure NOT_FOUND when there is no tenant with this slug */
     public Tenant require(String slug) {
         return find(slug).orElseThrow(() -> Failure.notFound("no tenant with slug '" + slug + "'"));
+    }
+
+    /**
+     * The tenant a path names, by its slug or its id (a UUID).
+     *
+     * @throws Failure NOT_FOUND when there is none
+     */
+    public Tenant resolve(String slugOrId) {
+        Optional<Tenant> byId = slugOrId != null && UUID_TEXT.matcher(slugOrId).matches()
+                ? repository.findById(UUID.fromString(slugOrId)) : Optional.empty();
+        return byId.or(() -> find(slugOrId))
+                .orElseThrow(() -> Failure.notFound("no tenant with slug or id '" + slugOrId + "'"));
     }
 
     /**
@@ -88,7 +148,44 @@ public final class Tenants {
         repository.list(snapshot, each);
     }
 
-    private static void requireHttpUrl(String url) {
+    /**
+     * The tenants by slug, a page at a time.
+     *
+     * @param cursor the cursor of the previous page, or null for the first
+     */
+    public Page<Tenant> page(int limit, String cursor) {
+        return Page.of(repository.page(Page.after(cursor).orElse(""), limit + 1), limit, Tenant::slug);
+    }
+
+    /** The tenant as the audit trail records it. */
+    private static Map<String, Object> audited(Tenant tenant) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("id", tenant.id().toString());
+        object.put("slug", tenant.slug());
+        object.put("name", tenant.name());
+        object.put("portal_url", tenant.portalUrl());
+        object.put("api_url", tenant.apiUrl());
+        return object;
+    }
+
+    private static Long parseVersion(String ifVersion) {
+        try {
+            return Long.parseLong(ifVersion);
+        } catch (NumberFormatException e) {
+            return -1L; // no tenant has it: refused as stale
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name != null && (name.length() > MAX_NAME || name.chars().anyMatch(Character::isISOControl))) {
+            throw Failure.invalid("name must be at most " + MAX_NAME + " characters, without control characters");
+        }
+    }
+
+    private static void checkUrl(String what, String url) {
+        if (url == null) {
+            return;
+        }
         try {
             URI uri = new URI(url);
             if (uri.isAbsolute() && uri.getHost() != null
@@ -98,6 +195,6 @@ public final class Tenants {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw Failure.invalid("portal URL '" + url + "' must be an absolute http(s) URL");
+        throw Failure.invalid(what + " '" + url + "' must be an absolute http(s) URL");
     }
 }

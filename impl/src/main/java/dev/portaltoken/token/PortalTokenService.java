@@ -26,6 +26,7 @@ public final class PortalTokenService {
 
     /**
      * @param apiUrl this server's public base URL, returned as {@code api_url} (a trailing slash is dropped)
+     *               unless the caller's tenant has its own ({@link Caller#apiUrl()})
      * @param minted counts every token handed out
      */
     public PortalTokenService(Customers customers, PortalTokenIssuer issuer, Revocations revocations,
@@ -79,8 +80,8 @@ public final class PortalTokenService {
                 ? revocations.revokeCustomer(caller.tenantId(), customerId, issuer.lastIssuedTicks() + 1)
                 : Long.MIN_VALUE;
         PortalTokenIssuer.Minted token = issuer.mint(caller.tenantId(), customerId, lifetime, granted, notBefore);
-        IssuedToken issued = new IssuedToken(token.token(), portalUrl, portalLink(portalUrl, token.token()) + view.query(), apiUrl,
-                token.expiresAt(), granted);
+        IssuedToken issued = new IssuedToken(token.token(), portalUrl, portalLink(portalUrl, token.token()) + view.query(),
+                caller.apiUrl() != null ? withoutTrailingSlash(caller.apiUrl()) : apiUrl, token.expiresAt(), granted);
         minted.increment();
         return issued;
     }

@@ -14,6 +14,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,9 +207,14 @@ class CustomerImportApiTest {
                 "alias,name,email\naud-1,,\naud-2,,\naud-3,,\n"), 3, 3, 0, 0);
         Http.Reply events = CustomersApiTest.call(b.http(), "GET", "/admin/v1/audit-events?tenant=initech", adminKey, null);
         assertEquals(200, events.status(), events::toString);
-        JsonNode data = events.json().get("data");
-        assertEquals(1, data.size(), "one event for the whole import: " + data);
-        JsonNode event = data.get(0);
+        List<JsonNode> customerEvents = new ArrayList<>();
+        events.json().get("data").forEach(event -> {
+            if (event.get("action").asText().startsWith("customer.")) {
+                customerEvents.add(event);
+            }
+        });
+        assertEquals(1, customerEvents.size(), "one event for the whole import: " + customerEvents);
+        JsonNode event = customerEvents.get(0);
         assertEquals("customer.import", event.get("action").asText());
         assertEquals("admin_key", event.get("actor").get("kind").asText());
         assertEquals("import-ops", event.get("actor").get("name").asText());

@@ -91,7 +91,8 @@ public final class Tenants {
 
     /**
      * Changes a tenant, recorded in the audit trail as {@code actor}'s; for each value null keeps it,
-     * and for the URLs an empty string clears it (the server-wide value applies again).
+     * and for the URLs an empty string clears it (the server-wide value applies again). A change that
+     * changes nothing leaves the tenant (and its version) as it is, and records nothing.
      *
      * @param ifVersion the {@link Tenant#version()} it must have ({@code *}: any); null: any
      * @throws Failure INVALID for an invalid name or URL, NOT_FOUND for no such tenant, STALE when
@@ -110,9 +111,14 @@ public final class Tenants {
         return UnitOfWork.inTransaction(repository.dataSource(), c -> {
             Tenant before = repository.lock(tenant.id())
                     .orElseThrow(() -> Failure.notFound("no tenant '" + tenant.slug() + "'"));
-            Tenant after = repository.update(tenant.id(), name, portalUrl, apiUrl, version)
-                    .orElseThrow(() -> Failure.stale("tenant " + tenant.slug() + " has changed since version "
-                            + ifVersion + "; read it again"));
+            if (version != null && version != before.version()) {
+                throw Failure.stale("tenant " + tenant.slug() + " has changed since version " + ifVersion
+                        + "; read it again");
+            }
+            if (kept(name, before.name()) && kept(portalUrl, before.portalUrl()) && kept(apiUrl, before.apiUrl())) {
+                return before; // nothing changes, not even the version
+            }
+            Tenant after = repository.update(tenant.id(), name, portalUrl, apiUrl, null).orElseThrow();
             audit.record(actor, "tenant.update", after.id(), after.slug(), audited(before), audited(after));
             return after;
         });
@@ -166,6 +172,11 @@ public final class Tenants {
         object.put("portal_url", tenant.portalUrl());
         object.put("api_url", tenant.apiUrl());
         return object;
+    }
+
+    /** Whether {@code given} (null: keep; "": clear) leaves {@code current} as it is. */
+    private static boolean kept(String given, String current) {
+        return given == null || given.equals(current) || given.isEmpty() && current == null;
     }
 
     private static Long parseVersion(String ifVersion) {

@@ -28,6 +28,7 @@ final class KeyRingSupervisor implements AutoCloseable {
     private final BooleanSupplier databaseReady;
     private final Loaded<KeyRing> ring = new Loaded<>("the signing keys are not loaded yet");
     private volatile BackgroundTasks.Task refresher;
+    private volatile BackgroundTasks.Worker notified;
 
     KeyRingSupervisor(Opener opener, BooleanSupplier databaseReady) {
         this.opener = opener;
@@ -42,10 +43,20 @@ final class KeyRingSupervisor implements AutoCloseable {
         if (databaseReady.getAsBoolean()) {
             ring.set(opener.open());
         }
+        notified = tasks.worker("signing-key-notified");
         refresher = tasks.every("signing-key-refresh", interval, interval, this::tick);
     }
 
-    private void tick() {
+    /** Reloads on the notified worker's thread (a change announced by another instance); never blocks. */
+    void reloadSoon() {
+        BackgroundTasks.Worker worker = notified;
+        if (worker != null) {
+            worker.execute(this::tick);
+        }
+    }
+
+    /** Serialised: the periodic refresh and a notified reload never maintain the ring at once. */
+    private synchronized void tick() {
         Optional<KeyRing> current = ring.current();
         if (current.isPresent()) {
             current.get().maintainAndReloadQuietly();
@@ -88,6 +99,10 @@ final class KeyRingSupervisor implements AutoCloseable {
         BackgroundTasks.Task task = refresher;
         if (task != null) {
             task.close();
+        }
+        BackgroundTasks.Worker worker = notified;
+        if (worker != null) {
+            worker.close();
         }
     }
 }

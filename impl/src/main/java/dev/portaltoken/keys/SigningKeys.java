@@ -177,11 +177,13 @@ public final class SigningKeys implements Managed {
         return repository.findAll();
     }
 
-    /**
-     * Makes a new key the active one for {@code algorithm}; the previous one keeps being published
-     * for {@link #RETIRE_AFTER}. Refuses (ConfigException) when the key encryption key does not
-     * open the stored keys, so it never stores a key the servers cannot open.
-     */
+    /** A server's: reloads the keys soon, off the caller's thread (another instance changed them). */
+    public void reloadSoon() {
+        ring.ifPresent(KeyRingSupervisor::reloadSoon);
+    }
+
+    /** The new key active for {@code algorithm}; the previous one published for {@link #RETIRE_AFTER}. Refuses
+     * (ConfigException) when the key encryption key does not open the stored keys: never one servers cannot open. */
     public Rotation rotate(JWSAlgorithm algorithm) {
         return store().rotate(algorithm);
     }

@@ -156,7 +156,8 @@ public final class PortalTokenServer implements AutoCloseable {
                 "api_key_changed", keyId -> authenticator.forgetKey(UUID.fromString(keyId)),
                 "tenant_changed", tenantId -> authenticator.forgetTenant(UUID.fromString(tenantId)),
                 "token_revoked", revocations::onTokenRevoked,
-                "customer_revoked", revocations::onCustomerRevoked),
+                "customer_revoked", revocations::onCustomerRevoked,
+                "signing_key_changed", any -> keys.reloadSoon()),
                 () -> {
                     customers.forgetAll();
                     authenticator.forgetAll();

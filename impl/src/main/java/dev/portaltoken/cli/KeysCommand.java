@@ -1,12 +1,15 @@
 package dev.portaltoken.cli;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.portaltoken.audit.Actor;
 import dev.portaltoken.config.ConfigLoader;
-import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.crypto.Signers;
-import dev.portaltoken.errors.Failure;
+import dev.portaltoken.keys.KeyState;
+import dev.portaltoken.keys.SigningKeyChanges;
 import dev.portaltoken.keys.SigningKeys;
+import dev.portaltoken.keys.StoredKey;
 import java.time.Instant;
+import java.util.Optional;
 import java.time.temporal.ChronoUnit;
 import javax.sql.DataSource;
 import picocli.CommandLine;
@@ -19,18 +22,18 @@ import picocli.CommandLine.Parameters;
         description = "Manage the token signing keys every server on this database shares.",
         footer = {"%nExample:", "  portal-token-server keys rotate --alg ES256"})
 final class KeysCommand extends CommandGroup {
-    private static final String PICKUP = "running servers pick this up within PORTAL_KEY_REFRESH_SECONDS (default 10 s)";
+    private static final String PICKUP = "running servers publish this within a second";
 
-    /** An admin command on the signing keys of the configured database. */
+    /** An admin command on the signing keys of the configured database; its changes are audited as the CLI's. */
     private abstract static class OnKeys extends DatabaseCommand {
 
-        abstract void run(ConfigLoader settings, SigningKeys keys) throws Exception;
+        abstract void run(SigningKeyChanges keys) throws Exception;
 
         @Override
         final void run(ConfigLoader settings, DataSource dataSource) throws Exception {
             try (SigningKeys keys = SigningKeys.admin(dataSource, settings.signing(), settings.database().dataDir(),
                     SigningKeys.expected(settings.signing(), settings.tokenIssuer(), settings.tokenAudience()))) {
-                run(settings, keys);
+                run(new SigningKeyChanges(dataSource, keys));
             }
         }
     }
@@ -43,7 +46,7 @@ final class KeysCommand extends CommandGroup {
         JsonOutput output;
 
         @Override
-        void run(ConfigLoader settings, SigningKeys keys) throws Exception {
+        void run(SigningKeyChanges keys) throws Exception {
             new Listing("kid", "alg", "state", "created", "retires_at").print(context().out(), output.json,
                     sink -> keys.list().forEach(key -> sink.row(key.kid(), key.algorithm().getName(),
                             key.state().dbName(), key.createdAt(), key.retiresAt().orElse(null))));
@@ -68,11 +71,8 @@ final class KeysCommand extends CommandGroup {
         }
 
         @Override
-        void run(ConfigLoader settings, SigningKeys keys) throws Exception {
-            SigningConfig signing = settings.signing();
-            JWSAlgorithm algorithm = alg != null ? parseAlgorithm(alg)
-                    : Signers.ASYMMETRIC.contains(signing.algorithm()) ? signing.algorithm() : JWSAlgorithm.EdDSA;
-            SigningKeys.Rotation rotation = keys.rotate(algorithm);
+        void run(SigningKeyChanges keys) throws Exception {
+            SigningKeys.Rotation rotation = keys.rotate(Actor.cli(), Optional.ofNullable(alg).map(this::parseAlgorithm));
             context().out().println(rotation.algorithm() + " key " + rotation.kid() + " is now active"
                     + rotation.previousKid().map(p -> "; " + p + " no longer signs and stays published until "
                     + time(rotation.previousRetiresAt().orElseThrow())).orElse("") + "; " + PICKUP + ":");
@@ -96,19 +96,12 @@ final class KeysCommand extends CommandGroup {
         String kid;
 
         @Override
-        void run(ConfigLoader settings, SigningKeys keys) throws Exception {
-            SigningKeys.Retirement retirement = keys.retire(kid);
-            switch (retirement.outcome()) {
-                case NOT_FOUND -> throw Failure.notFound("no signing key with kid '" + kid + "'");
-                case ALREADY_RETIRED -> throw Failure.conflict("key " + kid + " is already retired");
-                case ONLY_ACTIVE -> throw Failure.conflict("key " + kid
-                        + " is the only active key and cannot be retired; rotate first (keys rotate)");
-                case NOW_RETIRING -> context().out().println("key " + kid + " no longer signs and stays published until "
-                        + retirement.publishedUntil().map(KeysCommand::time).orElse("?") + "; " + PICKUP);
-                case NOW_RETIRED -> context().out().println("key " + kid
-                        + " is retired: it leaves the JWKS and its tokens no longer verify; " + PICKUP);
-                default -> throw new IllegalStateException();
-            }
+        void run(SigningKeyChanges keys) throws Exception {
+            StoredKey key = keys.retire(Actor.cli(), kid);
+            context().out().println(key.state() == KeyState.RETIRING
+                    ? "key " + kid + " no longer signs and stays published until "
+                            + key.retiresAt().map(KeysCommand::time).orElse("?") + "; " + PICKUP
+                    : "key " + kid + " is retired: it leaves the JWKS and its tokens no longer verify; " + PICKUP);
         }
     }
 

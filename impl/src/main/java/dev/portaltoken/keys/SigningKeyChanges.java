@@ -14,7 +14,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The signing keys as the admin API changes them: {@link SigningKeys}' rotation and retirement, each
+ * The signing keys as the admin API and the CLI change them: {@link SigningKeys}' rotation and retirement, each
  * in one transaction with its audit record ({@code signing_key.rotate}, {@code signing_key.retire};
  * kids, algorithms, states and dates, never key material), which a caller's own unit of work (an
  * Idempotency-Key's) joins. Thread-safe.
@@ -75,7 +75,8 @@ public final class SigningKeyChanges {
                 case NOT_FOUND -> throw Failure.notFound("no signing key with kid '" + kid + "'");
                 case ALREADY_RETIRED -> throw Failure.conflict("key " + kid + " is already retired");
                 case ONLY_ACTIVE -> throw Failure.conflict("key " + kid
-                        + " is the only active key and cannot be retired; rotate first");
+                        + " is the only active key and cannot be retired; rotate first (keys rotate,"
+                        + " or POST /admin/v1/signing-keys/rotate)");
                 default -> {
                 }
             }

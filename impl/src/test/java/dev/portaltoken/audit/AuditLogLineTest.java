@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Every write through the admin API is logged as exactly one line on logger {@code audit}, once it
  * has committed, naming the same event as the audit trail, the key that made it and no secret; a
- * write that is refused logs nothing and records nothing.
+ * write that is refused logs nothing and records nothing. The CLI's changes are in the same trail.
  */
 class AuditLogLineTest {
     @RegisterExtension
@@ -100,5 +100,18 @@ class AuditLogLineTest {
 
         assertEquals(List.of(), lines(), "no line for a refused write");
         assertEquals(before, newestEvent(adminKey).get("id").asText(), "and no event in the trail");
+    }
+
+    @Test
+    void theClisSigningKeyChangesAreInTheTrailAsTheClis() {
+        String adminKey = fixture.server().cliOk("admin-key", "create", "--name", "audit-reader-3");
+        String kid = fixture.server().cliOk("keys", "rotate");
+        Http.Reply page = fixture.server().managementHttp().send("GET", "/admin/v1/audit-events?limit=1",
+                Map.of("Authorization", "Bearer " + adminKey), null);
+        assertEquals(200, page.status(), page::toString);
+        JsonNode event = page.json().get("data").get(0);
+        assertEquals("signing_key.rotate", event.get("action").asText(), event::toString);
+        assertEquals(kid, event.get("target").asText());
+        assertEquals("cli", event.get("actor").get("kind").asText());
     }
 }

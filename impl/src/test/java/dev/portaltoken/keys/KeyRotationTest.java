@@ -201,7 +201,8 @@ class KeyRotationTest {
         String active = Tokens.kid(mint());
         CliRun.Result result = server.cli("keys", "retire", active);
         assertEquals(1, result.exit(), result::toString);
-        assertEquals("error: key " + active + " is the only active key and cannot be retired; rotate first (keys rotate)",
+        assertEquals("error: key " + active + " is the only active key and cannot be retired; rotate first (keys rotate,"
+                + " or POST /admin/v1/signing-keys/rotate)",
                 result.err().strip());
         assertEquals("active", column("SELECT state FROM signing_key WHERE kid = ?", active));
         assertEquals(active, Tokens.kid(mint()));

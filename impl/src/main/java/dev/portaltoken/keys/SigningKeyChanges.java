@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -20,6 +21,9 @@ import javax.sql.DataSource;
  * Idempotency-Key's) joins. Thread-safe.
  */
 public final class SigningKeyChanges {
+    /** What a kid can be (a JWK thumbprint, base64url); anything else names no key, never a query. */
+    private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+
     private final DataSource dataSource;
     private final SigningKeys keys;
     private final AuditTrail audit;
@@ -68,6 +72,9 @@ public final class SigningKeyChanges {
      * @throws Failure NOT_FOUND for no such kid, CONFLICT for a retired key or the only active one
      */
     public StoredKey retire(Actor actor, String kid) {
+        if (kid == null || !KID.matcher(kid).matches()) {
+            throw Failure.notFound("no signing key with kid '" + kid + "'");
+        }
         return UnitOfWork.inTransaction(dataSource, c -> {
             Optional<StoredKey> before = find(kid);
             SigningKeys.Retirement retirement = keys.retire(kid);

@@ -193,6 +193,8 @@ class SigningKeysApiTest {
         assertEquals(409, call(a.managementHttp(), "POST", KEYS + "/" + active + "/retire", adminKey, null).status(),
                 "already retired");
         assertEquals(404, call(a.managementHttp(), "POST", KEYS + "/no-such-kid/retire", adminKey, null).status());
+        assertEquals(404, call(a.managementHttp(), "POST", KEYS + "/a%00b/retire", adminKey, null).status(),
+                "a kid PostgreSQL's text cannot hold names no key (the admin fuzz found a 500)");
     }
 
     @Test

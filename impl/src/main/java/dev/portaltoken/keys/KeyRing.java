@@ -120,6 +120,18 @@ final class KeyRing {
         }
     }
 
+    /**
+     * {@link #reload()} alone, for a change announced by another instance: it reads and writes nothing,
+     * so it cannot announce a change of its own. A failure is logged and the current snapshot kept.
+     */
+    void reloadQuietly() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            LOG.warn("could not reload the signing keys, keeping the current ones: {}", e.getMessage());
+        }
+    }
+
     /** The key to sign a token with now. */
     SigningKey signingKey() {
         return snapshot.get().signingKey();

@@ -47,12 +47,16 @@ final class KeyRingSupervisor implements AutoCloseable {
         refresher = tasks.every("signing-key-refresh", interval, interval, this::tick);
     }
 
-    /** Reloads on the notified worker's thread (a change announced by another instance); never blocks. */
+    /** Reloads (reads only) on the notified worker's thread: a change announced by another instance. Never blocks. */
     void reloadSoon() {
         BackgroundTasks.Worker worker = notified;
         if (worker != null) {
-            worker.execute(this::tick);
+            worker.execute(this::reloadNotified);
         }
+    }
+
+    private synchronized void reloadNotified() {
+        ring.current().ifPresent(KeyRing::reloadQuietly);
     }
 
     /** Serialised: the periodic refresh and a notified reload never maintain the ring at once. */

@@ -171,6 +171,27 @@ class SigningKeysApiTest {
         }
     }
 
+    /**
+     * Refreshes that change nothing announce nothing: both instances re-read and maintain their keys
+     * every second, and a notified instance re-reads (never maintains), so no refresh can set off
+     * another's (a per-statement trigger did, without end, and delayed every other notification).
+     */
+    @Test
+    void refreshesThatChangeNothingAnnounceNothing() throws Exception {
+        settled();
+        try (java.sql.Connection listening = a.sql(); java.sql.Statement s = listening.createStatement()) {
+            s.execute("LISTEN signing_key_changed");
+            int heard = 0;
+            long until = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < until) {
+                org.postgresql.PGNotification[] got = listening.unwrap(org.postgresql.PGConnection.class)
+                        .getNotifications(200);
+                heard += got == null ? 0 : got.length;
+            }
+            assertEquals(0, heard, "announcements in 3 s of refreshes every second that changed nothing");
+        }
+    }
+
     @Test
     void theOnlyActiveKeyIsNotRetiredAndARetiringOneLeavesTheJwksOfEveryInstance() {
         String active = settled();

@@ -142,4 +142,16 @@ class MintRequestReaderTest {
         assertTrue(e instanceof ApiException, () -> "an error answer, not " + e);
         return (ApiException) e;
     }
+
+    @Test
+    void deepLinksAreReadIntoTheRequest() {
+        CustomerPortalTokenRequest page = parse("{\"page\": \"subscriptions\", \"subscription\": \"sub_7n42DGM5Tflk9n8mt7Fhc7\"}");
+        assertEquals("subscriptions", String.valueOf(page.getPage()));
+        assertNull(page.getEmbed());
+        assertEquals("sub_7n42DGM5Tflk9n8mt7Fhc7", page.getSubscription());
+        CustomerPortalTokenRequest embed = parse("{\"embed\": \"payment-methods\"}");
+        assertEquals("payment-methods", String.valueOf(embed.getEmbed()));
+        assertNull(embed.getPage());
+        assertNull(embed.getSubscription());
+    }
 }

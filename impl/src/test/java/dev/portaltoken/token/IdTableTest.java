@@ -125,14 +125,18 @@ class IdTableTest {
             Thread reader = new Thread(() -> {
                 started.countDown();
                 int i = 0;
-                while (!done.get()) {
-                    if (table.contains(never.get(i % never.size()))) {
-                        wrong.set("found an id never added");
+                try {
+                    while (!done.get()) {
+                        if (table.contains(never.get(i % never.size()))) {
+                            wrong.set("found an id never added");
+                        }
+                        if (!table.contains(stays.get(i % stays.size()))) {
+                            wrong.set("missed an id that was never removed");
+                        }
+                        i++;
                     }
-                    if (!table.contains(stays.get(i % stays.size()))) {
-                        wrong.set("missed an id that was never removed");
-                    }
-                    i++;
+                } catch (RuntimeException e) {
+                    wrong.set("a read failed: " + e); // a dead reader would otherwise pass
                 }
             });
             reader.start();
@@ -149,6 +153,83 @@ class IdTableTest {
         for (Thread reader : readers) {
             reader.join();
         }
+        assertEquals(null, wrong.get());
+        assertEquals(stays.size(), table.size());
+    }
+
+    /**
+     * At its smallest size (16 slots, never shrunk) a table of 12 ids has runs that wrap past the last
+     * slot; deleting inside them must move each later id of the run back so its lookup still finds it,
+     * with its value and expiry.
+     */
+    @Test
+    void deletingInsideARunThatWrapsKeepsTheRestOfTheRunFindable() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int trial = 0; trial < 20_000; trial++) {
+            IdTable table = new IdTable(true);
+            Map<UUID, Long> expiries = new HashMap<>();
+            for (int i = 0; i < 12; i++) {
+                UUID id = new UUID(random.nextLong() | 1, random.nextLong());
+                long expiry = NOW + random.nextInt(-3, 3);
+                table.put(id, expiry, i + 1);
+                expiries.put(id, expiry);
+            }
+            assertEquals(16 * 28, table.bytes(), "16 slots of 28 bytes: the table was never rebuilt");
+            Map<UUID, Long> values = new HashMap<>();
+            expiries.keySet().forEach(id -> values.put(id, table.value(id, -1)));
+            for (long cutOff = NOW - 3; cutOff <= NOW + 2; cutOff++) {
+                long at = cutOff;
+                int before = table.size();
+                int removed = table.removeExpired(at);
+                assertEquals(expiries.values().stream().filter(e -> e == at).count(), removed);
+                assertEquals(before - removed, table.size());
+                for (Map.Entry<UUID, Long> e : expiries.entrySet()) {
+                    long expected = e.getValue() > at ? values.get(e.getKey()) : -1;
+                    assertEquals(expected, table.value(e.getKey(), -1), "trial " + trial + ": after removing up to " + at);
+                }
+            }
+            assertEquals(0, table.size());
+        }
+    }
+
+    @Test
+    void valueReadersSeeEachIdsOwnValueWhileTheTableGrowsAndShrinks() throws Exception {
+        IdTable table = new IdTable(true);
+        Map<UUID, Long> stays = new HashMap<>();
+        for (int i = 0; i < 5_000; i++) {
+            UUID id = IDS.next();
+            stays.put(id, 1_000L + i);
+            table.put(id, NOW + 10, 1_000L + i);
+        }
+        List<Map.Entry<UUID, Long>> entries = new ArrayList<>(stays.entrySet());
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<String> wrong = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            int i = 0;
+            try {
+                while (!done.get()) {
+                    Map.Entry<UUID, Long> e = entries.get(i++ % entries.size());
+                    long value = table.value(e.getKey(), -1);
+                    if (value != e.getValue()) {
+                        wrong.set("read " + value + " for an id holding " + e.getValue());
+                    }
+                    if (!table.contains(e.getKey())) {
+                        wrong.set("missed an id that was never removed");
+                    }
+                }
+            } catch (RuntimeException e) {
+                wrong.set("a read failed: " + e);
+            }
+        });
+        reader.start();
+        for (int round = 0; round < 40; round++) {
+            for (int i = 0; i < 10_000; i++) {
+                table.put(IDS.next(), NOW, 7);
+            }
+            table.removeExpired(NOW);
+        }
+        done.set(true);
+        reader.join();
         assertEquals(null, wrong.get());
         assertEquals(stays.size(), table.size());
     }

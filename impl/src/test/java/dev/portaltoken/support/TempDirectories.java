@@ -11,7 +11,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Directories a test creates in the temporary directory and deletes again: the build fails when
- * anything is left there ({@link TempDirectoryCheck}). Stateless.
+ * anything is left there ({@link TempDirectoryCheck}). A JVM killed before it could delete them
+ * has them deleted by {@link OrphanReaper}. Thread-safe.
  */
 public final class TempDirectories {
     private TempDirectories() {
@@ -20,7 +21,9 @@ public final class TempDirectories {
     /** A new, empty directory in {@code java.io.tmpdir}; the caller deletes it ({@link #delete}). */
     public static Path create(String prefix) {
         try {
-            return Files.createTempDirectory(prefix);
+            Path dir = Files.createTempDirectory(prefix);
+            OrphanReaper.watch(dir);
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

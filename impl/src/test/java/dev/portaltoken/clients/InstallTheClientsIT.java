@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run on a copy of this repository into a Maven repository of its own (fed from the build's, so
  * nothing is downloaded, and nothing is installed where the build's user would find it), then a
  * project of its own for each client, with the README's dependency or npm install line and the
- * committed example, built offline.
+ * committed example, built offline; the TypeScript package also carries the admin API's client.
  */
 class InstallTheClientsIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -82,6 +82,10 @@ class InstallTheClientsIT {
                 "import { CustomersApi, Configuration } from 'portal-token-client';"
                         + " console.log(typeof new CustomersApi(new Configuration({ basePath: 'http://x' })).createPortalToken)"));
         assertEquals("function", loaded.strip());
+        String admin = run(ts, List.of("node", "--input-type=module", "-e",
+                "import { CustomersApi, Configuration } from 'portal-token-client/admin';"
+                        + " console.log(typeof new CustomersApi(new Configuration({ basePath: 'http://x' })).createCustomer)"));
+        assertEquals("function", admin.strip(), "the admin API's client, from the same package");
     }
 
     /** The lines of the first {@code fence} block after the line containing {@code marker}. */

@@ -37,7 +37,8 @@ class GuardedCacheTest {
 
     @Test
     void aLoadedValueIsServedFromTheCacheAfterwards() {
-        GuardedCache<String, String> cache = cache(Freshness.UNTIL_EXPIRY, Duration.ZERO, new ArrayList<>());
+        List<Runnable> queued = new ArrayList<>();
+        GuardedCache<String, String> cache = cache(Freshness.UNTIL_EXPIRY, Duration.ZERO, queued);
         CountingLoader loader = new CountingLoader();
         assertEquals(Optional.empty(), cache.getIfPresent("a"));
         assertEquals(Optional.of("a:1"), cache.get("a", loader));
@@ -47,6 +48,17 @@ class GuardedCacheTest {
         assertEquals(Optional.empty(), cache.get("missing", loader));
         assertEquals(Optional.empty(), cache.get("missing", loader));
         assertEquals(3, loader.loads.get(), "an absent value is never cached");
+        assertEquals(0, queued.size(), "no background re-read without refreshAfter");
+    }
+
+    @Test
+    void anEntryYoungerThanRefreshAfterIsNotReadAgain() {
+        List<Runnable> queued = new ArrayList<>();
+        GuardedCache<String, String> cache = cache(Freshness.UNTIL_EXPIRY, LONG, queued);
+        CountingLoader loader = new CountingLoader();
+        cache.get("a", loader);
+        assertEquals(Optional.of("a:1"), cache.get("a", loader));
+        assertEquals(0, queued.size());
     }
 
     @Test

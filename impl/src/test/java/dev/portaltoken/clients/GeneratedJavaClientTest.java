@@ -16,6 +16,7 @@ import dev.portaltoken.client.model.RestErrorResponse;
 import dev.portaltoken.support.CheckingProxy;
 import dev.portaltoken.support.ServerFixture;
 import dev.portaltoken.client.model.TokenScope;
+import dev.portaltoken.support.TestJvm;
 import dev.portaltoken.support.Tokens;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -218,8 +219,7 @@ class GeneratedJavaClientTest {
      */
     @Test
     void theCommittedExampleMintsAWorkingPortalLink() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "MintPortalLink", proxy.baseUrl(), "acme-42");
+        ProcessBuilder builder = new ProcessBuilder(TestJvm.command("MintPortalLink", proxy.baseUrl(), "acme-42"));
         builder.environment().put("PORTAL_API_KEY", key);
         Process process = builder.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.portaltoken.support.TestJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,8 +122,7 @@ class LifecycleTest {
     @Test
     void theJvmsExitClosesWhatWasStartedThroughTheExitAction(@TempDir Path dir) throws Exception {
         Path record = dir.resolve("closed.txt");
-        Process exiting = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ExitingProcess.class.getName(), record.toString())
+        Process exiting = new ProcessBuilder(TestJvm.command(ExitingProcess.class.getName(), record.toString()))
                 .redirectErrorStream(true).start();
         String output = new String(exiting.getInputStream().readAllBytes());
         assertTrue(exiting.waitFor(60, TimeUnit.SECONDS));

@@ -58,6 +58,9 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                // Relayed as it comes: Nagle's wait for an ACK would add a delayed ACK's 40 ms to a reply.
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
                 Link link = new Link(client, upstream);
                 links.add(link);
                 link.start();

@@ -84,7 +84,9 @@ public final class TestServer implements AutoCloseable {
 
     private static TestServer start(Map<String, String> extraEnv, Clock clock, TimeMeter rateLimitTime,
                                     HttpLimits limits) {
-        Path dataDir = TempDirectories.create("portal-token-test");
+        // On another server's database a data directory holds only the key-encryption key.
+        Path dataDir = extraEnv.containsKey(Setting.DATABASE_URL.env()) ? TempDirectories.create("portal-token-test")
+                : EmbeddedDatabases.fresh("portal-token-test");
         try {
             return start(dataDir, true, extraEnv, clock, rateLimitTime, limits);
         } catch (RuntimeException | Error e) {

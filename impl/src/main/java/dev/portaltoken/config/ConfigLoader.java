@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     private static final List<String> SETTING_PREFIXES = List.of("PORTAL_", "DATABASE_");
-    /** Variables with those prefixes that are read elsewhere: logback.xml's level, the client examples' key. */
+    /** Variables with those prefixes that are read elsewhere: the log level (server.LogbackDefaults), the client examples' key. */
     private static final Set<String> NOT_SETTINGS = Set.of("PORTAL_LOG_LEVEL", "PORTAL_API_KEY");
 
     private final Map<Setting<?>, String> flags;

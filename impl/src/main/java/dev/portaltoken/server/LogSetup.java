@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * before the server exits. Every other log line is written synchronously, as it happens.
  */
 public final class LogSetup {
-    /** The environment variable that sets the log level (read by {@code logback.xml}). */
+    /** The environment variable that sets the log level (read by {@link LogbackDefaults}). */
     public static final String LEVEL_VARIABLE = "PORTAL_LOG_LEVEL";
     static final String REQUEST_LOGGER = "http.request";
     private static final String OWN_LOGGERS = "dev.portaltoken";
@@ -67,7 +67,7 @@ public final class LogSetup {
             return;
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        String pattern = root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> plain
+        String pattern = root.getAppender(LogbackDefaults.CONSOLE) instanceof ConsoleAppender<ILoggingEvent> plain
                 && plain.getEncoder() instanceof PatternLayoutEncoder encoder ? encoder.getPattern() : null;
         if (format == LogFormat.JSON || pattern == null) {
             root.detachAndStopAllAppenders();

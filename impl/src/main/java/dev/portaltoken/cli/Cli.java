@@ -11,7 +11,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -62,7 +64,7 @@ public final class Cli implements Runnable {
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err, Map<String, String> env,
                           boolean interactive) {
         Context context = new Context(in, out, err, env, interactive);
-        CommandLine cli = tree(context);
+        CommandLine cli = tree(context, args);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -80,30 +82,62 @@ public final class Cli implements Runnable {
 
     /** Every command, built explicitly (no scanning). */
     static CommandLine tree(Context context) {
-        CommandLine serve = ConfiguredCommand.withSettingFlags(new ServeCommand());
-        serve.getCommandSpec().usageMessage().footer(ServeCommand.settingsHelp());
-        CommandLine keys = group(new KeysCommand(), new KeysCommand.ListKeys(), new KeysCommand.Rotate(),
-                new KeysCommand.Retire());
-        // A kid (a base64url JWK thumbprint) and an alias may start with '-': that is the value, not an option.
-        keys.getSubcommands().get("retire").setUnmatchedOptionsArePositionalParams(true);
-        CommandLine customers = group(new CustomerCommand(), new CustomerCommand.List(), new CustomerCommand.Create(),
-                new CustomerCommand.Update(), new CustomerCommand.Archive(), new CustomerCommand.Unarchive(),
-                new CustomerCommand.Import(), new CustomerCommand.RevokeTokens(), new MeteroidCommand.Sync());
-        for (String oneCustomer : new String[] {"update", "archive", "unarchive", "revoke-tokens"}) {
-            customers.getSubcommands().get(oneCustomer).setUnmatchedOptionsArePositionalParams(true);
+        return tree(context, new String[0]);
+    }
+
+    /**
+     * The tree {@code args} are parsed against: when the first argument names a command, the root
+     * with that command alone, since building a command's model (picocli reflects on every option of
+     * it) takes a fifth of a second for the whole tree in a fresh JVM, every admin command's and every
+     * server's launch included; otherwise (no command, an option, a misspelt command) every command,
+     * for the root's help and suggestions.
+     */
+    static CommandLine tree(Context context, String[] args) {
+        Map<String, Supplier<CommandLine>> commands = commands();
+        CommandLine root = new CommandLine(new Cli(context));
+        Supplier<CommandLine> named = args.length == 0 ? null : commands.get(args[0]);
+        if (named != null) {
+            return root.addSubcommand(named.get());
         }
-        return new CommandLine(new Cli(context))
-                .addSubcommand(serve)
-                .addSubcommand(group(new TenantCommand(), new TenantCommand.List(), new TenantCommand.Create(),
-                        new TenantCommand.Update()))
-                .addSubcommand(group(new ApiKeyCommand(), new ApiKeyCommand.List(), new ApiKeyCommand.Create(),
-                        new ApiKeyCommand.Revoke()))
-                .addSubcommand(customers)
-                .addSubcommand(OperatorKeyCommand.group(Caller.Kind.PORTAL))
-                .addSubcommand(OperatorKeyCommand.group(Caller.Kind.ADMIN))
-                .addSubcommand(group(new MeteroidCommand(), new MeteroidCommand.Connect(), new MeteroidCommand.Status()))
-                .addSubcommand(keys)
-                .addSubcommand(group(new TokenCommand(), new TokenCommand.Verify(), new TokenCommand.Revoke()));
+        commands.values().forEach(command -> root.addSubcommand(command.get()));
+        return root;
+    }
+
+    /** The top-level commands by name, in the order help lists them. */
+    static Map<String, Supplier<CommandLine>> commands() {
+        Map<String, Supplier<CommandLine>> commands = new LinkedHashMap<>();
+        commands.put("serve", () -> {
+            CommandLine serve = ConfiguredCommand.withSettingFlags(new ServeCommand());
+            serve.getCommandSpec().usageMessage().footer(ServeCommand.settingsHelp());
+            return serve;
+        });
+        commands.put("tenant", () -> group(new TenantCommand(), new TenantCommand.List(), new TenantCommand.Create(),
+                new TenantCommand.Update()));
+        commands.put("api-key", () -> group(new ApiKeyCommand(), new ApiKeyCommand.List(), new ApiKeyCommand.Create(),
+                new ApiKeyCommand.Revoke()));
+        commands.put("customer", () -> {
+            CommandLine customers = group(new CustomerCommand(), new CustomerCommand.List(),
+                    new CustomerCommand.Create(), new CustomerCommand.Update(), new CustomerCommand.Archive(),
+                    new CustomerCommand.Unarchive(), new CustomerCommand.Import(), new CustomerCommand.RevokeTokens(),
+                    new MeteroidCommand.Sync());
+            for (String oneCustomer : new String[] {"update", "archive", "unarchive", "revoke-tokens"}) {
+                customers.getSubcommands().get(oneCustomer).setUnmatchedOptionsArePositionalParams(true);
+            }
+            return customers;
+        });
+        commands.put("portal-key", () -> OperatorKeyCommand.group(Caller.Kind.PORTAL));
+        commands.put("admin-key", () -> OperatorKeyCommand.group(Caller.Kind.ADMIN));
+        commands.put("meteroid", () -> group(new MeteroidCommand(), new MeteroidCommand.Connect(),
+                new MeteroidCommand.Status()));
+        commands.put("keys", () -> {
+            CommandLine keys = group(new KeysCommand(), new KeysCommand.ListKeys(), new KeysCommand.Rotate(),
+                    new KeysCommand.Retire());
+            // A kid (a base64url JWK thumbprint) and an alias may start with '-': that is the value, not an option.
+            keys.getSubcommands().get("retire").setUnmatchedOptionsArePositionalParams(true);
+            return keys;
+        });
+        commands.put("token", () -> group(new TokenCommand(), new TokenCommand.Verify(), new TokenCommand.Revoke()));
+        return commands;
     }
 
     private static CommandLine group(CommandGroup group, ConfiguredCommand... commands) {

@@ -65,4 +65,29 @@ class CliHelpTest {
         assertEquals("-42-b", ((CustomerCommand.Archive) alias.subcommand().subcommand().commandSpec().userObject())
                 .idOrAlias, "an alias may start with '-' too");
     }
+
+    /**
+     * A command line naming a command is parsed against the root and that command alone: the same
+     * command as in the whole tree, every subcommand and option of it, under the name it is found by.
+     */
+    @Test
+    void aNamedCommandIsBuiltAloneAndWhole() {
+        PrintStream nowhere = new PrintStream(PrintStream.nullOutputStream());
+        Cli.Context context = new Cli.Context(java.io.InputStream.nullInputStream(), nowhere, nowhere, Map.of(), false);
+        CommandLine whole = Cli.tree(context);
+        assertEquals(List.copyOf(Cli.commands().keySet()), whole.getSubcommands().keySet().stream()
+                .filter(name -> !name.equals("help")).toList(), "each command is found by its own name, in order");
+        for (String name : Cli.commands().keySet()) {
+            CommandLine alone = Cli.tree(context, new String[] {name, "--help"});
+            assertEquals(List.of(name), List.copyOf(alone.getSubcommands().keySet()));
+            List<List<String>> paths = commandPaths(alone.getSubcommands().get(name), List.of(), new ArrayList<>());
+            assertEquals(commandPaths(whole.getSubcommands().get(name), List.of(), new ArrayList<>()), paths, name);
+            assertEquals(whole.getSubcommands().get(name).getCommandSpec().optionsMap().keySet(),
+                    alone.getSubcommands().get(name).getCommandSpec().optionsMap().keySet(), name);
+        }
+        assertEquals(whole.getSubcommands().keySet(), Cli.tree(context, new String[] {"tenat", "list"})
+                .getSubcommands().keySet(), "a misspelt command is parsed against every command, for suggestions");
+        assertEquals(whole.getSubcommands().keySet(), Cli.tree(context, new String[] {"--help"})
+                .getSubcommands().keySet());
+    }
 }

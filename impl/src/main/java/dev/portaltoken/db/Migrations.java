@@ -3,6 +3,7 @@ package dev.portaltoken.db;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.util.BackgroundTasks;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,9 +16,10 @@ import org.slf4j.LoggerFactory;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * The schema of a {@link Database}, migrated by Flyway: at once, or, for a server whose external
- * database is unreachable at start, every {@link #RETRY_MILLIS} ms in the background until it
- * succeeds ({@link #done()} stays false meanwhile). Thread-safe.
+ * The schema of a {@link Database}, migrated by Flyway unless {@link SchemaCheck} finds it up to
+ * date: at once, or, for a server whose external database is unreachable at start, every {@link
+ * #RETRY_MILLIS} ms in the background until it succeeds ({@link #done()} stays false meanwhile).
+ * Thread-safe.
  */
 final class Migrations implements AutoCloseable {
     static final long RETRY_MILLIS = 2_000;
@@ -75,13 +77,27 @@ final class Migrations implements AutoCloseable {
             retrier.close(); // done: not an ended task
         } catch (RuntimeException e) {
             if (!ConnectionFailures.unreachable(e)) {
-                LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS, e.getMessage());
+                LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS,
+                        e instanceof DataAccessException ? e.getCause().getMessage() : e.getMessage());
             }
         }
     }
 
+    /**
+     * Flyway's migration, unless {@link SchemaCheck} finds the schema up to date. Fails with the
+     * driver's exception, wrapped, when the database cannot be reached.
+     */
     private void migrate() {
-        Flyway.configure().dataSource(migrationDataSource()).locations("classpath:db/migration").load().migrate();
+        DataSource direct = migrationDataSource();
+        boolean upToDate;
+        try (Connection connection = direct.getConnection()) {
+            upToDate = SchemaCheck.upToDate(connection, SchemaCheck.local());
+        } catch (SQLException e) {
+            throw new DataAccessException(e);
+        }
+        if (!upToDate) {
+            Flyway.configure().dataSource(direct).locations("classpath:" + SchemaCheck.LOCATION).load().migrate();
+        }
         migrated.set(true);
     }
 

@@ -25,11 +25,17 @@ class OperateTheJarIT {
     private static final Pattern CURL = Pattern.compile(
             "curl -s -X POST -H 'Authorization: Bearer (\\S+)' (http://\\S+/api/v1/customers/(\\S+)/portal-token)");
 
+    /**
+     * Also: Flyway migrates the new database at the first start, and is not even loaded by the second
+     * start or an admin command, which find the schema up to date (db.SchemaCheck).
+     */
     @Test
-    void theDemoIsCreatedOnceAndItsCurlLineMintsAToken(@TempDir Path dataDir) throws Exception {
+    void theDemoIsCreatedOnceAndItsCurlLineMintsAToken(@TempDir Path dataDir, @TempDir Path classLogs)
+            throws Exception {
         String firstKey;
-        try (JarProcess.Server server = JarProcess.Server.start(Map.of(), "--demo", "--port", "0", "--host",
-                "127.0.0.1", "--data-dir", dataDir.toString(), "--log-format", "json")) {
+        try (JarProcess.Server server = JarProcess.Server.start(classLog(classLogs.resolve("first")), Map.of(),
+                "--demo", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir.toString(),
+                "--log-format", "json")) {
             String output = awaitOutput(server, CURL);
             Matcher curl = CURL.matcher(output);
             assertTrue(curl.find(), output);
@@ -62,15 +68,22 @@ class OperateTheJarIT {
                     "the API key never appears in a log line");
             assertEquals(0, server.stop());
         }
-        try (JarProcess.Server again = JarProcess.Server.start(Map.of(), "--demo", "--port", "0", "--host",
-                "127.0.0.1", "--data-dir", dataDir.toString())) {
+        assertTrue(Files.readString(classLogs.resolve("first")).contains("org.flywaydb.core.Flyway "),
+                "the first start migrated with Flyway");
+        try (JarProcess.Server again = JarProcess.Server.start(classLog(classLogs.resolve("again")), Map.of(),
+                "--demo", "--port", "0", "--host", "127.0.0.1", "--data-dir", dataDir.toString())) {
             Matcher curl = CURL.matcher(awaitOutput(again, CURL));
             assertTrue(curl.find());
             assertEquals(firstKey, curl.group(1), "the same demo key after a restart");
             assertEquals(200, new Http(again.baseUri()).mint(curl.group(1), curl.group(3), null).status());
         }
         Map<String, String> env = Map.of();
-        JarProcess.Result tenants = JarProcess.run(env, "tenant", "list", "--json", "--data-dir", dataDir.toString());
+        JarProcess.Result tenants = JarProcess.run(classLog(classLogs.resolve("command")), env, "tenant", "list",
+                "--json", "--data-dir", dataDir.toString());
+        for (String launch : List.of("again", "command")) {
+            assertFalse(Files.readString(classLogs.resolve(launch)).contains("org.flywaydb"),
+                    launch + ": an up-to-date database is opened without loading Flyway");
+        }
         assertEquals(1, JSON.readTree(tenants.out()).size(), "one demo tenant after two starts: " + tenants);
         JarProcess.Result customers = JarProcess.run(env, "customer", "list", "--tenant", "demo", "--json",
                 "--data-dir", dataDir.toString());
@@ -126,5 +139,12 @@ class OperateTheJarIT {
             Thread.sleep(100);
         }
         return server.output();
+    }
+
+    /** The quick JVM's options, and every class the JVM loads logged to {@code file}. */
+    private static List<String> classLog(Path file) {
+        List<String> options = new java.util.ArrayList<>(JarProcess.QUICK);
+        options.add("-Xlog:class+load=info:file=" + file);
+        return options;
     }
 }

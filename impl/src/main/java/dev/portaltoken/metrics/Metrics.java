@@ -72,6 +72,17 @@ public final class Metrics implements AutoCloseable {
     }
 
     private record RequestKey(String method, String route, int status) {
+        /* Written out, as Customers' cache key is: a record's own equals and hashCode run through method handles. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof RequestKey that && status == that.status && method.equals(that.method)
+                    && route.equals(that.route);
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * method.hashCode() + route.hashCode()) * 31 + status;
+        }
     }
 
     /**

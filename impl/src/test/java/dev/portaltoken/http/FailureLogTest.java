@@ -32,7 +32,8 @@ class FailureLogTest {
         logger.addAppender(captured);
         try (StoppablePostgres postgres = new StoppablePostgres().start();
              TestServer server = TestServer.start(Map.of("DATABASE_URL", postgres.jdbcUrl(),
-                     "DATABASE_USER", "postgres", "PORTAL_API_KEY_CACHE_SECONDS", "0"))) {
+                     "DATABASE_USER", "postgres", "PORTAL_API_KEY_CACHE_SECONDS", "0",
+                     "DATABASE_CONNECTION_TIMEOUT_SECONDS", "1"))) {
             server.createTenant("acme");
             String key = server.createApiKey("acme");
             String customer = server.createCustomer("acme", null);
@@ -45,7 +46,7 @@ class FailureLogTest {
                     "the first failure of a cause comes with its stack trace");
             captured.list.clear();
 
-            int requests = 20; // at once: each waits out the pool's 3 s connection timeout
+            int requests = 20; // at once: each waits out the pool's connection timeout (1 s here)
             List<String> told = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(requests);
             try {

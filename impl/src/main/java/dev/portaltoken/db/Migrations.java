@@ -2,6 +2,7 @@ package dev.portaltoken.db;
 
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.Setting;
+import dev.portaltoken.config.Urls;
 import dev.portaltoken.util.BackgroundTasks;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -77,8 +78,9 @@ final class Migrations implements AutoCloseable {
             retrier.close(); // done: not an ended task
         } catch (RuntimeException e) {
             if (!ConnectionFailures.unreachable(e)) {
-                LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS,
-                        e instanceof DataAccessException ? e.getCause().getMessage() : e.getMessage());
+                // A driver's message may quote the URL, and with it a password.
+                LOG.error("database migrations failed; retrying in {} ms: {}", RETRY_MILLIS, Urls.withoutPassword(
+                        String.valueOf(e instanceof DataAccessException ? e.getCause().getMessage() : e.getMessage())));
             }
         }
     }

@@ -127,7 +127,6 @@ final class SchemaCheck {
     private static List<String> names(URL location) throws IOException {
         if (location.getProtocol().equals("jar")) {
             JarURLConnection connection = (JarURLConnection) location.openConnection();
-            connection.setUseCaches(true);
             String entry = connection.getEntryName();
             String prefix = entry.endsWith("/") ? entry : entry + "/";
             JarFile jar = connection.getJarFile();

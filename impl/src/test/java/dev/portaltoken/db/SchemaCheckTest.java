@@ -10,7 +10,6 @@ import dev.portaltoken.support.EmbeddedDatabases;
 import dev.portaltoken.support.TempDirectories;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -45,11 +44,7 @@ class SchemaCheckTest {
     @Test
     void theBuildsMigrationsAreWhatFlywayRecordedForThem() throws Exception {
         List<SchemaCheck.Migration> local = SchemaCheck.local();
-        long files;
-        try (var list = Files.list(Path.of(SchemaCheckTest.class.getResource("/db/migration").toURI()))) {
-            files = list.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
-        }
-        assertEquals(files, local.size(), "one per V*.sql file: " + local);
+        assertEquals(EmbeddedDatabases.migrationFiles(), local.size(), "one per V*.sql file: " + local);
         Set<SchemaCheck.Migration> recorded = new HashSet<>();
         try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT version, description, checksum FROM flyway_schema_history")) {

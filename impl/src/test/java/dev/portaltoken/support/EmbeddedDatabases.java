@@ -40,6 +40,18 @@ public final class EmbeddedDatabases {
         }
     }
 
+    /** How many migrations the build carries: the {@code db/migration/V*.sql} files on the class path. */
+    public static long migrationFiles() {
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of(EmbeddedDatabases.class
+                .getResource("/db/migration").toURI()))) {
+            return files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Opens one with a pool of 4 named {@code role}; the caller closes it. */
     public static Opened open(String role) {
         Path dataDir = fresh("portal-token-" + role);

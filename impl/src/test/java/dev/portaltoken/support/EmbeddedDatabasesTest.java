@@ -25,7 +25,7 @@ class EmbeddedDatabasesTest {
             assertEquals(0, count(first, "SELECT count(*) FROM flyway_schema_history"));
             assertEquals(1, count(first, "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_the_first'"));
             assertEquals(0, count(second, "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_the_first'"));
-            assertEquals(migrations(), count(second, "SELECT count(*) FROM flyway_schema_history WHERE success"),
+            assertEquals(EmbeddedDatabases.migrationFiles(), count(second, "SELECT count(*) FROM flyway_schema_history WHERE success"),
                     "the copy is migrated");
             try (EmbeddedDatabases.Opened third = EmbeddedDatabases.open("copy-c")) {
                 assertEquals(0, count(third, "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_the_first'"));
@@ -47,13 +47,6 @@ class EmbeddedDatabasesTest {
             assertTrue(Files.notExists(dataDir.resolve("postgres").resolve("postmaster.pid")), "the template is stopped");
         } finally {
             TempDirectories.delete(dataDir);
-        }
-    }
-
-    /** The migrations the jar carries ({@code db/migration/V*.sql} on the class path). */
-    private static long migrations() throws Exception {
-        try (var files = Files.list(Path.of(EmbeddedDatabasesTest.class.getResource("/db/migration").toURI()))) {
-            return files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql")).count();
         }
     }
 

@@ -127,8 +127,9 @@ public record Setting<T>(String env, String key, String defaultValue, Kind kind,
     public static final Setting<List<Cidr>> TRUSTED_PROXIES = plain("PORTAL_TRUSTED_PROXIES", "trusted-proxies", null,
             Parser.cidrs(), "Proxies whose X-Forwarded-For names the client address.");
     public static final Setting<Integer> HTTP_WORKER_THREADS = plain("HTTP_WORKER_THREADS", "http-worker-threads",
-            "32", Parser.integer(1, 512), "Threads that serve requests; a slow client holds one for at most the body"
-                    + " timeout.");
+            "32", Parser.integer(1, 512), "Threads that serve the requests that may wait (on PostgreSQL, or for the rest"
+                    + " of a body; a slow client holds one for at most the body timeout). Requests answered from memory"
+                    + " (a cached token request, health checks, the JWKS) run on the thread that read them.");
     public static final Setting<Duration> DRAIN_DELAY_SECONDS = plain("PORTAL_DRAIN_DELAY_SECONDS",
             "drain-delay-seconds", "0", Parser.seconds(0, 120), "On SIGTERM, how long the server still serves while"
                     + " /readyz reports it not ready, before it stops accepting connections and finishes the requests in"

@@ -23,8 +23,10 @@ import dev.portaltoken.token.PortalTokenService;
 import dev.portaltoken.token.IssuedTokens;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -63,6 +65,11 @@ public final class ApiApplication extends ResourceConfig {
                       ApiKeyAuthenticator authenticator,
                       AuthFailureLimiter authFailures, ClientAddresses clientAddresses, KeyRateLimiter keyLimits,
                       MeteroidWebhooks webhooks) {
+    }
+
+    /** Which requests the applications answer from memory alone, to run on their selector thread ({@link FromMemory}). */
+    public static Predicate<Request> answeredFromMemory(Api api, Admin admin) {
+        return new FromMemory(api.authenticator(), admin.customers());
     }
 
     /** The admin API's services: customers for tenants' API keys, and the operator part for admin keys. */

@@ -54,9 +54,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        boolean bearer = header != null && header.length() > BEARER.length()
-                && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
-        String key = bearer ? header.substring(BEARER.length()).trim() : null;
+        String key = bearerKey(header);
         Optional<Caller> verifiedRecently = key == null ? Optional.empty() : authenticator.cached(key);
         if (verifiedRecently.isPresent()) {
             CurrentCaller.set(verifiedRecently.get()); // the hot path: no address, no database
@@ -75,6 +73,13 @@ final class AuthenticationFilter implements ContainerRequestFilter {
             throw reject(address, "invalid", "invalid API key");
         }
         CurrentCaller.set(caller.get());
+    }
+
+    /** The API key of an {@code Authorization: Bearer <api key>} header (any case of "Bearer"), else null. */
+    static String bearerKey(String header) {
+        boolean bearer = header != null && header.length() > BEARER.length()
+                && header.regionMatches(true, 0, BEARER, 0, BEARER.length());
+        return bearer ? header.substring(BEARER.length()).trim() : null;
     }
 
     /** 401, or 429 once the address has used up its allowance of failures. */

@@ -144,6 +144,16 @@ public final class Metrics implements AutoCloseable {
     }
 
     /**
+     * Counts HTTP requests by the thread that ran them: {@code selector} (answered from memory on the
+     * thread that read the connection) or {@code worker} (handed to a request thread).
+     */
+    public Counter requestThreads(String thread) {
+        return Counter.builder("portal.http.requests.dispatched")
+                .description("HTTP requests by the thread that ran them: selector (answered from memory) or worker")
+                .tag("thread", thread).register(registry);
+    }
+
+    /**
      * Counts customer lookups of the token endpoint by where they were answered: {@code database}
      * (a query: a miss of the found-customer cache, a refresh, or no cache) or {@code cache}.
      */

@@ -4,6 +4,7 @@ import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.errors.ErrorRenderer;
 import dev.portaltoken.http.HttpLimits;
+import dev.portaltoken.metrics.Metrics;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -12,9 +13,12 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.strategies.SameThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
@@ -23,7 +27,8 @@ import org.glassfish.jersey.server.ResourceConfig;
 
 /**
  * One listening Grizzly server running a Jersey application, with the {@link HttpLimits}, our HTTP
- * codec, JSON error pages and the shutdown drain. It binds first and serves once given its
+ * codec, JSON error pages and the shutdown drain; requests answered from memory run on the selector
+ * thread that read them, the others on {@code workers} request threads ({@link RequestDispatch}). It binds first and serves once given its
  * application, so what depends on the bound port (a port 0 becomes a free one) can be built between
  * the two. Closing it stops it at once (draining is done before, by the server).
  */
@@ -36,11 +41,11 @@ final class HttpListener implements AutoCloseable {
         this.uri = uri;
     }
 
-    /** Binds and serves {@code application} at once. */
-    static HttpListener start(String host, int port, ResourceConfig application, int workers, HttpLimits limits,
-                              Drain drain, ErrorRenderer errors) {
+    /** Binds and serves {@code application} at once (see {@link #serve}). */
+    static HttpListener start(String host, int port, ResourceConfig application, Predicate<Request> fromMemory,
+                              Metrics metrics, int workers, HttpLimits limits, Drain drain, ErrorRenderer errors) {
         HttpListener listener = bind(host, port, workers, limits, drain, errors);
-        listener.serve(application);
+        listener.serve(application, fromMemory, metrics);
         return listener;
     }
 
@@ -61,6 +66,7 @@ final class HttpListener implements AutoCloseable {
             listener.getKeepAlive().setMaxRequestsCount(limits.maxRequestsPerConnection());
             listener.setTransactionTimeout((int) limits.requestTimeout().toSeconds());
             listener.getTransport().setReadTimeout(limits.bodyReadTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            listener.getTransport().setIOStrategy(SameThreadIOStrategy.getInstance()); // first: it drops the pool's config
             listener.getTransport().setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                     .setPoolName("http-worker").setCorePoolSize(workers).setMaxPoolSize(workers));
         }
@@ -110,10 +116,17 @@ final class HttpListener implements AutoCloseable {
                 + Setting.HOST.flagName() + " or " + Setting.HOST.env() + ", or choose another port with " + choose);
     }
 
-    /** Starts serving {@code application} on the bound port, answering the connections that waited. */
-    void serve(ResourceConfig application) {
-        http.getServerConfiguration().addHttpHandler(
-                ContainerFactory.createContainer(GrizzlyHttpContainer.class, application),
+    /**
+     * Starts serving {@code application} on the bound port, answering the connections that waited.
+     *
+     * @param fromMemory true for a request that is answered without blocking (run on its selector
+     *                   thread); it runs on a selector thread itself and must not block
+     * @param metrics    counts the requests run on each kind of thread
+     */
+    void serve(ResourceConfig application, Predicate<Request> fromMemory, Metrics metrics) {
+        http.getServerConfiguration().addHttpHandler(new RequestDispatch(
+                ContainerFactory.createContainer(GrizzlyHttpContainer.class, application), fromMemory,
+                metrics.requestThreads("selector")::increment, metrics.requestThreads("worker")::increment),
                 HttpHandlerRegistration.ROOT);
         http.getListeners().forEach(NetworkListener::resume);
     }

@@ -182,12 +182,13 @@ public final class PortalTokenServer implements AutoCloseable {
                 keyLimits, webhooks);
         ApiApplication.Admin admin = ApiApplication.Admin.of(database.dataSource(), customers, keys);
         lifecycle.start(admin.idempotency());
+        var fromMemory = ApiApplication.answeredFromMemory(api, admin);
         main.serve(ApiApplication.api(pipeline, api, admin, config.managementPort().isEmpty(),
-                config.adminApi() == AdminApiPort.MAIN));
+                config.adminApi() == AdminApiPort.MAIN), fromMemory, metrics);
         List<HttpListener> listeners = config.managementPort().isEmpty() ? List.of(main)
                 : List.of(main, lifecycle.add(HttpListener.start(config.host(), config.managementPort().getAsInt(),
                         ApiApplication.management(pipeline, api, admin, config.adminApi() == AdminApiPort.MANAGEMENT),
-                        MANAGEMENT_WORKERS, limits, drain, errors)));
+                        fromMemory, metrics, MANAGEMENT_WORKERS, limits, drain, errors)));
         Listeners listening = new Listeners(drain, listeners);
         String signerName = hmac ? "jdk (HS256: the JDK's HMAC)"
                 : signer.configName() + " (" + Signers.describe(signer) + ")";

@@ -18,7 +18,11 @@ public final class Prometheus {
 
     /** As {@link #sample}, but fails when no sample of {@code name} has those labels. */
     public static double present(Http http, String name, String... labels) {
-        String metrics = http.get("/metrics").body();
+        return present(http.get("/metrics").body(), name, labels);
+    }
+
+    /** As {@link #present(Http, String, String...)}, from one scrape's text (several meters of the same moment). */
+    public static double present(String metrics, String name, String... labels) {
         return sum(metrics, name, labels).orElseThrow(() -> new AssertionError("no sample " + name + " with "
                 + String.join(",", labels) + " in /metrics"));
     }

@@ -69,7 +69,7 @@ public final class ApiApplication extends ResourceConfig {
 
     /** Which requests the applications answer from memory alone, to run on their selector thread ({@link FromMemory}). */
     public static Predicate<Request> answeredFromMemory(Api api, Admin admin) {
-        return new FromMemory(api.authenticator(), admin.customers());
+        return new FromMemory(api.authenticator(), admin.customers(), api.lifecycle());
     }
 
     /** The admin API's services: customers for tenants' API keys, and the operator part for admin keys. */

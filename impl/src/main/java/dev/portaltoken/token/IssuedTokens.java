@@ -60,8 +60,18 @@ public final class IssuedTokens {
         }
     }
 
-    /** The first 128 bits of a token's SHA-256: what verified tokens are remembered by. */
+    /**
+     * The first 128 bits of a token's SHA-256: what verified tokens are remembered by. Its equals is
+     * written out, as {@code Customers}' cache key's is: a record's own runs through method handles.
+     */
     private record Fingerprint(long high, long low) {
+        static Fingerprint of(String token) {
+            ByteBuffer hash = ByteBuffer.wrap(ApiKeyFormat.sha256(token));
+            return new Fingerprint(hash.getLong(0), hash.getLong(8));
+        }
+        @Override public boolean equals(Object other) {
+            return other instanceof Fingerprint that && high == that.high && low == that.low; }
+        @Override public int hashCode() { return Long.hashCode(high * 31 + low); }
     }
 
     private final SigningKeys keys;
@@ -112,6 +122,15 @@ public final class IssuedTokens {
     }
 
     /**
+     * True when {@link #introspect} would answer {@code token} from memory now: verified before, and its
+     * customer in the found-customer cache. Never blocks.
+     */
+    public boolean isCached(String token) {
+        Active known = verified.getIfPresent(Fingerprint.of(token));
+        return known != null && customers.isCached(known.tenantId(), known.sub());
+    }
+
+    /**
      * Revokes the token if it is one of the caller's tenant's and still valid; anything else (garbage,
      * another tenant's token, already expired or revoked) changes nothing, as RFC 7009 says.
      *
@@ -159,8 +178,7 @@ public final class IssuedTokens {
 
     /** The token's claims when it was issued here as tokens are issued now (verified now or earlier). */
     private Optional<Active> signed(String token) {
-        ByteBuffer hash = ByteBuffer.wrap(ApiKeyFormat.sha256(token));
-        Fingerprint fingerprint = new Fingerprint(hash.getLong(0), hash.getLong(8));
+        Fingerprint fingerprint = Fingerprint.of(token);
         Active known = verified.getIfPresent(fingerprint);
         if (known != null) {
             return Optional.of(known);

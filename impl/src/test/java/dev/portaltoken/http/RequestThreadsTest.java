@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * which on a request thread, as the server counts them in
  * {@code portal_http_requests_dispatched_total{thread}}: a portal-token request runs on its selector
  * thread only once its API key and customer are both cached, its whole body has arrived, and it does
- * not ask to invalidate earlier tokens (a write); everything that may read PostgreSQL runs on a
- * request thread. Each case is one request between two scrapes of the metrics (a scrape itself runs
+ * not ask to invalidate earlier tokens (a write), and an introspection once its token was verified
+ * and its customer is cached; everything that may read PostgreSQL runs on a request thread. Each case is one request between two scrapes of the metrics (a scrape itself runs
  * on a request thread, and is counted before it answers).
  */
 class RequestThreadsTest {
@@ -42,8 +42,16 @@ class RequestThreadsTest {
 
     /** A token request in one write: head and body arrive together. */
     private static int mintInOneWrite(String alias, String body) {
-        String answer = acme.http().raw("POST /api/v1/customers/" + alias + "/portal-token HTTP/1.1\r\nHost: test\r\n"
-                + "Authorization: Bearer " + acme.key() + "\r\nContent-Type: application/json\r\nContent-Length: "
+        return postInOneWrite("/api/v1/customers/" + alias + "/portal-token", "application/json", body);
+    }
+
+    private static int introspectInOneWrite(String contentType, String body) {
+        return postInOneWrite("/api/v1/portal-tokens/introspect", contentType, body);
+    }
+
+    private static int postInOneWrite(String path, String contentType, String body) {
+        String answer = acme.http().raw("POST " + path + " HTTP/1.1\r\nHost: test\r\n"
+                + "Authorization: Bearer " + acme.key() + "\r\nContent-Type: " + contentType + "\r\nContent-Length: "
                 + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body);
         return Integer.parseInt(answer.substring("HTTP/1.1 ".length(), "HTTP/1.1 ".length() + 3));
     }
@@ -59,8 +67,9 @@ class RequestThreadsTest {
         runsOn("worker", 200, () -> http.mint(acme.key(), "threads", null).status()); // key and customer read
         runsOn("selector", 200, () -> http.mint(acme.key(), "threads", null).status());
         runsOn("selector", 200, () -> mintInOneWrite("threads", "{\"expires_in_seconds\":600}"));
-        runsOn("worker", 200, () -> http.mint(acme.key(), acme.customer(), null).status()); // by id: not cached yet
-        runsOn("selector", 200, () -> http.mint(acme.key(), acme.customer(), null).status());
+        String byId = acme.server().createCustomer("acme", null);
+        runsOn("worker", 200, () -> http.mint(acme.key(), byId, null).status()); // not cached yet
+        runsOn("selector", 200, () -> http.mint(acme.key(), byId, null).status());
 
         runsOn("worker", 200, () -> mintInOneWrite("threads", "{\"invalidate_existing\":true}"));
         runsOn("worker", 200, () -> mintInOneWrite("threads", "{\"invalidate\\u005fexisting\":true}"));
@@ -70,5 +79,17 @@ class RequestThreadsTest {
         runsOn("worker", 404, () -> http.mint(acme.key(), "nobody", null).status());
         runsOn("worker", 401, () -> http.mint("pt_live_wrong", "threads", null).status());
         runsOn("worker", 401, () -> http.get("/api/v1/customers/threads").status());
+    }
+
+    @Test
+    void anIntrospectionRunsOnTheSelectorThreadOnceItsTokenWasVerifiedAndItsCustomerIsCached() {
+        String token = acme.http().mint(acme.key(), acme.customer(), null).json().get("token").asText();
+        String json = "{\"token\": \"" + token + "\"}";
+        runsOn("worker", 200, () -> introspectInOneWrite("application/json", json)); // verified now
+        runsOn("selector", 200, () -> introspectInOneWrite("application/json", json));
+        runsOn("selector", 200, () -> introspectInOneWrite("application/x-www-form-urlencoded", "token=" + token));
+        runsOn("worker", 200, () -> introspectInOneWrite("application/json", "{\"token\":\"" + token + "\",\"x\":1}"));
+        runsOn("worker", 200, () -> introspectInOneWrite("application/json", "{\"token\":\"" + token + "x\"}"));
+        runsOn("worker", 400, () -> introspectInOneWrite("application/json", "{}"));
     }
 }

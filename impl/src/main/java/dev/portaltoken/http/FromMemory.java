@@ -21,8 +21,9 @@ import org.glassfish.grizzly.http.server.Request;
  * customer are both in their caches and that does not ask to {@code invalidate_existing} (a write),
  * and an introspection whose API key is cached and whose token was verified before, its customer
  * cached. Anything else, or anything it cannot tell cheaply (an encoded path, a body over 1 KiB or
- * with a JSON escape in it, an introspection body other than the token alone), is not. It reads only the request line, the {@code Authorization} header and the
- * body already received, and consumes nothing.
+ * with a JSON escape in it, an introspection body other than the token alone), is not. It reads only
+ * the request line, the {@code Authorization} header and the body already received, and consumes
+ * nothing.
  *
  * <p>An entry can expire between this test and its use; the request then reads PostgreSQL on the
  * selector thread, once, as it would have on a request thread. Thread-safe; never blocks.

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code portal_http_requests_dispatched_total{thread}}: a portal-token request runs on its selector
  * thread only once its API key and customer are both cached, its whole body has arrived, and it does
  * not ask to invalidate earlier tokens (a write), and an introspection once its token was verified
- * and its customer is cached; everything that may read PostgreSQL runs on a request thread. Each case is one request between two scrapes of the metrics (a scrape itself runs
- * on a request thread, and is counted before it answers).
+ * and its customer is cached; everything that may read PostgreSQL runs on a request thread. Each
+ * case is one request between two scrapes of the metrics (a scrape itself runs on a request thread,
+ * and is counted before it answers).
  */
 class RequestThreadsTest {
     @RegisterExtension

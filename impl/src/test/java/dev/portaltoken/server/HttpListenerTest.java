@@ -87,13 +87,15 @@ class HttpListenerTest {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             String head = body.isEmpty() ? "" : "Content-Type: text/plain\r\nContent-Length: " + body.length() + "\r\n";
-            out.write((requestLine + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n" + head + "\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            if (split) {
+            String request = requestLine + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n" + head + "\r\n";
+            if (split) { // two segments, apart: the head is parsed before the body arrives
+                out.write(request.getBytes(StandardCharsets.US_ASCII));
+                out.flush();
                 Thread.sleep(300);
+                out.write(body.getBytes(StandardCharsets.US_ASCII));
+            } else { // one write: head and body arrive together (two writes may arrive apart)
+                out.write((request + body).getBytes(StandardCharsets.US_ASCII));
             }
-            out.write(body.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);

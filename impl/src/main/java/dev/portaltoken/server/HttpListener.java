@@ -30,7 +30,8 @@ import org.glassfish.jersey.server.ResourceConfig;
  * codec, JSON error pages and the shutdown drain; requests answered from memory run on the selector
  * thread that read them, the others on {@code workers} request threads ({@link RequestDispatch}). It
  * binds first and serves once given its application, so what depends on the bound port (a port 0
- * becomes a free one) can be built between the two. Closing it stops it at once (draining is done before, by the server).
+ * becomes a free one) can be built between the two. Closing it stops it at once (draining is done
+ * before, by the server).
  */
 final class HttpListener implements AutoCloseable {
     private final HttpServer http;

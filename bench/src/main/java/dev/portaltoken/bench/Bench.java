@@ -12,11 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The benchmark run behind {@code bench/run.sh} (see bench/README.md): loads the fixture, measures
- * each server of the plan against its own {@code /healthz} and a bare Jersey+Grizzly server in
- * alternating rounds, times cold start-ups on an external and on the embedded database, writes the
- * named results (JSON) and the report. Exit status 0, 1 on a failure of the run, 2 for an invalid
- * run (an error answer or a socket error during the load) or a bad option.
+ * The benchmark run behind {@code bench/run.sh} (see bench/README.md): loads the fixture, makes the class-data archive,
+ * measures each server of the plan against its own {@code /healthz} and a bare Jersey+Grizzly server in alternating
+ * rounds, times cold start-ups, writes the named results (JSON) and the report. Exit status 0, 1 on a failure of the
+ * run, 2 for an invalid run (an error answer or a socket error during the load) or a bad option.
  */
 public final class Bench {
     private final Plan plan;
@@ -62,8 +61,7 @@ public final class Bench {
         }
         Path runDir = Files.createTempDirectory("portal-token-bench-run",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        // However the run ends (done, failed, Ctrl-C, SIGTERM): stop every child, PostgreSQL, and remove the
-        // run's directory (its request files hold API keys).
+        // However the run ends (done, failed, Ctrl-C, SIGTERM): stop every child and PostgreSQL, delete the run's files.
         Runnable cleanUp = () -> {
             Launched.stopAll();
             Fixture held = running;
@@ -115,6 +113,7 @@ public final class Bench {
         List<Results.ServerRun> servers = new ArrayList<>();
         List<Long> external = new ArrayList<>();
         List<Long> embedded = new ArrayList<>();
+        List<Long> unarchived = new ArrayList<>(); // the external database's, without the class-data archive
         Results.ServerRun bareRun;
         try (fixture) {
             log("fixture loaded; PostgreSQL on the Unix socket of " + dataDir);
@@ -130,6 +129,7 @@ public final class Bench {
             probe = new Probe(fixture.probeKey(), fixture.probeCustomer());
             hotFile = fixture.hotFile();
             portal = new PortalServer(jar, dataDir, runDir, probe, jwtSecret);
+            log("class-data archive " + Plan.CLASS_ARCHIVE + " made by serve --training-run in " + portal.train() + " ms");
             Launched bare = launchBare("bare");
             rounds = new Rounds(plan, new Wrk(root.resolve("bench/load.lua")), fixture, probe, bare.awaitListening(),
                     this::log);
@@ -144,16 +144,18 @@ public final class Bench {
             if (plan.database().equals("external")) {
                 loadEach(Optional.of(fixture.externalEnv()), servers, external);
             }
-            startups(Optional.of(fixture.externalEnv()), external);
+            startups(Optional.of(fixture.externalEnv()), external, Plan.PRODUCTION_JVM_FLAGS);
+            startups(Optional.of(fixture.externalEnv()), unarchived, PortalServer.UNARCHIVED_JVM_FLAGS);
             fixture.close(); // PostgreSQL stops; the same cluster becomes the embedded database of serve --data-dir
             log("PostgreSQL stopped; the servers now start it themselves from the data directory");
             if (plan.database().equals("embedded")) {
                 loadEach(Optional.empty(), servers, embedded);
             }
-            startups(Optional.empty(), embedded);
+            startups(Optional.empty(), embedded, Plan.PRODUCTION_JVM_FLAGS);
         }
         List<Results.Startup> startups = List.of(new Results.Startup(plan.algorithms().get(0), "external", external),
-                new Results.Startup(plan.algorithms().get(0), "embedded", embedded));
+                new Results.Startup(plan.algorithms().get(0), "embedded", embedded),
+                new Results.Startup(plan.algorithms().get(0), Results.Startup.UNARCHIVED, unarchived));
         long elapsed = (System.nanoTime() - started) / 1_000_000_000L;
         return new Results(Machine.describe(root, command, loadBefore, !options.skipBuild, PortalServer.tuning()),
                 plan, servers, bareRun, startups, elapsed, curves);
@@ -223,14 +225,14 @@ public final class Bench {
                 warm.seconds(), warm.jitQueue(), measurements, tail);
     }
 
-    /** Further cold launches of the first algorithm with the production flags, up to the plan's count. */
-    private void startups(Optional<Map<String, String>> database, List<Long> into) throws Exception {
+    /** Further cold launches of the first algorithm with these flags, up to the plan's count. */
+    private void startups(Optional<Map<String, String>> database, List<Long> into, List<String> jvmFlags) throws Exception {
         while (into.size() < plan.startups()) {
-            PortalServer.Started server = portal.start(plan.algorithms().get(0), database, Plan.PRODUCTION_JVM_FLAGS);
+            PortalServer.Started server = portal.start(plan.algorithms().get(0), database, jvmFlags);
             into.add(server.startupMs());
             server.process().stop(30);
-            log("cold start-up, " + (database.isPresent() ? "external" : "embedded") + " database: "
-                    + server.startupMs() + " ms");
+            log("cold start-up, " + (database.isPresent() ? "external" : "embedded") + " database, `"
+                    + String.join(" ", jvmFlags) + "`: " + server.startupMs() + " ms");
         }
     }
 

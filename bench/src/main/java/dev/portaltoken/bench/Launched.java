@@ -41,7 +41,8 @@ final class Launched {
     static Launched start(List<String> command, Map<String, String> env, Path dir, String name) {
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -142,6 +143,16 @@ final class Launched {
             // gone
         }
         return 0;
+    }
+
+    /** Its exit status once it has exited by itself; SIGTERM and -1 when it has not within {@code seconds}. */
+    int awaitExit(int seconds) throws InterruptedException {
+        if (process.waitFor(seconds, TimeUnit.SECONDS)) {
+            RUNNING.remove(this);
+            return process.exitValue();
+        }
+        stop(10);
+        return -1;
     }
 
     /** SIGTERM, then SIGKILL after {@code seconds}. */

@@ -28,8 +28,11 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
                    String database, int startups, int coldCustomers, boolean defaultFlagsRun, Targets targets,
                    Map<Integer, Integer> tailRates, int warmupCurveS) {
 
+    /** The production launch's class-data archive (README), made by the training run in the run's working directory. */
+    public static final String CLASS_ARCHIVE = "portal-token-server.jsa";
     /** The documented production launch (README, "Run it in production"): the server's JVM flags. */
-    public static final List<String> PRODUCTION_JVM_FLAGS = List.of("-Xms64m", "-Xmx128m", "-XX:+UseSerialGC");
+    public static final List<String> PRODUCTION_JVM_FLAGS = List.of("-XX:SharedArchiveFile=" + CLASS_ARCHIVE, "-Xms64m",
+            "-Xmx128m", "-XX:+UseSerialGC");
     /** Algorithms the bare server signs with ({@code bare-sign}: the HTTP stack plus one AWS-LC signature). */
     static final List<String> SIGNED_BY_BARE = List.of("eddsa", "es256");
 
@@ -210,13 +213,8 @@ public record Plan(int rounds, int durationS, int warmupMinS, int warmupMaxS, Li
     }
 
     private static int whole(List<String> args, int i) {
-        try {
-            int n = Integer.parseInt(value(args, i));
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
+        if (value(args, i).matches("[0-9]{1,9}")) {
+            return Integer.parseInt(args.get(i));
         }
         throw new IllegalArgumentException(args.get(i - 1) + " takes a whole number, not " + args.get(i));
     }

@@ -1,6 +1,7 @@
 package dev.portaltoken.bench;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +19,12 @@ final class PortalServer {
             "PORTAL_API_KEY_CACHE_SECONDS", "PORTAL_CUSTOMER_CACHE_SECONDS", "LOG_FORMAT", "PORTAL_SIGNER",
             "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS");
 
+    /** The documented training run's JVM flags ({@code serve --training-run}), which write the archive. */
+    static final List<String> TRAINING_JVM_FLAGS = List.of("-XX:ArchiveClassesAtExit=" + Plan.CLASS_ARCHIVE, "-Xms64m",
+            "-Xmx128m", "-XX:+UseSerialGC");
+    /** The production launch without its archive: timed start-ups only, reported beside the judged ones. */
+    static final List<String> UNARCHIVED_JVM_FLAGS = Plan.PRODUCTION_JVM_FLAGS.subList(1, Plan.PRODUCTION_JVM_FLAGS.size());
+
     private final Path jar;
     private final Path dataDir;
     private final Path runDir;
@@ -31,6 +38,24 @@ final class PortalServer {
         this.runDir = runDir;
         this.probe = probe;
         this.jwtSecret = jwtSecret;
+    }
+
+    /**
+     * The documented training run ({@code serve --training-run} under {@link #TRAINING_JVM_FLAGS}): writes the
+     * production launch's class-data archive into the run directory, as an image build does once per jar and JDK.
+     *
+     * @return how long it took, in milliseconds
+     */
+    long train() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Launched.java()));
+        command.addAll(TRAINING_JVM_FLAGS);
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--training-run"));
+        Launched run = Launched.start(command, environment(), runDir, "training-run");
+        int exit = run.awaitExit(Plan.STARTUP_TIMEOUT_S);
+        if (exit != 0 || !Files.isRegularFile(runDir.resolve(Plan.CLASS_ARCHIVE))) {
+            throw new IllegalStateException("the training run failed (exit " + exit + "):\n" + run.tail());
+        }
+        return run.millisSinceStart();
     }
 
     /** A started server: its process, URL and start-up time. */

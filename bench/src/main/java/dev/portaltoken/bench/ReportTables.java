@@ -87,8 +87,8 @@ final class ReportTables {
         }
         for (Results.Startup s : results.startups()) {
             double median = Ratios.median(s.millis().stream().map(Long::doubleValue).toList()) / 1000;
-            String what = Report.algorithmName(s.algorithm()) + ": start-up to the first 200, " + s.database()
-                    + " PostgreSQL (median of " + s.millis().size() + ")";
+            String what = Report.algorithmName(s.algorithm()) + ": start-up to the first 200, " + s.described()
+                    + " (median of " + s.millis().size() + ")";
             String measured = String.format(Locale.ROOT, "%.2f s", median);
             if (s.millis().isEmpty()) {
                 continue;
@@ -202,7 +202,7 @@ final class ReportTables {
         line.accept("|---|---|---:|---:|---|");
         for (Results.Startup s : results.startups()) {
             line.accept(String.format(Locale.ROOT, "| %s | %s | %d | %.2f s | %s |", Report.algorithmName(s.algorithm()),
-                    s.database(), s.millis().size(), Ratios.median(s.millis().stream().map(Long::doubleValue).toList()) / 1000,
+                    s.described(), s.millis().size(), Ratios.median(s.millis().stream().map(Long::doubleValue).toList()) / 1000,
                     String.join(", ", s.millis().stream().map(ms -> String.format(Locale.ROOT, "%.2f s", ms / 1000.0)).toList())));
         }
         line.accept("");

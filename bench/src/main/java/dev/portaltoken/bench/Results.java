@@ -115,6 +115,14 @@ public record Results(Machine machine, Plan plan, List<ServerRun> servers, Serve
 
     /** Cold launches of one configuration, to the first 200 from the token endpoint. */
     public record Startup(String algorithm, String database, List<Long> millis) {
+        /** The database of the production launch's start-ups without its class-data archive: the external one. */
+        static final String UNARCHIVED = "external-unarchived";
+
+        /** As the report names its database: "external PostgreSQL", "... without the class-data archive". */
+        String described() {
+            return database.equals(UNARCHIVED) ? "external PostgreSQL, without the class-data archive"
+                    : database + " PostgreSQL";
+        }
     }
 
     static ObjectMapper json() {

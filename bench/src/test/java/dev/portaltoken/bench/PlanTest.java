@@ -80,6 +80,10 @@ class PlanTest {
         String readme = Files.readString(Path.of("..", "README.md"));
         assertTrue(readme.contains("java " + String.join(" ", Plan.PRODUCTION_JVM_FLAGS) + " -jar portal-token-server.jar serve"),
                 "README.md's run section shows the flags of Plan.PRODUCTION_JVM_FLAGS");
+        assertTrue(readme.contains("java " + String.join(" ", PortalServer.TRAINING_JVM_FLAGS)
+                + " -jar portal-token-server.jar serve --training-run"), "and the training run that makes its archive");
+        assertEquals(PortalServer.UNARCHIVED_JVM_FLAGS, Plan.PRODUCTION_JVM_FLAGS.stream()
+                .filter(flag -> !flag.startsWith("-XX:SharedArchiveFile=")).toList());
     }
 
     @Test

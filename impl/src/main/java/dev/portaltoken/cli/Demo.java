@@ -63,6 +63,11 @@ final class Demo {
         }
     }
 
+    /** The demo tenant's API key (a secret: never printed but by {@link #print}). */
+    String apiKey() {
+        return apiKey;
+    }
+
     /** The stored demo key when it still works for the demo tenant, else a new one. */
     private static String apiKey(DataSource dataSource, Tenant tenant, Path file) {
         try {

@@ -7,6 +7,7 @@ import dev.portaltoken.config.Setting;
 import dev.portaltoken.crypto.Signers;
 import dev.portaltoken.server.LogSetup;
 import dev.portaltoken.server.PortalTokenServer;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -27,6 +28,11 @@ final class ServeCommand extends ConfiguredCommand {
             description = "On the embedded database: create a demo tenant, API key and customer once, and print a link"
                     + " to the portal page with a fresh token, and a curl line that mints one.")
     boolean demo;
+    @Option(names = "--training-run",
+            description = "Under java -XX:ArchiveClassesAtExit=FILE: start on a throwaway embedded database, answer a"
+                    + " few requests, stop, and let the JVM write the class-data archive FILE that later launches map"
+                    + " with -XX:SharedArchiveFile=FILE to start faster (docs/operations.md).")
+    boolean trainingRun;
 
     @Override
     boolean warnsAtOnce() {
@@ -40,7 +46,13 @@ final class ServeCommand extends ConfiguredCommand {
     }
 
     @Override
-    int run(ConfigLoader settings) {
+    int run(ConfigLoader settings) throws IOException {
+        if (trainingRun) {
+            if (demo) {
+                throw new ConfigException("--training-run makes demo data of its own; drop --demo");
+            }
+            return ClassArchive.train(settings, context());
+        }
         ServerConfig config = settings.load();
         if (demo && !config.database().embedded()) {
             throw new ConfigException("--demo runs only on the embedded database; unset DATABASE_URL");
@@ -50,6 +62,7 @@ final class ServeCommand extends ConfiguredCommand {
         }
         LogSetup.apply(config.logFormat());
         settings.unknownVariables().forEach(LOG::warn);
+        ClassArchive.notInUse().ifPresent(LOG::warn);
         GracefulShutdown.duringStartUp(context().err());
         try {
             PortalTokenServer server = PortalTokenServer.start(config);

@@ -41,6 +41,13 @@ public final class ConfigLoader {
         this.configFile = configFile;
     }
 
+    /** These settings as if given as flags, over the flags this loader was given; the rest as here. */
+    public ConfigLoader with(Map<Setting<?>, String> overriding) {
+        Map<Setting<?>, String> merged = new HashMap<>(flags);
+        merged.putAll(overriding);
+        return new ConfigLoader(merged, env, configFile);
+    }
+
     /**
      * One line for each environment variable that looks like a setting (its name starts with
      * {@code PORTAL_} or {@code DATABASE_}) but is none, with the closest setting when one is near,

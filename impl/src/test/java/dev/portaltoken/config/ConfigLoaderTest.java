@@ -51,6 +51,18 @@ class ConfigLoaderTest {
         assertFalse(config.database().embedded());
     }
 
+    @Test
+    void withOverridesTheGivenFlagsAndKeepsTheRest() {
+        ConfigLoader given = new ConfigLoader(Map.of(Setting.PORT, "9000", Setting.TOKEN_ALG, "ES256"),
+                Map.of("HOST", "10.0.0.1", "PORTAL_CUSTOMER_CACHE_SECONDS", "7"));
+        ServerConfig config = given.with(Map.of(Setting.PORT, "0", Setting.HOST, "127.0.0.1")).load();
+        assertEquals(0, config.port());
+        assertEquals("127.0.0.1", config.host(), "over the environment too");
+        assertEquals(JWSAlgorithm.ES256, config.signing().algorithm(), "the flags not overridden stay");
+        assertEquals(Duration.ofSeconds(7), config.customerCacheTtl(), "and the environment");
+        assertEquals(9000, given.load().port(), "the loader it came from is unchanged");
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
             "PORT|http|PORT: must be a whole number from 0 to 65535 (got 'http')",

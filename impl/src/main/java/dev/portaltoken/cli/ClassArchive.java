@@ -5,6 +5,7 @@ import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.ServerConfig;
 import dev.portaltoken.config.Setting;
+import dev.portaltoken.config.SigningConfig;
 import dev.portaltoken.server.LogSetup;
 import dev.portaltoken.server.PortalTokenServer;
 import dev.portaltoken.util.Directories;
@@ -17,7 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -34,13 +37,13 @@ import org.slf4j.LoggerFactory;
  * loading and verifying them one by one, which takes about a third off the time to the first token.
  *
  * <p>{@code serve --training-run}, run under {@code java -XX:ArchiveClassesAtExit=FILE}, starts the
- * server with the given settings on a throwaway embedded database in a new temporary directory and a
- * free local port, sends it what an instance answers first (a portal token minted from cold caches
- * and again from warm ones, its introspection, the JWKS, the health checks), stops it in order and
- * deletes the directory; the JVM writes FILE as it exits. A later {@code serve} under
- * {@code -XX:SharedArchiveFile=FILE} that maps no class data at all (the JVM passes over a missing
- * file silently, and then shares none, not even the JDK's own) says so once at start-up; one made
- * for another jar file or JDK the JVM reports itself.
+ * server with the given settings on a throwaway embedded database in a new temporary directory, a
+ * free local port and a key encryption key of its own, sends it what an instance answers first (a
+ * portal token minted from cold caches and again from warm ones, its introspection, the JWKS, the
+ * health checks), stops it in order and deletes the directory; the JVM writes FILE as it exits. A
+ * later {@code serve} under {@code -XX:SharedArchiveFile=FILE} that maps no class data at all (the JVM
+ * passes over a missing file silently, and then shares none, not even the JDK's own) says so once at
+ * start-up; one made for another jar file or JDK the JVM reports itself.
  */
 final class ClassArchive {
     private static final Logger LOG = LoggerFactory.getLogger(ClassArchive.class);
@@ -67,8 +70,11 @@ final class ClassArchive {
         }
         Path dir = Files.createTempDirectory("ptt"); // short: the embedded database's socket path has a limit
         try {
+            byte[] keyEncryptionKey = new byte[SigningConfig.KEY_ENCRYPTION_KEY_BYTES]; // as production sets one
+            new SecureRandom().nextBytes(keyEncryptionKey);
             Map<Setting<?>, String> local = new HashMap<>(Map.of(Setting.DATA_DIR, dir.toString(), Setting.HOST,
-                    "127.0.0.1", Setting.PORT, "0"));
+                    "127.0.0.1", Setting.PORT, "0", Setting.KEY_ENCRYPTION_KEY,
+                    Base64.getEncoder().encodeToString(keyEncryptionKey)));
             if (given.managementPort().isPresent()) {
                 local.put(Setting.MANAGEMENT_PORT, "0");
             }

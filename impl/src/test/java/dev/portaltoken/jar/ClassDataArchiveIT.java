@@ -40,6 +40,7 @@ class ClassDataArchiveIT {
         assertEquals(0, training.exit(), training::toString);
         assertEquals("training run done; the JVM writes the class-data archive " + archive + " as it exits",
                 training.out().strip(), "one line on stdout, none of the JVM's notes on classes it leaves out");
+        assertFalse(training.err().contains(" WARN "), "no warning about a throwaway key or database: " + training);
         assertTrue(Files.isRegularFile(archive) && Files.size(archive) > 1_000_000, "the archive is written at exit");
         try (Stream<Path> left = Files.list(temporary)) {
             assertEquals(List.of(), left.toList(), "the throwaway database is deleted");

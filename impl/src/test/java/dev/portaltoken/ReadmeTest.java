@@ -59,6 +59,25 @@ class ReadmeTest {
                 ".ci/run requires the browser tests (a missing Chromium fails them rather than skipping them): " + ci);
     }
 
+    /**
+     * docs/testing.md's inner loop starts with {@code install -DskipTests}: it must skip the jar tests
+     * too, which failsafe 3.6 no longer does by itself (it reads only {@code -DskipITs}).
+     */
+    @Test
+    void skipTestsSkipsTheJarTestsAndTheLogScanToo() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher profile = java.util.regex.Pattern.compile(
+                "<id>skip-tests</id>\\s*<activation>\\s*<property>\\s*<name>skipTests</name>.*?<properties>(.*?)</properties>",
+                java.util.regex.Pattern.DOTALL).matcher(pom);
+        assertTrue(profile.find(), "impl/pom.xml has a profile activated by -DskipTests");
+        for (String property : List.of("<skipITs>true</skipITs>", "<log.scan.skip>true</log.scan.skip>",
+                "<typescript.test.skip>true</typescript.test.skip>")) {
+            assertTrue(profile.group(1).contains(property), "the skip-tests profile sets " + property);
+        }
+        assertTrue(Files.readString(Path.of("..", "docs", "testing.md")).contains("mvn -B -q install -DskipTests "),
+                "docs/testing.md's inner loop, which this keeps quick");
+    }
+
     /** The README shows the portal page, from the screenshot the browser test takes. */
     @Test
     void theReadmeShowsThePortalPage() throws Exception {

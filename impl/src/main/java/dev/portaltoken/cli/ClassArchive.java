@@ -1,11 +1,15 @@
 package dev.portaltoken.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.portaltoken.api.model.CustomerPortalTokenResponse;
 import dev.portaltoken.config.ConfigException;
 import dev.portaltoken.config.ConfigLoader;
 import dev.portaltoken.config.ServerConfig;
 import dev.portaltoken.config.Setting;
 import dev.portaltoken.config.SigningConfig;
+import dev.portaltoken.http.Json;
 import dev.portaltoken.server.LogSetup;
 import dev.portaltoken.server.PortalTokenServer;
 import dev.portaltoken.util.Directories;
@@ -24,8 +28,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.management.JMException;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
@@ -48,7 +50,6 @@ import org.slf4j.LoggerFactory;
 final class ClassArchive {
     private static final Logger LOG = LoggerFactory.getLogger(ClassArchive.class);
     static final String DOCS = "docs/operations.md, \"Faster start-up: a class-data archive\"";
-    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
 
     private ClassArchive() {
     }
@@ -128,22 +129,36 @@ final class ClassArchive {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI base = server.baseUri();
         URI management = server.managementUri();
+        ObjectMapper json = Json.mapper();
         String token = "";
         for (int i = 0; i < 2; i++) { // cold caches, then warm ones
             String minted = send(client, post(base.resolve("api/v1/customers/" + Demo.CUSTOMER_ALIAS + "/portal-token"),
                     apiKey, "{}"));
-            Matcher found = TOKEN.matcher(minted);
-            if (!found.find()) {
-                throw new IllegalStateException("the training run's portal token answer has no token");
-            }
-            token = found.group(1);
+            token = read(json, minted, CustomerPortalTokenResponse.class).getToken();
         }
+        String introspection = write(json, Map.of("token", token));
         for (int i = 0; i < 2; i++) {
-            send(client, post(base.resolve("api/v1/portal-tokens/introspect"), apiKey, "{\"token\":\"" + token + "\"}"));
+            send(client, post(base.resolve("api/v1/portal-tokens/introspect"), apiKey, introspection));
         }
         send(client, HttpRequest.newBuilder(base.resolve(".well-known/jwks.json")));
         send(client, HttpRequest.newBuilder(management.resolve("healthz")));
         send(client, HttpRequest.newBuilder(management.resolve("readyz")));
+    }
+
+    private static <T> T read(ObjectMapper json, String body, Class<T> type) {
+        try {
+            return json.readValue(body, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the training run could not read an answer as " + type.getSimpleName(), e);
+        }
+    }
+
+    private static String write(ObjectMapper json, Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the training run could not write a request body", e);
+        }
     }
 
     private static HttpRequest.Builder post(URI uri, String apiKey, String json) {
